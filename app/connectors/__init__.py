@@ -1,0 +1,1 @@
+"""One module per CRM; `base` holds the protocol, `registry` maps kinds to factories."""

@@ -1,0 +1,1 @@
+"""Pure call logic: no Qt, no HTTP, no keyring."""

@@ -1,0 +1,69 @@
+"""The errors Ringside shows a recruiter. Every message is written to be read on a card.
+
+    RingsideError
+    ├── InvalidNumber          the text is not a phone number we can use
+    ├── ConfigError            config.toml is broken (names file, line and key)
+    ├── SecretStoreError       no usable keyring, or it refused
+    └── ConnectorError         something went wrong talking to a CRM or dialer
+        ├── NeedsSignIn        token missing/expired and refresh failed: run the sign-in again
+        ├── RateLimited        the CRM asked us to slow down (retry_after seconds, if it said)
+        ├── Unavailable        could not reach it, it timed out, or it answered 5xx
+        ├── BadResponse        it answered something we cannot read (HTML, malformed JSON, wrong shape)
+        └── Rejected           it understood and refused (4xx with its own message): not worth retrying
+
+Messages never include tokens, passwords or request bodies.
+"""
+
+from __future__ import annotations
+
+
+class RingsideError(Exception):
+    """Base of every error Ringside raises on purpose."""
+
+
+class InvalidNumber(RingsideError, ValueError):
+    pass
+
+
+class ConfigError(RingsideError):
+    pass
+
+
+class SecretStoreError(RingsideError):
+    pass
+
+
+class ConnectorError(RingsideError):
+    retryable: bool = False
+
+
+class NeedsSignIn(ConnectorError):
+    pass
+
+
+class RateLimited(ConnectorError):
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(ConnectorError):
+    retryable = True
+
+    def __init__(self, message: str, *, sent: bool = False) -> None:
+        super().__init__(message)
+        # True when the request may have reached the CRM (a read timeout after sending): the
+        # outcome is unknown, so a non-idempotent write must not be blindly repeated.
+        self.sent = sent
+
+
+class BadResponse(ConnectorError):
+    pass
+
+
+class Rejected(ConnectorError):
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

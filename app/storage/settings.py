@@ -1,0 +1,206 @@
+"""config.toml ⇄ pydantic. Reading never writes: a broken file is reported (file, line, key) and
+left exactly as it is."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.core.errors import ConfigError
+
+SCHEMA_VERSION = 1
+
+
+class _Section(BaseModel):
+    # Unknown keys are an error, so a typo ("defualt_region") is reported rather than ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError("must be an http(s):// URL")
+    return value.rstrip("/")
+
+
+class AccountBase(_Section):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")]
+    label: str = ""
+    enabled: bool = True
+    timeout_s: Annotated[float, Field(gt=0, le=60)] = 3.0
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.id
+
+
+class RecruitWizardAccount(AccountBase):
+    kind: Literal["recruitwizard"]
+    api_url: str = "https://api.recruitwizard.com"  # API and OAuth host
+    web_url: str = "https://app.recruitwizard.com"  # web app, for record links
+    client_id: str
+
+    _urls = field_validator("api_url", "web_url")(_http_url)
+
+    @property
+    def display_name(self) -> str:
+        return self.label or "Recruit Wizard"
+
+
+Account = Annotated[RecruitWizardAccount, Field(discriminator="kind")]
+
+
+class GeneralSettings(_Section):
+    default_region: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] = "AU"  # for numbers without +
+    auto_log: bool = False  # log each call at hangup with the note typed so far, no form
+    pop_on: Literal["ring", "answer", "never"] = "ring"
+
+    @field_validator("default_region")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class SimulatorSettings(_Section):
+    # Numbers offered under tray → Simulate call, as "Label = number" pairs.
+    callers: dict[str, str] = Field(default_factory=dict)
+
+
+class Settings(_Section):
+    schema_version: int = SCHEMA_VERSION
+    general: GeneralSettings = Field(default_factory=GeneralSettings)
+    accounts: list[Account] = Field(default_factory=list)
+    simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
+
+    @field_validator("accounts")
+    @classmethod
+    def _unique_ids(cls, accounts: list[Account]) -> list[Account]:
+        seen: set[str] = set()
+        for account in accounts:
+            if account.id in seen:
+                raise ValueError(f"account id '{account.id}' is used twice")
+            seen.add(account.id)
+        return accounts
+
+    def account(self, account_id: str) -> Account:
+        for account in self.accounts:
+            if account.id == account_id:
+                return account
+        known = ", ".join(a.id for a in self.accounts) or "none configured"
+        raise ConfigError(f"No account '{account_id}' in the configuration (accounts: {known}).")
+
+
+def load(path: Path) -> Settings:
+    """Settings from `path`; defaults when it does not exist. Raises ConfigError naming the problem."""
+    if not path.exists():
+        return Settings()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc}).") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}.") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, text, data, exc)) from None
+
+
+def dump(settings: Settings) -> str:
+    return tomli_w.dumps(settings.model_dump(mode="json", exclude_none=True))
+
+
+def save(path: Path, settings: Settings) -> None:
+    """Write atomically (a crash mid-write never leaves half a config)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(dump(settings), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _describe(path: Path, text: str, data: dict[str, Any], exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        loc = _clean_loc(error["loc"], data)
+        key = _dotted(loc)
+        line = _line_of(text, loc)
+        where = f"{path}:{line}" if line else str(path)
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (misspelt?)"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        elif error["type"] == "union_tag_invalid":
+            message = f"unknown kind {error['input'].get('kind')!r}" if isinstance(
+                error.get("input"), dict) else message
+        problems.append(f"{where}: {key}: {message}")
+    return "Problem in the configuration file:\n  " + "\n  ".join(problems)
+
+
+def _clean_loc(loc: tuple[int | str, ...], data: dict[str, Any]) -> tuple[int | str, ...]:
+    """Drop the discriminator tag pydantic inserts ('accounts', 0, 'recruitwizard', 'client_id')."""
+    out: list[int | str] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part not in node and "kind" in node:
+            continue
+        out.append(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return tuple(out)
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best-effort line number of a key path in a TOML file (tables, arrays of tables, keys)."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    path: list[str] = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if isinstance(part, str) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = int(loc[i + 1])
+            header = re.compile(rf"^\s*\[\[\s*{re.escape('.'.join([*path, part]))}\s*\]\]")
+            hits = [n for n in range(start, end) if header.match(lines[n])]
+            if index >= len(hits):
+                return None
+            start = hits[index]
+            nxt = [n for n in range(start + 1, end) if re.match(r"^\s*\[", lines[n])]
+            end = nxt[0] if nxt else end
+            path = []
+            i += 2
+            continue
+        if isinstance(part, str):
+            table = re.compile(rf"^\s*\[\s*{re.escape('.'.join([*path, part]))}\s*\]")
+            hits = [n for n in range(start, end) if table.match(lines[n])]
+            if hits and i + 1 < len(loc):
+                start = hits[0]
+                nxt = [n for n in range(start + 1, len(lines)) if re.match(r"^\s*\[", lines[n])]
+                end = nxt[0] if nxt else len(lines)
+                path = []
+                i += 1
+                continue
+            key = re.compile(rf"^\s*[\"']?{re.escape(part)}[\"']?\s*=")
+            for n in range(start, end):
+                if key.match(lines[n]):
+                    return n + 1
+            if hits:
+                return hits[0] + 1
+            path.append(part)
+        i += 1
+    return start + 1 if start else None

@@ -1,0 +1,1 @@
+"""Call sources (simulator, webhook, softphones) and dialers."""
