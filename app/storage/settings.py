@@ -148,7 +148,7 @@ def _clean_loc(loc: tuple[int | str, ...], data: dict[str, Any]) -> tuple[int | 
     out: list[int | str] = []
     node: Any = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part not in node and "kind" in node:
+        if isinstance(node, dict) and part not in node and part == node.get("kind"):
             continue
         out.append(part)
         try:

@@ -1,0 +1,201 @@
+"""The `ringside` command: run the tray app (default), the demo, or talk to a running instance."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import logging.handlers
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from app import __version__
+from app.core.errors import RingsideError
+from app.storage import paths as paths_mod
+from app.storage import settings as settings_mod
+from app.storage.paths import Paths
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ringside",
+        description="Screen-pop companion for recruiters: who is calling, from every CRM at once.",
+    )
+    parser.add_argument("--version", action="version", version=f"ringside {__version__}")
+    parser.add_argument("--home", metavar="DIR",
+                        help="keep config and data in DIR (default: $RINGSIDE_HOME or the system folders)")
+    parser.add_argument("--demo", action="store_true",
+                        help="run against the built-in sandbox CRMs with demo data; nothing to set up")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("run", help="run the tray app (the default)")
+
+    event = sub.add_parser("event", help="send a call event to the running instance (softphone hooks)")
+    event.add_argument("type", choices=["ring", "answer", "hangup"])
+    event.add_argument("--number", required=True, help="the other party's number")
+    event.add_argument("--direction", choices=["inbound", "outbound"], default="inbound")
+    event.add_argument("--call-id", help="the softphone's call id; without it, events pair up by number")
+
+    account = sub.add_parser("account", help="manage CRM accounts")
+    account_sub = account.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    connect = account_sub.add_parser("connect", help="sign in to an account (OAuth in the browser)")
+    connect.add_argument("id", help="the account's id in config.toml")
+    connect.add_argument("--no-browser", action="store_true",
+                         help="only print the sign-in URL; open it yourself")
+    connect.add_argument("--timeout", type=float, default=300.0, help=argparse.SUPPRESS)
+
+    history = sub.add_parser("history", help="recent calls, matches, note status and timings")
+    history.add_argument("--json", action="store_true", help="machine-readable output")
+    history.add_argument("--limit", type=int, default=20)
+
+    sandbox = sub.add_parser("sandbox", help="serve the CRM emulators on loopback (for trying things out)")
+    sandbox.add_argument("--port", type=int, default=0, help="port for the Recruit Wizard emulator")
+    sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = paths_mod.resolve(args.home)
+    try:
+        if args.command == "event":
+            return _event(paths, args)
+        if args.command == "account":
+            return _account(paths, args)
+        if args.command == "history":
+            return _history(paths, args)
+        if args.command == "sandbox":
+            from app.sandbox.serve import serve
+
+            return serve(port=args.port, latency=args.latency)
+        return _run(paths, demo=args.demo)
+    except RingsideError as exc:
+        print(f"ringside: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return EXIT_FAIL
+
+
+def setup_logging(paths: Paths) -> None:
+    paths.ensure()
+    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    root.addHandler(console)
+    # httpx logs every request URL at INFO; keep the log about Ringside, not the wire.
+    for noisy in ("httpx", "httpcore", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(paths: Paths, *, demo: bool) -> int:
+    from app.instance import InstanceClient, NoInstance
+
+    if demo:
+        from app.demo import prepare_demo
+
+        env = prepare_demo()
+        setup_logging(env.paths)
+        print(env.instructions, flush=True)
+        try:
+            from app.main import run_app
+
+            return run_app(env.paths, env.settings, secrets=env.secrets, demo_callers=env.callers)
+        finally:
+            env.close()
+    # A second `ringside` hands over to the one already running.
+    try:
+        client = InstanceClient(paths.instance_file)
+        if client.alive():
+            client.show()
+            print("Ringside is already running; brought it to the front.")
+            return EXIT_OK
+    except NoInstance:
+        pass
+    settings = settings_mod.load(paths.config_file)
+    setup_logging(paths)
+    from app.main import run_app
+
+    return run_app(paths, settings)
+
+
+def _event(paths: Paths, args: argparse.Namespace) -> int:
+    from app.instance import InstanceClient
+
+    number = args.number.strip()
+    if not number:
+        print("ringside: --number is empty", file=sys.stderr)
+        return EXIT_USAGE
+    call_id = InstanceClient(paths.instance_file).send_event(args.type, number, args.direction, args.call_id)
+    print(f"sent {args.type} for {number} (call {call_id})")
+    return EXIT_OK
+
+
+def _account(paths: Paths, args: argparse.Namespace) -> int:
+    from app.signin import connect_account
+
+    settings = settings_mod.load(paths.config_file)
+    account = settings.account(args.id)
+    return connect_account(paths, account, open_browser=not args.no_browser, timeout=args.timeout)
+
+
+def _history(paths: Paths, args: argparse.Namespace) -> int:
+    from app.storage.db import Database
+
+    if not paths.database.exists():
+        rows = []
+    else:
+        db = Database(paths.database)
+        try:
+            rows = db.recent_calls(args.limit)
+        finally:
+            db.close()
+    if args.json:
+        print(json.dumps([_history_json(r) for r in rows], indent=2))
+        return EXIT_OK
+    if not rows:
+        print("No calls yet.")
+        return EXIT_OK
+    for row in rows:
+        print(_history_line(row))
+    return EXIT_OK
+
+
+def _history_json(row: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    data = asdict(row)  # type: ignore[call-overload]
+    for key in ("started_at", "answered_at", "ended_at"):
+        value = data[key]
+        data[key] = value.isoformat() if isinstance(value, datetime) else None
+    return data
+
+
+def _history_line(row: object) -> str:
+    from app.storage.db import CallRow
+
+    assert isinstance(row, CallRow)
+    local = row.started_at.astimezone()
+    arrow = "←" if row.direction == "inbound" else "→"
+    who = ", ".join(f"{m['name']} ({m['type']}, {m['account']} #{m['id']})" for m in row.matches) or "no match"
+    duration = ""
+    if row.answered_at and row.ended_at:
+        secs = int((row.ended_at - row.answered_at).total_seconds())
+        duration = f" {secs // 60}m{secs % 60:02d}s"
+    notes = "; ".join(
+        f"{n['account_id']}: {n['status']}" + (f" ({n['error']})" if n["error"] and n["status"] != "logged" else "")
+        for n in row.notes) or "no note"
+    timings = row.timings
+    shown = timings.get("card_shown_ms")
+    lookups = ", ".join(f"{a} {ms:.0f} ms" for a, ms in (timings.get("lookup_ms") or {}).items())
+    timing = f"card {shown:.0f} ms" if shown is not None else "card not shown"
+    return (f"{local:%Y-%m-%d %H:%M} {arrow} {row.number} [{row.state}{duration}] {who} | note: {notes} | "
+            f"{timing}" + (f"; lookups: {lookups}" if lookups else ""))

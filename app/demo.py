@@ -1,0 +1,102 @@
+"""`ringside --demo`: the real app against the sandbox CRMs, with nothing to set up.
+
+A throwaway home (the user's own config and data untouched), an in-memory keyring (the user's
+keyring untouched), the emulators on loopback, and a real OAuth sign-in through the emulator's
+authorise page, followed by a pretend browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from app.connectors.oauth import OAuthClient, authorize
+from app.connectors.recruitwizard import oauth_config
+from app.sandbox.demo_data import demo_callers
+from app.sandbox.recruitwizard import RecruitWizardSandbox
+from app.sandbox.runner import SandboxServer
+from app.storage import paths as paths_mod
+from app.storage import settings as settings_mod
+from app.storage.paths import Paths
+from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
+from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
+
+DEMO_CLIENT_ID = "ringside-demo"
+DEMO_CLIENT_SECRET = "demo-client-secret"  # the emulator's own, not a real credential
+DEMO_LATENCY_S = {"rw": 0.12}
+
+
+@dataclass
+class DemoEnv:
+    paths: Paths
+    settings: Settings
+    secrets: KeyringSecrets
+    callers: list[tuple[str, str]]
+    servers: list[SandboxServer] = field(default_factory=list)
+    home: Path | None = None
+
+    @property
+    def instructions(self) -> str:
+        number = self.callers[0][1] if self.callers else "+61412345678"
+        return "\n".join([
+            "Ringside demo: running against built-in sandbox CRMs on this machine.",
+            f"  Recruit Wizard emulator: {self.servers[0].url}" if self.servers else "",
+            "  Simulate a call: tray icon (or the Ringside window) → Simulate call → pick a caller.",
+            "  Or from another terminal:",
+            f"    ringside --home {self.paths.config_dir} event ring --number {number}",
+            f"    ringside --home {self.paths.config_dir} event answer --number {number}",
+            f"    ringside --home {self.paths.config_dir} event hangup --number {number}",
+            "  Quit from the tray menu (or Ctrl+C here). Demo data is thrown away on exit.",
+        ])
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.stop()
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+
+def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = None) -> DemoEnv:
+    """Start the emulators and sign in; returns what `run_app` needs."""
+    root = home or Path(tempfile.mkdtemp(prefix="ringside-demo-"))
+    paths = paths_mod.resolve(root)
+    paths.ensure()
+    secrets = KeyringSecrets(backend=MemoryKeyring())
+    delays = DEMO_LATENCY_S if latency is None else latency
+
+    sandbox = RecruitWizardSandbox(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET)
+    sandbox.faults.set_latency(delays.get("rw", 0.0), "/api/")
+    server = SandboxServer(sandbox.make_app).start()
+    env = DemoEnv(paths=paths, settings=Settings(), secrets=secrets, callers=demo_callers(),
+                  servers=[server], home=None if home else root)
+    try:
+        account = RecruitWizardAccount(kind="recruitwizard", id="rw", label="Recruit Wizard",
+                                       api_url=server.url, web_url=server.url, client_id=DEMO_CLIENT_ID)
+        env.settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[account])
+        settings_mod.save(paths.config_file, env.settings)
+        secrets.set(account.id, "client_secret", DEMO_CLIENT_SECRET)
+        asyncio.run(sign_in_with_pretend_browser(account, secrets))
+    except BaseException:
+        env.close()
+        raise
+    return env
+
+
+async def sign_in_with_pretend_browser(account: RecruitWizardAccount, secrets: SecretStore) -> None:
+    """The real authorisation-code flow; a pretend browser follows the URL and the redirect."""
+    async with httpx.AsyncClient(timeout=10) as client, httpx.AsyncClient(
+        follow_redirects=True, timeout=10
+    ) as browser:
+        oauth = OAuthClient(oauth_config(account), client, secrets)
+        visits: list[asyncio.Task[httpx.Response]] = []
+
+        def open_url(url: str) -> None:
+            visits.append(asyncio.get_running_loop().create_task(browser.get(url)))
+
+        await authorize(oauth, open_url, timeout_s=30)
+        await asyncio.gather(*visits)

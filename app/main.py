@@ -1,0 +1,71 @@
+"""Composition root: Qt application, qasync loop, runtime and UI, put together and run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import time
+
+from app.storage.paths import Paths
+from app.storage.secrets import KeyringSecrets, SecretStore
+from app.storage.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_app(
+    paths: Paths,
+    settings: Settings,
+    *,
+    secrets: SecretStore | None = None,
+    demo_callers: list[tuple[str, str]] | None = None,
+) -> int:
+    started = time.perf_counter()
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.runtime import Runtime
+    from app.ui.bridge import Bridge
+    from app.ui.shell import UiShell
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Ringside")
+    app.setQuitOnLastWindowClosed(False)  # a tray app lives on with no window open
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    bridge = Bridge()
+    runtime = Runtime(paths=paths, settings=settings, listener=bridge,
+                      secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [])
+    shell = UiShell(runtime.switchboard, bridge)
+    runtime.on_show.append(shell.show_main)
+    runtime.switchboard.on_error = lambda exc: (
+        log.error("Background task failed", exc_info=exc),
+        bridge.message(f"Something went wrong: {exc}", error=True),
+    )[-1]
+
+    done = asyncio.Event()
+    shell.quitRequested.connect(done.set)
+    # Python only sees SIGINT/SIGTERM when it runs bytecode; a idle timer lets it, so Ctrl+C quits.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: loop.call_soon_threadsafe(done.set))
+    ticker = QTimer()
+    ticker.start(250)
+    ticker.timeout.connect(lambda: None)
+
+    async def main() -> None:
+        await runtime.start()
+        shell.start()
+        log.info("Ringside ready in %.0f ms", (time.perf_counter() - started) * 1000)
+        print(f"Ringside is ready (tray {'icon' if shell.has_tray else 'window'}).", flush=True)
+        await done.wait()
+        shell.close()
+        await runtime.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0

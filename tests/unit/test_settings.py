@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import ConfigError
+from app.storage import settings
+
+GOOD = """\
+[general]
+default_region = "au"
+auto_log = false
+
+[[accounts]]
+id = "rw"
+kind = "recruitwizard"
+api_url = "https://api.recruitwizard.com"
+web_url = "https://app.recruitwizard.com"
+client_id = "abc"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_reads_the_documented_example(tmp_path: Path) -> None:
+    loaded = settings.load(write(tmp_path, GOOD))
+    assert loaded.general.default_region == "AU"
+    assert loaded.account("rw").client_id == "abc"
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    assert settings.load(tmp_path / "absent.toml").accounts == []
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    settings.save(path, settings.load(path))
+    assert settings.load(path) == settings.load(write(tmp_path, GOOD))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD.replace('client_id = "abc"\n', ""), ":5: accounts[0].client_id: required key is missing"),
+        (GOOD.replace("auto_log = false", "auto_log = maybe"), "not valid TOML"),
+        (GOOD.replace("auto_log", "auto_lgo"), ':3: general.auto_lgo: unknown key'),
+        (GOOD.replace('api_url = "https://api.recruitwizard.com"', 'api_url = "ftp://x"'),
+         ":8: accounts[0].api_url: Value error, must be an http(s):// URL"),
+        (GOOD.replace('kind = "recruitwizard"', 'kind = "salesforce"'), "accounts[0]"),
+        (GOOD.replace('"au"', '"Australia"'), ":2: general.default_region"),
+    ],
+)
+def test_broken_file_is_named_with_line_and_key_and_left_untouched(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        settings.load(path)
+    assert str(path) in str(caught.value)
+    assert expected in str(caught.value)
+    assert path.read_text() == text
