@@ -172,7 +172,7 @@ def _history(paths: Paths, args: argparse.Namespace) -> int:
 def _history_json(row: object) -> dict[str, object]:
     from dataclasses import asdict
 
-    data = asdict(row)  # type: ignore[call-overload]
+    data: dict[str, object] = asdict(row)  # type: ignore[call-overload]
     for key in ("started_at", "answered_at", "ended_at"):
         value = data[key]
         data[key] = value.isoformat() if isinstance(value, datetime) else None

@@ -101,11 +101,6 @@ class InstanceServer:
         header = request.headers.get("Authorization", "")
         return secrets.compare_digest(header, f"Bearer {self._token}")
 
-    @web.middleware
-    async def _guard(self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-                     ) -> web.StreamResponse:
-        return await handler(request)
-
     async def _ping(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return _error(401, "missing or wrong token")

@@ -4,9 +4,9 @@ outbox, switchboard, call sources and the instance door. Built and started on a 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,7 +25,8 @@ from app.storage.db import Database
 from app.storage.paths import Paths
 from app.storage.secrets import KeyringSecrets, SecretStore
 from app.storage.settings import Settings
-from app.telephony.simulator import SOURCE as SIMULATOR, Simulator
+from app.telephony.simulator import SOURCE as SIMULATOR
+from app.telephony.simulator import Simulator
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class Runtime:
     listener: SwitchboardListener
     secrets: SecretStore = field(default_factory=KeyringSecrets)
     demo_callers: list[tuple[str, str]] = field(default_factory=list)
-    on_show: list[object] = field(default_factory=list)
+    on_show: list[Callable[[], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.paths.ensure()
@@ -59,7 +60,6 @@ class Runtime:
             event=self._forwarded_event, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
         ))
-        self._show_callbacks: list[object] = []
 
     def _build_connectors(self) -> dict[str, Connector]:
         connectors: dict[str, Connector] = {}
@@ -119,9 +119,4 @@ class Runtime:
 
     def _show(self) -> None:
         for callback in self.on_show:
-            if callable(callback):
-                callback()
-
-
-async def wait_closed(runtime: Runtime) -> None:
-    await asyncio.shield(runtime.stop())
+            callback()

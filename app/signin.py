@@ -25,10 +25,7 @@ from app.storage.settings import Account
 
 
 def read_secret(prompt: str) -> str:
-    if sys.stdin.isatty():
-        value = getpass.getpass(prompt)
-    else:
-        value = sys.stdin.readline().rstrip("\r\n")
+    value = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
     if not value.strip():
         raise RingsideError(f"No value given for: {prompt.strip(': ')}.")
     return value.strip()

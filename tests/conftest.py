@@ -24,14 +24,14 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 
 
 @pytest.fixture(autouse=True)
-def ringside_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def ringside_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own RINGSIDE_HOME and keyring folder; the user's are never touched."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("RINGSIDE_HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    yield home
+    return home
 
 
 @dataclass

@@ -7,6 +7,7 @@ restart only delays delivery: `run()` picks up every pending note again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -41,7 +42,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     if retry_after is not None:
         return min(max(retry_after, 0.0), MAX_BACKOFF_S)
     base = min(2.0 * 2**attempts, MAX_BACKOFF_S)
-    return base * random.uniform(0.75, 1.25)
+    return float(base * random.uniform(0.75, 1.25))
 
 
 class Outbox:
@@ -82,10 +83,8 @@ class Outbox:
             pending = [n.next_attempt_at for n in self._store.pending_notes()
                        if n.id not in self._in_flight]
             delay = max(0.0, min(pending) - self._clock()) if pending else None
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
-            except TimeoutError:
-                pass
 
     async def _deliver(self, note: NoteRow) -> None:
         connector = self._connectors.get(note.account_id)

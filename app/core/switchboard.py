@@ -25,6 +25,7 @@ from app.core.models import (
     NoteStatus,
 )
 from app.core.outbox import Outbox
+from app.core.phone import try_normalise
 from app.core.session import CallSession, NoteProgress
 from app.core.views import CallState, CallView, SwitchboardListener, TrayState
 from app.storage.db import NoteRow
@@ -45,7 +46,11 @@ class CallControl(Protocol):
 
 
 class CallStore(Protocol):
-    def save_call(self, **fields: Any) -> None: ...
+    def save_call(
+        self, *, call_id: str, number: str, e164: str | None, direction: str, state: str, source: str,
+        started_at: datetime, answered_at: datetime | None, ended_at: datetime | None,
+        matches: list[dict[str, Any]], timings: dict[str, Any],
+    ) -> None: ...
 
 
 class Switchboard:
@@ -320,8 +325,6 @@ class Switchboard:
 
 
 def _same_number(session: CallSession, number: str, region: str | None) -> bool:
-    from app.core.phone import try_normalise
-
     phone = try_normalise(number, region)
     if phone is not None and session.phone is not None:
         return phone.e164 == session.phone.e164

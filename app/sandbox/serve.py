@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from app.sandbox.recruitwizard import RecruitWizardSandbox
@@ -15,8 +16,6 @@ def serve(port: int = 0, latency: float = 0.0) -> int:
         print(f"Recruit Wizard emulator: {server.url}  (client_id ringside-demo, "
               "client secret demo-client-secret)", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0

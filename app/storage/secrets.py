@@ -68,10 +68,10 @@ class MemoryKeyring(KeyringBackend):
     """A keyring that forgets everything on exit: used by `ringside --demo`, so the demo's
     throwaway tokens never reach the user's real keyring."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._store: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
