@@ -1,0 +1,56 @@
+"""Account kind → connector factory (and, for kinds that sign in with OAuth, their OAuth settings).
+
+A plain dict, so build.spec can list the connector modules as hidden imports and a new CRM is one
+entry here. Importing this module only imports the connector modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from app.connectors.base import Connector
+from app.connectors.oauth import OAuthConfig
+from app.connectors.recruitwizard import RecruitWizardConnector, oauth_config
+from app.core.errors import ConfigError
+from app.storage.secrets import SecretStore
+from app.storage.settings import Account, RecruitWizardAccount
+
+ConnectorFactory = Callable[[Account, httpx.AsyncClient, SecretStore], Connector]
+
+
+def _recruitwizard(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
+    if not isinstance(account, RecruitWizardAccount):
+        raise ConfigError(f"Account '{account.id}' is not a Recruit Wizard account.")
+    return RecruitWizardConnector(account, client, secrets)
+
+
+def _recruitwizard_oauth(account: Account) -> OAuthConfig:
+    if not isinstance(account, RecruitWizardAccount):
+        raise ConfigError(f"Account '{account.id}' is not a Recruit Wizard account.")
+    return oauth_config(account)
+
+
+FACTORIES: dict[str, ConnectorFactory] = {
+    "recruitwizard": _recruitwizard,
+}
+
+# Kinds whose sign-in is the OAuth authorisation-code flow (`ringside account connect`).
+OAUTH: dict[str, Callable[[Account], OAuthConfig]] = {
+    "recruitwizard": _recruitwizard_oauth,
+}
+
+
+def build_connector(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
+    try:
+        factory = FACTORIES[account.kind]
+    except KeyError:
+        raise ConfigError(f"Account '{account.id}' has an unknown kind '{account.kind}'.") from None
+    return factory(account, client, secrets)
+
+
+def oauth_config_for(account: Account) -> OAuthConfig | None:
+    """How `account` signs in with OAuth, or None if it does not."""
+    make = OAUTH.get(account.kind)
+    return make(account) if make is not None else None

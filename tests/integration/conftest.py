@@ -1,0 +1,109 @@
+"""Fixtures for connector tests against the emulators on real loopback sockets."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import httpx
+import pytest
+
+from app.connectors.oauth import TokenSet
+from app.connectors.recruitwizard import RecruitWizardConnector
+from app.sandbox.recruitwizard import RecruitWizardSandbox
+from app.sandbox.runner import SandboxServer
+from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
+from app.storage.settings import RecruitWizardAccount
+
+RW_CLIENT_ID = "ringside-it"
+RW_CLIENT_SECRET = "it-client-secret-value"
+RW_WEB = "https://app.example.test"
+
+RwSandbox = tuple[RecruitWizardSandbox, SandboxServer]
+
+
+class RwConnectorFactory(Protocol):
+    def __call__(
+        self, *, timeout: float = 5.0, api_url: str | None = None, signed_in: bool = True
+    ) -> RecruitWizardConnector: ...
+
+
+def store_tokens(secrets: SecretStore, account_id: str, issued: dict[str, Any],
+                 *, expires_at: datetime | None = None) -> TokenSet:
+    """Put a token response (the emulator's `issue_tokens()`) in the keyring as a sign-in would."""
+    tokens = TokenSet(
+        access_token=issued["access_token"],
+        refresh_token=issued["refresh_token"],
+        expires_at=expires_at or datetime.now(UTC) + timedelta(seconds=issued["expires_in"]),
+    )
+    secrets.set(account_id, "tokens", tokens.model_dump_json())
+    return tokens
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def rw_sandbox() -> Iterator[RwSandbox]:
+    sandbox = RecruitWizardSandbox(client_id=RW_CLIENT_ID, client_secret=RW_CLIENT_SECRET)
+    with SandboxServer(sandbox.make_app) as server:
+        yield sandbox, server
+
+
+@pytest.fixture
+def rw_account(rw_sandbox: RwSandbox) -> RecruitWizardAccount:
+    return RecruitWizardAccount(
+        kind="recruitwizard", id="rw", api_url=rw_sandbox[1].url, web_url=RW_WEB, client_id=RW_CLIENT_ID
+    )
+
+
+@pytest.fixture
+def rw_secrets() -> KeyringSecrets:
+    """A throwaway keyring holding the account's client secret (tokens are added per test)."""
+    secrets = KeyringSecrets(backend=MemoryKeyring())
+    secrets.set("rw", "client_secret", RW_CLIENT_SECRET)
+    return secrets
+
+
+@pytest.fixture
+async def http_clients() -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
+    """Make httpx clients that are closed after the test."""
+    made: list[httpx.AsyncClient] = []
+
+    def make(**kwargs: Any) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(**kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()
+
+
+@pytest.fixture
+def rw_connector(
+    rw_sandbox: RwSandbox,
+    rw_account: RecruitWizardAccount,
+    rw_secrets: KeyringSecrets,
+    http_clients: Callable[..., httpx.AsyncClient],
+) -> RwConnectorFactory:
+    """Build a connector for the emulator: signed in with fresh tokens unless `signed_in=False`;
+    `timeout` is the client-level timeout; `api_url` points it elsewhere (an unreachable port)."""
+    sandbox, _ = rw_sandbox
+
+    def make(
+        *, timeout: float = 5.0, api_url: str | None = None, signed_in: bool = True
+    ) -> RecruitWizardConnector:
+        if signed_in and rw_secrets.get("rw", "tokens") is None:
+            store_tokens(rw_secrets, "rw", sandbox.issue_tokens())
+        account = rw_account if api_url is None else rw_account.model_copy(update={"api_url": api_url})
+        return RecruitWizardConnector(account, http_clients(timeout=timeout), rw_secrets)
+
+    return make
