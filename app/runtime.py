@@ -71,7 +71,9 @@ class Runtime:
                 client = httpx.AsyncClient(timeout=httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
                                            limits=httpx.Limits(max_keepalive_connections=4))
                 self.clients[account.id] = client
-            connectors[account.id] = build_connector(account, client, self.secrets)
+            connector = build_connector(account, client, self.secrets)
+            if connector is not None:
+                connectors[account.id] = connector
         return connectors
 
     def _accounts(self) -> list[Account]:

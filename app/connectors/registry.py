@@ -42,12 +42,10 @@ OAUTH: dict[str, Callable[[Account], OAuthConfig]] = {
 }
 
 
-def build_connector(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
-    try:
-        factory = FACTORIES[account.kind]
-    except KeyError:
-        raise ConfigError(f"Account '{account.id}' has an unknown kind '{account.kind}'.") from None
-    return factory(account, client, secrets)
+def build_connector(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector | None:
+    """The account's CRM connector, or None for kinds that are not CRMs (a Puzzel dialer account)."""
+    factory = FACTORIES.get(account.kind)
+    return factory(account, client, secrets) if factory is not None else None
 
 
 def oauth_config_for(account: Account) -> OAuthConfig | None:

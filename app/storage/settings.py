@@ -51,7 +51,70 @@ class RecruitWizardAccount(AccountBase):
         return self.label or "Recruit Wizard"
 
 
-Account = Annotated[RecruitWizardAccount, Field(discriminator="kind")]
+class TrackerRmsAccount(AccountBase):
+    kind: Literal["trackerrms"]
+    api_url: str = "https://evoapi.tracker-rms.com"  # regional: evoapius / evoapica / evoapi (UK, rest)
+    auth: Literal["oauth", "password", "apikey"] = "oauth"
+    username: str = ""  # the user's email, for auth = "password"
+    client_id: str = "EvoApi_1.0"
+    phone_format: Literal["national", "e164"] = "national"  # how numbers are stored in TrackerRMS
+    notify_inbound: bool = False  # also trigger TrackerRMS's own screen pop on ring
+    destination: str = ""  # the recruiter's own number, for notify_inbound
+    labels: dict[str, str] = Field(default_factory=dict)  # renamed record types, e.g. resource = "Candidate"
+
+    _urls = field_validator("api_url")(_http_url)
+
+    @property
+    def display_name(self) -> str:
+        return self.label or "TrackerRMS"
+
+
+class RetailCrmAccount(AccountBase):
+    kind: Literal["retailcrm"]
+    api_url: str  # https://{account}.retailcrm.ru
+    site: str = ""  # the shop's symbolic code
+    user_id: int | None = None  # the recruiter's retailCRM user id
+    code: str = ""  # the recruiter's extension code in the telephony integration
+    client_id: str = ""  # the integration's clientId (identifies retailCRM's callbacks)
+
+    _urls = field_validator("api_url")(_http_url)
+
+    @property
+    def display_name(self) -> str:
+        return self.label or "retailCRM"
+
+
+class FixDigitalAccount(AccountBase):
+    kind: Literal["fixdigital"]
+    api_url: str  # the CRM base that serves webservice.php
+    client_id: str  # FixDigital's ClientId
+    extension: str  # the recruiter's extension (sExt)
+
+    _urls = field_validator("api_url")(_http_url)
+
+    @property
+    def display_name(self) -> str:
+        return self.label or "FixDigital"
+
+
+class PuzzelAccount(AccountBase):
+    kind: Literal["puzzel"]
+    auth_url: str = "https://auth.puzzel.com"
+    api_url: str = "https://api.puzzel.com"
+    customer_key: str
+    username: str
+
+    _urls = field_validator("auth_url", "api_url")(_http_url)
+
+    @property
+    def display_name(self) -> str:
+        return self.label or "Puzzel"
+
+
+Account = Annotated[
+    RecruitWizardAccount | TrackerRmsAccount | RetailCrmAccount | FixDigitalAccount | PuzzelAccount,
+    Field(discriminator="kind"),
+]
 
 
 class GeneralSettings(_Section):
