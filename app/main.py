@@ -43,10 +43,12 @@ def run_app(
                       secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [])
     shell = UiShell(runtime.switchboard, bridge)
     runtime.on_show.append(shell.show_main)
-    runtime.switchboard.on_error = lambda exc: (
-        log.error("Background task failed", exc_info=exc),
-        bridge.message(f"Something went wrong: {exc}", error=True),
-    )[-1]
+
+    def on_error(exc: BaseException) -> None:
+        log.error("Background task failed", exc_info=exc)
+        bridge.message(f"Something went wrong: {exc}", error=True)
+
+    runtime.switchboard.on_error = on_error
 
     done = asyncio.Event()
     shell.quitRequested.connect(done.set)

@@ -1,0 +1,45 @@
+"""The one door from the switchboard into Qt: each `SwitchboardListener` call becomes a signal.
+
+The switchboard may call from any thread (or from a coroutine on the qasync loop); Qt queues
+signals to receivers living in the GUI thread, so widgets only ever see them on the GUI thread.
+Nothing reaches a widget except through here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.views import CallView, SwitchboardListener, TrayState
+
+
+class Bridge(QObject):
+    """A `SwitchboardListener` that re-emits everything as Qt signals.
+
+    Signals:
+        callUpdated(CallView)        anything about a call changed
+        noteRequested(CallView)      the call ended: open the note form
+        trayStateChanged(str, str)   TrayState value, detail text
+        messagePosted(str, bool)     text, is_error
+    """
+
+    callUpdated = Signal(object)
+    noteRequested = Signal(object)
+    trayStateChanged = Signal(str, str)
+    messagePosted = Signal(str, bool)
+
+    def call_updated(self, view: CallView) -> None:
+        self.callUpdated.emit(view)
+
+    def note_requested(self, view: CallView) -> None:
+        self.noteRequested.emit(view)
+
+    def tray_state_changed(self, state: TrayState, detail: str) -> None:
+        self.trayStateChanged.emit(str(state), detail)
+
+    def message(self, text: str, *, error: bool = False) -> None:
+        self.messagePosted.emit(text, error)
+
+
+def _check_protocol(bridge: Bridge) -> SwitchboardListener:
+    # Lets mypy prove Bridge satisfies the protocol.
+    return bridge
