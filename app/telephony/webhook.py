@@ -1,0 +1,219 @@
+"""The loopback webhook: softphones and PBXs that can open a URL report calls over HTTP.
+
+    POST /v1/events   {"type": "ring", "number": "0412345678", "direction": "inbound", "call_id": "…"}
+    GET  /v1/events?type=ring&number=0412345678          (for tools that can only open a URL)
+
+Every request carries the per-install token, as `Authorization: Bearer <token>` or `?token=<token>`.
+The token lives in `webhook-token` in the data folder (owner-only, like instance.json), created
+once and kept across restarts; `ringside webhook-info` prints it. A file rather than the keyring so
+that hooks can be set up even where no keyring is usable, and so the CLI can read it without
+unlocking anything.
+
+Checks, in order: Host must name loopback with our port (403: DNS rebinding); a browser's Origin or
+Sec-Fetch-Site must not be another site (403: cross-site requests); the token (401); the body size
+(413); the event itself (400, naming the field).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from app.core.errors import InvalidNumber, RingsideError
+from app.core.models import CallEvent
+from app.core.phone import normalise
+from app.instance import EventRequest, validation_message
+from app.storage.settings import split_address
+
+log = logging.getLogger(__name__)
+
+SOURCE = "webhook"
+TOKEN_FILE = "webhook-token"
+MAX_BODY = 4 * 1024  # an event is ~120 bytes
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class WebhookError(RingsideError):
+    pass
+
+
+def _host_text(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def events_url(listen: str) -> str:
+    host, port = split_address(listen)
+    return f"http://{_host_text(host)}:{port}/v1/events"
+
+
+def load_or_create_token(data_dir: Path) -> str:
+    """The install's webhook token, created on first use. Safe when two processes race to create it."""
+    path = data_dir / TOKEN_FILE
+    existing = _read_token(path)
+    if existing is not None:
+        return existing
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    tmp = data_dir / f".{TOKEN_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(token + "\n")
+    try:
+        if path.exists():  # present but unreadable or damaged: replace it
+            log.warning("%s was damaged; a new webhook token was made", path)
+            tmp.replace(path)
+            return token
+        try:
+            os.link(tmp, path)  # atomic create-if-absent: whoever links first wins
+        except FileExistsError:
+            winner = _read_token(path)
+            if winner is not None:
+                return winner
+            tmp.replace(path)
+        return token
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _read_token(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(text) < 16 or not set(text) <= _TOKEN_CHARS:
+        return None
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # someone loosened it; the token is as good as a password
+    return text
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status)
+
+
+class WebhookServer:
+    """`emit` gets each accepted event (the switchboard's `handle`) and returns its call id; `token` is
+    the token or a function that loads it (called by `start`, where a failure is reported)."""
+
+    def __init__(
+        self,
+        listen: str,
+        token: str | Callable[[], str],
+        emit: Callable[[CallEvent], str | None],
+        default_region: Callable[[], str | None],
+        *,
+        name: str = SOURCE,
+    ) -> None:
+        self.listen = listen
+        self._host, self._port = split_address(listen)
+        self._token_source = token
+        self._token = ""
+        self._emit = emit
+        self._default_region = default_region
+        self.name = name
+        self._runner: web.AppRunner | None = None
+        names = {*LOOPBACK_HOSTS, _host_text(self._host).lower()}
+        self._hosts = {f"{n}:{self._port}" for n in names}
+        self._origins = {f"http://{h}" for h in self._hosts}
+
+    @property
+    def url(self) -> str:
+        return events_url(self.listen)
+
+    async def start(self) -> None:
+        try:
+            self._token = self._token_source if isinstance(self._token_source, str) else self._token_source()
+        except OSError as exc:
+            raise WebhookError(f"The webhook could not read or create its token: {exc}") from None
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._guard])
+        app.router.add_post("/v1/events", self._event)
+        app.router.add_get("/v1/events", self._event)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)  # URLs may hold the token
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self._host, self._port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise WebhookError(f"The webhook could not listen on {self.listen}: {exc.strerror or exc}. "
+                               "Is another program using that port? Change `listen` in config.toml.") from None
+        self._runner = runner
+        log.info("Webhook listening on %s", self.url)
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    @web.middleware
+    async def _guard(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        host = request.headers.get("Host", "").lower()
+        if host not in self._hosts:
+            return _error(403, "the Host header must be 127.0.0.1, localhost or [::1] with the webhook's port")
+        origin = request.headers.get("Origin")
+        if origin is not None and origin.lower() not in self._origins:
+            return _error(403, "requests from web pages are not accepted")
+        if request.headers.get("Sec-Fetch-Site", "none").lower() in ("cross-site", "same-site"):
+            return _error(403, "requests from web pages are not accepted")
+        if not self._authorised(request):
+            return _error(401, "missing or wrong token (send 'Authorization: Bearer <token>' or '?token=<token>'; "
+                               "`ringside webhook-info` shows it)")
+        return await handler(request)
+
+    def _authorised(self, request: web.Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        offered = header[7:].strip() if header[:7].lower() == "bearer " else request.query.get("token", "")
+        return bool(offered) and secrets.compare_digest(offered.encode(), self._token.encode())
+
+    async def _event(self, request: web.Request) -> web.Response:
+        if request.method == "POST":
+            body = await self._json_body(request)
+            if isinstance(body, web.Response):
+                return body
+        else:
+            body = {key: value for key, value in request.query.items() if key != "token"}
+        for optional in ("direction", "call_id"):
+            if body.get(optional) in ("", None):
+                body.pop(optional, None)  # a URL template with an empty placeholder
+        try:
+            event = EventRequest.model_validate(body)
+        except ValidationError as exc:
+            return _error(400, validation_message(exc))
+        try:
+            normalise(event.number, self._default_region())
+        except InvalidNumber as exc:
+            return _error(400, f"number: {exc}")
+        call_id = self._emit(CallEvent(
+            type=event.type, number=event.number, direction=event.direction, call_id=event.call_id,
+            source=self.name, at=datetime.now(UTC), received_ns=time.perf_counter_ns()))
+        return web.json_response({"ok": True, "call_id": call_id})
+
+    async def _json_body(self, request: web.Request) -> dict[str, Any] | web.Response:
+        too_big = _error(413, f"body: larger than {MAX_BODY} bytes")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return too_big
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return too_big
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "body: not JSON (send a JSON object, or use GET with query parameters)")
+        if not isinstance(data, dict):
+            return _error(400, "body: not a JSON object")
+        return data
