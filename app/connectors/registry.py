@@ -13,9 +13,11 @@ import httpx
 from app.connectors.base import Connector
 from app.connectors.oauth import OAuthConfig
 from app.connectors.recruitwizard import RecruitWizardConnector, oauth_config
+from app.connectors.trackerrms import TrackerRmsConnector
+from app.connectors.trackerrms import oauth_config as trackerrms_oauth_config
 from app.core.errors import ConfigError
 from app.storage.secrets import SecretStore
-from app.storage.settings import Account, RecruitWizardAccount
+from app.storage.settings import Account, RecruitWizardAccount, TrackerRmsAccount
 
 ConnectorFactory = Callable[[Account, httpx.AsyncClient, SecretStore], Connector]
 
@@ -32,13 +34,32 @@ def _recruitwizard_oauth(account: Account) -> OAuthConfig:
     return oauth_config(account)
 
 
+def _trackerrms(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
+    if not isinstance(account, TrackerRmsAccount):
+        raise ConfigError(f"Account '{account.id}' is not a TrackerRMS account.")
+    return TrackerRmsConnector(account, client, secrets)
+
+
+def _trackerrms_oauth(account: Account) -> OAuthConfig:
+    if not isinstance(account, TrackerRmsAccount):
+        raise ConfigError(f"Account '{account.id}' is not a TrackerRMS account.")
+    if account.auth != "oauth":
+        # Password and API-key accounts have no browser sign-in: their secret goes in the keyring.
+        secret = "API key" if account.auth == "apikey" else "password"
+        raise ConfigError(f"TrackerRMS account '{account.id}' signs in with its {secret}, not through "
+                          "the browser (set auth = \"oauth\" to use OAuth).")
+    return trackerrms_oauth_config(account)
+
+
 FACTORIES: dict[str, ConnectorFactory] = {
     "recruitwizard": _recruitwizard,
+    "trackerrms": _trackerrms,
 }
 
 # Kinds whose sign-in is the OAuth authorisation-code flow (`ringside account connect`).
 OAUTH: dict[str, Callable[[Account], OAuthConfig]] = {
     "recruitwizard": _recruitwizard_oauth,
+    "trackerrms": _trackerrms_oauth,
 }
 
 

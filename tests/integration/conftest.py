@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 
 import httpx
@@ -12,10 +12,13 @@ import pytest
 
 from app.connectors.oauth import TokenSet
 from app.connectors.recruitwizard import RecruitWizardConnector
+from app.connectors.trackerrms import TrackerRmsConnector
 from app.sandbox.recruitwizard import RecruitWizardSandbox
 from app.sandbox.runner import SandboxServer
+from app.sandbox.trackerrms import DEMO_API_KEY, TrackerRmsSandbox
+from app.sandbox.trackerrms_store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
-from app.storage.settings import RecruitWizardAccount
+from app.storage.settings import RecruitWizardAccount, TrackerRmsAccount
 
 RW_CLIENT_ID = "ringside-it"
 RW_CLIENT_SECRET = "it-client-secret-value"
@@ -105,5 +108,57 @@ def rw_connector(
             store_tokens(rw_secrets, "rw", sandbox.issue_tokens())
         account = rw_account if api_url is None else rw_account.model_copy(update={"api_url": api_url})
         return RecruitWizardConnector(account, http_clients(timeout=timeout), rw_secrets)
+
+    return make
+
+
+# -- TrackerRMS ------------------------------------------------------------------------------------
+
+TR_CLIENT_SECRET = "tr-it-client-secret"
+TR_USER = RECRUITER
+TR_PASSWORD = next(u.password for u in default_users() if u.username == RECRUITER)
+TR_API_KEY = DEMO_API_KEY
+TR_TZ = timezone(timedelta(hours=11), "AEDT")  # the recruiter's zone in the activity tests
+
+TrSandbox = tuple[TrackerRmsSandbox, SandboxServer]
+
+
+class TrConnectorFactory(Protocol):
+    def __call__(self, *, auth: str = "password", timeout: float = 5.0, **changes: Any) -> TrackerRmsConnector: ...
+
+
+@pytest.fixture
+def tr_sandbox() -> Iterator[TrSandbox]:
+    sandbox = TrackerRmsSandbox(client_secret=TR_CLIENT_SECRET)
+    with SandboxServer(sandbox.make_app) as server:
+        yield sandbox, server
+
+
+@pytest.fixture
+def tr_secrets() -> KeyringSecrets:
+    """A throwaway keyring with every kind of TrackerRMS secret for account "tr" (OAuth tokens are
+    added when an OAuth connector is made)."""
+    secrets = KeyringSecrets(backend=MemoryKeyring())
+    secrets.set("tr", "password", TR_PASSWORD)
+    secrets.set("tr", "apikey", TR_API_KEY)
+    secrets.set("tr", "client_secret", TR_CLIENT_SECRET)
+    return secrets
+
+
+@pytest.fixture
+def tr_connector(
+    tr_sandbox: TrSandbox, tr_secrets: KeyringSecrets, http_clients: Callable[..., httpx.AsyncClient]
+) -> TrConnectorFactory:
+    """Build a TrackerRMS connector for the emulator with `auth` = password | apikey | oauth (signed in
+    with fresh tokens); other keyword arguments change the account's settings."""
+    sandbox, server = tr_sandbox
+
+    def make(*, auth: str = "password", timeout: float = 5.0, **changes: Any) -> TrackerRmsConnector:
+        if auth == "oauth" and tr_secrets.get("tr", "tokens") is None:
+            store_tokens(tr_secrets, "tr", sandbox.issue_tokens())
+        settings: dict[str, Any] = {"kind": "trackerrms", "id": "tr", "api_url": server.url, "auth": auth,
+                                    "username": TR_USER, **changes}
+        account = TrackerRmsAccount.model_validate(settings)
+        return TrackerRmsConnector(account, http_clients(timeout=timeout), tr_secrets, tz=TR_TZ)
 
     return make

@@ -72,7 +72,7 @@ def event(type_: EventType, number: str = PRIYA, direction: Direction = Directio
 async def test_ring_shows_pending_card_at_once_then_the_contact_and_jobs(runtime: tuple[Runtime, Recorder]) -> None:
     rt, rec = runtime
     call_id = rt.switchboard.handle(event(EventType.RING))
-    first = rec.views[0]  # published synchronously, before any CRM has answered
+    first = await rec.view(lambda v: True)  # the ringing card, before any CRM has answered
     assert first.call_id == call_id and first.state is CallState.RINGING
     assert [a.status for a in first.accounts] == [LookupStatus.PENDING]
     assert first.number_display == "0491 570 006"
@@ -133,7 +133,7 @@ async def test_missed_inbound_call_asks_for_no_note(runtime: tuple[Runtime, Reco
 async def test_unreadable_number_is_shown_not_looked_up(runtime: tuple[Runtime, Recorder], rw_env: RwEnv) -> None:
     rt, rec = runtime
     rt.switchboard.handle(event(EventType.RING, "abc"))
-    (view,) = rec.views
+    (view,) = rec.views  # nothing to look up: shown at once
     assert view.invalid_reason and "not a phone number" in view.invalid_reason
     assert view.accounts == ()
     assert rw_env.sandbox.journal.entries("/api/") == []

@@ -1,0 +1,214 @@
+"""The TrackerRMS emulator's OAuth2 server: `GET /oAuth2/Authorize` (client_id EvoApi_1.0,
+scope "read,write", state required; the pretend user consents at once) and `POST /oAuth2/Token`
+(form body; authorization_code and refresh_token grants). Tokens are GUIDs, as TrackerRMS issues
+them; codes and refresh tokens work once; access tokens expire. PKCE is checked when a client sends
+a challenge, though the seed never mentions it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import itertools
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from yarl import URL
+
+from app.sandbox.journal import Journal
+
+CODE_TTL_S = 300.0
+_FORM = "application/x-www-form-urlencoded"
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@dataclass
+class _Code:
+    redirect_uri: str
+    username: str
+    challenge: str | None
+    expires_at: float
+
+
+@dataclass
+class _Token:
+    username: str
+    expires_at: float
+    revoked: bool = False
+
+
+class OAuthServer:
+    """Codes and tokens for one emulator; thread-safe (tests steer it from their own thread)."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        *,
+        client_id: str,
+        client_secret: str,
+        user: str,
+        access_ttl_s: float,
+        refresh_ttl_s: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.user = user  # who "signs in" at the authorize page
+        self.access_ttl_s = access_ttl_s
+        self.refresh_ttl_s = refresh_ttl_s
+        self.refresh_count = 0
+        self._journal = journal
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._codes: dict[str, _Code] = {}
+        self._access: dict[str, _Token] = {}
+        self._refresh: dict[str, _Token] = {}
+        self._deny_next = False
+        journal.add_secret(client_secret)
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_get("/oAuth2/Authorize", self._authorize)
+        app.router.add_post("/oAuth2/Token", self._token)
+
+    # --- controls and checks (any thread) ---------------------------------------------------------
+
+    def deny_next_authorization(self) -> None:
+        with self._lock:
+            self._deny_next = True
+
+    def expire_access_tokens(self) -> None:
+        with self._lock:
+            for token in self._access.values():
+                token.expires_at = float("-inf")
+
+    def revoke_all(self) -> None:
+        with self._lock:
+            for token in itertools.chain(self._access.values(), self._refresh.values()):
+                token.revoked = True
+
+    def issue(self, username: str) -> dict[str, Any]:
+        with self._lock:
+            return self._issue(username)
+
+    def bearer_user(self, header: str) -> str | None:
+        """The user an `Authorization: Bearer …` header acts as; None if it is not a live token."""
+        scheme, _, token = header.partition(" ")
+        return self.token_user(token.strip()) if scheme.lower() == "bearer" else None
+
+    def token_user(self, token: str) -> str | None:
+        with self._lock:
+            info = self._access.get(token)
+            if info is None or info.revoked or info.expires_at <= self._clock():
+                return None
+            return info.username
+
+    # --- endpoints ----------------------------------------------------------------------------------
+
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        query = request.query
+        if any(len(query.getall(name)) > 1 for name in query):
+            return _error_page("invalid_request", "A parameter was repeated.")
+        if query.get("client_id") != self.client_id:
+            return _error_page("unauthorized_client", "Unknown client_id.")
+        redirect_uri = query.get("redirect_uri", "")
+        if not _absolute_http(redirect_uri):
+            return _error_page("invalid_request", "redirect_uri is missing or not an absolute http(s) URL.")
+        state = query.get("state")
+
+        def back(**params: str) -> web.StreamResponse:
+            if state is not None:
+                params["state"] = state
+            return web.Response(status=302, headers={"Location": str(URL(redirect_uri).update_query(params))})
+
+        if query.get("response_type") != "code":
+            return back(error="unsupported_response_type")
+        if {s.strip() for s in query.get("scope", "").split(",")} != {"read", "write"}:
+            return back(error="invalid_scope", error_description="scope must be 'read,write'.")
+        if not state:
+            return back(error="invalid_request", error_description="state is required.")
+        challenge = query.get("code_challenge")
+        if challenge is not None and query.get("code_challenge_method") != "S256":
+            return back(error="invalid_request", error_description="PKCE must use S256.")
+        with self._lock:
+            if self._deny_next:
+                self._deny_next = False
+                return back(error="access_denied")
+            code = secrets.token_urlsafe(32)
+            self._codes[code] = _Code(redirect_uri, self.user, challenge, self._clock() + CODE_TTL_S)
+        self._journal.add_secret(code)
+        return back(code=code)
+
+    async def _token(self, request: web.Request) -> web.StreamResponse:
+        if request.content_type != _FORM:
+            return _oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
+        form = await request.post()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if not (same(fields.get("client_id"), self.client_id)
+                and same(fields.get("client_secret"), self.client_secret)):
+            return _oauth_error("invalid_client", status=401)
+        grant_type = fields.get("grant_type")
+        with self._lock:
+            if grant_type == "authorization_code":
+                code = self._codes.pop(fields.get("code", ""), None)  # single use
+                if code is None or code.expires_at <= self._clock():
+                    return _oauth_error("invalid_grant", "The code is unknown, expired or already used.")
+                if fields.get("redirect_uri") != code.redirect_uri:
+                    return _oauth_error("invalid_grant", "redirect_uri differs from the one authorised.")
+                verifier = fields.get("code_verifier")
+                if code.challenge is not None and (verifier is None or _s256(verifier) != code.challenge):
+                    return _oauth_error("invalid_grant", "code_verifier does not match the challenge.")
+                return web.json_response(self._issue(code.username), headers=_NO_STORE)
+            if grant_type == "refresh_token":
+                old = self._refresh.pop(fields.get("refresh_token", ""), None)  # rotated: single use
+                if old is None or old.revoked or old.expires_at <= self._clock():
+                    return _oauth_error("invalid_grant", "The refresh token is invalid, used or expired.")
+                self.refresh_count += 1
+                return web.json_response(self._issue(old.username), headers=_NO_STORE)
+        return _oauth_error("unsupported_grant_type")
+
+    def _issue(self, username: str) -> dict[str, Any]:
+        """GUID tokens, as TrackerRMS issues them. Caller holds the lock."""
+        access, refresh = str(uuid.uuid4()), str(uuid.uuid4())
+        now = self._clock()
+        self._access[access] = _Token(username, now + self.access_ttl_s)
+        self._refresh[refresh] = _Token(username, now + self.refresh_ttl_s)
+        self._journal.add_secret(access)
+        self._journal.add_secret(refresh)
+        return {"access_token": access, "token_type": "bearer", "expires_in": int(self.access_ttl_s),
+                "refresh_token": refresh}
+
+
+def same(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a credential."""
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _absolute_http(uri: str) -> bool:
+    try:
+        url = URL(uri)
+    except ValueError:
+        return False
+    return url.is_absolute() and url.scheme in {"http", "https"} and not url.fragment
+
+
+def _oauth_error(error: str, description: str | None = None, *, status: int = 400) -> web.StreamResponse:
+    body = {"error": error} | ({"error_description": description} if description else {})
+    return web.json_response(body, status=status, headers=_NO_STORE)
+
+
+def _error_page(error: str, description: str) -> web.StreamResponse:
+    text = f"<!DOCTYPE html><html><body><h1>Error</h1><p>{error}: {html.escape(description)}</p></body></html>"
+    return web.Response(status=400, text=text, content_type="text/html")
