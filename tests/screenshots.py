@@ -1,16 +1,21 @@
-"""Render Ringside's real widgets offscreen with realistic calls, to PNGs.
+"""Render Ringside's real widgets offscreen to PNGs, in the light and the dark theme.
 
     python tests/screenshots.py [outdir]      (default: resources/screenshots/)
 
-Nothing here is a test: it is for looking at. The views are hand-built (tests/ui/helpers.py), so
-no switchboard, CRM or network is involved.
+The cards show what `ringside --demo` shows: the demo's emulators start on loopback (without their
+latency), the real connectors look the demo's callers up through the real lookup service, and the
+widgets render those results. Only what a screenshot has to freeze is set by hand: the call's
+state and times, a pick, a note, and the one failing account (worded by the lookup service itself).
+Nothing here is a test: it is for looking at. Each picture `name.png` has a `name-dark.png` twin.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,117 +23,218 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE / "ui")]
 
-from helpers import (  # noqa: E402
-    JA,
-    PRIYA,
-    PRIYA_JOBS,
-    RW,
-    SAMS,
-    FakeControls,
-    call,
-    error,
-    found,
-    not_found,
-    pending,
-)
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
+import httpx  # noqa: E402
+from helpers import FakeControls, with_notes  # noqa: E402
+from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.core.models import Direction, Job  # noqa: E402
+from app.connectors.registry import build_connector  # noqa: E402
+from app.core.errors import InvalidNumber, NeedsSignIn  # noqa: E402
+from app.core.lookup import Account, LookupService, describe  # noqa: E402
+from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  # noqa: E402
+from app.core.phone import normalise  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
+from app.demo import prepare_demo  # noqa: E402
+from app.sandbox.demo_data import UNKNOWN_NUMBER, demo_callers  # noqa: E402
+from app.storage import settings as settings_mod  # noqa: E402
+from app.storage.secrets import SecretStore  # noqa: E402
 from app.ui.card import CallCard  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.menu import TrayMenu  # noqa: E402
 from app.ui.note_form import NoteForm  # noqa: E402
-from app.ui.style import apply_style, use_light_palette  # noqa: E402
+from app.ui.style import Scheme, apply_style  # noqa: E402
 
-MORE_JOBS = (
-    *PRIYA_JOBS,
-    Job(
-        id="J-330",
-        title="Product Designer, Confluence",
-        employer="Atlassian",
-        location="Sydney, NSW",
-        link="https://app.recruitwizard.com/jobs/330",
-    ),
-    Job(
-        id="J-334",
-        title="Data Engineer",
-        employer="Atlassian",
-        location="Remote, AU",
-        link="https://app.recruitwizard.com/jobs/334",
-    ),
-    Job(
-        id="J-341",
-        title="Graduate Software Engineer",
-        employer="Atlassian",
-        location="Sydney, NSW",
-        link="https://app.recruitwizard.com/jobs/341",
-    ),
-    Job(
-        id="J-342",
-        title="Security Engineer",
-        employer="Atlassian",
-        location="Sydney, NSW",
-        link="https://app.recruitwizard.com/jobs/342",
-    ),
-)
+REGION = "AU"
+PRIYA = "+61491570006"  # contact with open jobs, in both CRMs
+HARBOURLINE = "+61370100200"  # an office line: two contacts in Recruit Wizard
+ETHAN = "+61491571266"  # a candidate
+SARAH = "+61255500187"  # a contact's landline
+BACKDROP = {Scheme.LIGHT: "#e2e8f0", Scheme.DARK: "#0b1120"}
 
 
-def _in_call_for(seconds: int) -> datetime:
-    """started_at for a call answered `seconds` ago (helpers answer 6 s after ringing)."""
+# -- what the demo's CRMs answer ---------------------------------------------------------------
+
+
+@dataclass
+class DemoAnswers:
+    results: dict[str, tuple[AccountResult, ...]]  # E.164 -> each account's final answer
+    accounts: list[Account]
+
+    def of(self, number: str) -> tuple[AccountResult, ...]:
+        return self.results[number]
+
+    def failed(self, number: str, account_id: str, exc: BaseException) -> tuple[AccountResult, ...]:
+        """`number`'s answers with one account failing as `exc`, in the lookup service's words."""
+        account = next(a for a in self.accounts if a.id == account_id)
+        out = []
+        for result in self.results[number]:
+            if result.account_id == account_id:
+                result = AccountResult(
+                    account_id=account.id,
+                    account_label=account.label,
+                    status=LookupStatus.ERROR,
+                    error=describe(account, exc),
+                    needs_sign_in=isinstance(exc, NeedsSignIn),
+                    complete=True,
+                )
+            out.append(result)
+        return tuple(out)
+
+
+def ask_the_demo(numbers: list[str]) -> DemoAnswers:
+    env = prepare_demo(latency={})
+    try:
+        return asyncio.run(_look_up(env.settings.accounts, env.secrets, numbers))
+    finally:
+        env.close()
+
+
+async def _look_up(configured: Sequence[settings_mod.Account], secrets: SecretStore, numbers: list[str]) -> DemoAnswers:
+    clients: list[httpx.AsyncClient] = []
+    accounts: list[Account] = []
+    for settings in configured:
+        client = httpx.AsyncClient(timeout=10)
+        clients.append(client)
+        connector = build_connector(settings, client, secrets)
+        if connector is not None:
+            accounts.append(Account(connector, settings.timeout_s))
+    service = LookupService(accounts)
+    results: dict[str, tuple[AccountResult, ...]] = {}
+    try:
+        for number in numbers:
+            latest: dict[str, AccountResult] = {}
+            await service.run(number, lambda result, seen=latest: seen.__setitem__(result.account_id, result))
+            results[number] = tuple(latest[a.id] for a in accounts)
+    finally:
+        for account in accounts:
+            await account.connector.aclose()
+        for client in clients:
+            await client.aclose()
+    return DemoAnswers(results, accounts)
+
+
+# -- calls ---------------------------------------------------------------------------------------
+
+AT_1402 = datetime.now().astimezone().replace(hour=14, minute=2, second=0, microsecond=0)
+
+
+def view(
+    number: str,
+    accounts: tuple[AccountResult, ...],
+    *,
+    call_id: str,
+    state: CallState = CallState.RINGING,
+    direction: Direction = Direction.INBOUND,
+    talked_s: int = 0,
+    started_at: datetime = AT_1402,
+    selected: dict[str, str] | None = None,
+    can_answer: bool = True,
+) -> CallView:
+    """A call as the switchboard would publish it (numbers shown as the core formats them)."""
+    try:
+        phone = normalise(number, REGION)
+        e164, shown, invalid = phone.e164, phone.display(REGION), None
+    except InvalidNumber as exc:
+        e164, shown, invalid = None, number, str(exc)
+    answered = started_at + timedelta(seconds=6) if state in (CallState.ANSWERED, CallState.ENDED) else None
+    ended = None
+    if state is CallState.ENDED and answered is not None:
+        ended = answered + timedelta(seconds=talked_s)
+    elif state is CallState.MISSED:
+        ended = started_at + timedelta(seconds=25)
+    return CallView(
+        call_id=call_id,
+        number=number,
+        number_display=shown,
+        e164=e164,
+        invalid_reason=invalid,
+        direction=direction,
+        state=state,
+        started_at=started_at,
+        answered_at=answered,
+        ended_at=ended,
+        accounts=accounts if invalid is None else (),
+        selected=selected or {},
+        can_answer=can_answer,
+    )
+
+
+def in_call_for(seconds: int) -> datetime:
+    """started_at for a call answered `seconds` ago (answered 6 s after it rang)."""
     return datetime.now().astimezone() - timedelta(seconds=seconds + 6)
 
 
-def _settle(app: QApplication) -> None:
-    for _ in range(3):
-        app.processEvents()
+# -- pictures --------------------------------------------------------------------------------------
 
 
-def _save(widget: QWidget, out: Path, name: str, app: QApplication) -> Path:
-    _settle(app)
-    focused = app.focusWidget()
-    if focused is not None and not isinstance(widget, NoteForm):
-        focused.clearFocus()
-    _settle(app)
-    path = out / name
-    widget.grab().save(str(path))
-    print(f"{path}  {widget.width()}×{widget.height()}")
-    return path
+class Camera:
+    def __init__(self, app: QApplication, out: Path) -> None:
+        self.app = app
+        self.out = out
+        self.controls = FakeControls(callers=demo_callers())
+
+    def settle(self) -> None:
+        for _ in range(3):
+            self.app.processEvents()
+
+    def save(self, picture: QPixmap, name: str, scheme: Scheme) -> None:
+        path = self.out / (f"{name}.png" if scheme is Scheme.LIGHT else f"{name}-dark.png")
+        picture.save(str(path))
+        print(f"{path}  {picture.width()}×{picture.height()}")
+
+    def shoot(self, name: str, build: Callable[[FakeControls], QWidget], *, keep_focus: bool = False) -> None:
+        """Build the widget afresh in each theme (rich text takes its colours when built)."""
+        for scheme in Scheme:
+            apply_style(self.app, scheme)
+            widget = build(self.controls)
+            widget.show()
+            self.settle()
+            focused = self.app.focusWidget()
+            if focused is not None and not keep_focus:
+                focused.clearFocus()
+            self.settle()
+            self.save(widget.grab(), name, scheme)
+            widget.hide()
+            widget.deleteLater()
+        self.settle()
+
+    def menus(self, name: str) -> None:
+        """The tray menu with its Simulate call submenu open beside it, on a plain backdrop."""
+        for scheme in Scheme:
+            apply_style(self.app, scheme)
+            menu = TrayMenu(self.controls)
+            menu.set_status("Ringside — Ready")
+            menu.adjustSize()
+            sub = menu.simulate_menu
+            sub.adjustSize()
+            main_px, sub_px = menu.grab(), sub.grab()
+            top = menu.actionGeometry(menu.simulate_menu.menuAction()).top()
+            pad = 16
+            canvas = QPixmap(
+                main_px.width() + sub_px.width() + 2 * pad - 4, max(main_px.height(), top + sub_px.height()) + 2 * pad
+            )
+            canvas.fill(QColor(BACKDROP[scheme]))
+            painter = QPainter(canvas)
+            painter.drawPixmap(QPoint(pad, pad), main_px)
+            painter.drawPixmap(QPoint(pad + main_px.width() - 4, pad + top), sub_px)
+            painter.end()
+            self.save(canvas, name, scheme)
+            menu.deleteLater()
 
 
-def _card(app: QApplication, controls: FakeControls, view: CallView, out: Path, name: str) -> None:
-    card = CallCard(controls, view)
-    use_light_palette(card)
-    card.show()
-    _save(card, out, name, app)
-    card.close()
-    card.deleteLater()
+def card(v: CallView) -> Callable[[FakeControls], QWidget]:
+    return lambda controls: CallCard(controls, v)
 
 
-def _menu_picture(app: QApplication, controls: FakeControls, out: Path) -> None:
-    """The tray menu with its Simulate call submenu open beside it, on a neutral backdrop."""
-    menu = TrayMenu(controls)
-    menu.set_status("Ringside — Ready")
-    menu.adjustSize()
-    sub = menu.simulate_menu
-    sub.adjustSize()
-    main_px = menu.grab()
-    sub_px = sub.grab()
-    top = menu.actionGeometry(menu.simulate_menu.menuAction()).top()
-    pad = 16
-    width = main_px.width() + sub_px.width() + 2 * pad - 4
-    height = max(main_px.height(), top + sub_px.height()) + 2 * pad
-    canvas = QPixmap(width, height)
-    canvas.fill(QColor("#e2e8f0"))
-    painter = QPainter(canvas)
-    painter.drawPixmap(QPoint(pad, pad), main_px)
-    painter.drawPixmap(QPoint(pad + main_px.width() - 4, pad + top), sub_px)
-    painter.end()
-    path = out / "tray-menu.png"
-    canvas.save(str(path))
-    print(f"{path}  {canvas.width()}×{canvas.height()}")
+def note_form(v: CallView, text: str = "") -> Callable[[FakeControls], QWidget]:
+    def build(controls: FakeControls) -> QWidget:
+        form = NoteForm(controls, v)
+        form.editor.setPlainText(text)
+        form.editor.setFocus()
+        return form
+
+    return build
 
 
 def main(argv: list[str]) -> int:
@@ -136,139 +242,88 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(argv[:1])
     assert isinstance(app, QApplication)
-    apply_style(app)
-    controls = FakeControls()
-    now = datetime.now().astimezone()
+    demo = ask_the_demo([PRIYA, HARBOURLINE, ETHAN, SARAH, UNKNOWN_NUMBER])
+    camera = Camera(app, out)
 
-    _card(
-        app,
-        controls,
-        call(
-            found(RW, PRIYA, jobs={PRIYA.key: MORE_JOBS}),
-            not_found(JA),
-            state=CallState.ANSWERED,
-            started_at=_in_call_for(134),
-            can_answer=True,
+    priya = demo.of(PRIYA)
+    camera.shoot(
+        "card-one-match-with-jobs",
+        card(view(PRIYA, priya, call_id="c1", state=CallState.ANSWERED, started_at=in_call_for(134))),
+    )
+
+    office = demo.of(HARBOURLINE)
+    mei_lin = next(r for r in office[0].records if r.name == "Mei Lin Chen")
+    camera.shoot(
+        "card-several-matches",
+        card(view(HARBOURLINE, office, call_id="c2", selected={office[0].account_id: mei_lin.key})),
+    )
+
+    camera.shoot("card-not-found", card(view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="c3")))
+
+    camera.shoot(
+        "card-account-failing",
+        card(view(ETHAN, demo.failed(ETHAN, "tr", TimeoutError()), call_id="c4")),
+    )
+
+    sarah = demo.failed(SARAH, "tr", NeedsSignIn("TrackerRMS needs you to sign in again."))
+    looking = (
+        AccountResult(
+            account_id=sarah[0].account_id, account_label=sarah[0].account_label, status=LookupStatus.PENDING
         ),
-        out,
-        "card-one-match-with-jobs.png",
+        *sarah[1:],
+    )
+    camera.shoot(
+        "card-looking-up",
+        card(view(SARAH, looking, call_id="c5", direction=Direction.OUTBOUND, can_answer=False)),
     )
 
-    _card(
-        app,
-        controls,
-        call(
-            found(JA, *SAMS),
-            pending(RW),
-            call_id="c2",
-            number="+61298765432",
-            number_display="(02) 9876 5432",
-            selected={"ja": SAMS[0].key},
-            can_answer=True,
-            started_at=now,
+    camera.shoot("card-invalid-number", card(view("abc", (), call_id="c6", can_answer=False)))
+
+    ended = view(PRIYA, priya, call_id="c7", state=CallState.ENDED, talked_s=252)
+    camera.shoot("card-note-logged", card(with_notes(ended, NoteStatus.LOGGED)))
+
+    camera.shoot(
+        "note-form",
+        note_form(
+            ended,
+            "Priya needs the Senior Backend Engineer filled by April; Platform Engineer contract can wait. "
+            "Sending Ethan Brooks's CV today; follow up Friday.",
         ),
-        out,
-        "card-several-matches.png",
+        keep_focus=True,
+    )
+    camera.shoot(
+        "note-form-several-matches",
+        note_form(view(HARBOURLINE, office, call_id="c8", state=CallState.ENDED, talked_s=95)),
+        keep_focus=True,
+    )
+    camera.shoot(
+        "note-form-no-match",
+        note_form(view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="c9", state=CallState.ENDED, talked_s=48)),
+        keep_focus=True,
     )
 
-    _card(
-        app,
-        controls,
-        call(
-            not_found(RW),
-            not_found(JA),
-            call_id="c3",
-            number="+442079460958",
-            number_display="+44 20 7946 0958",
-            started_at=now,
+    camera.controls.recent = [
+        with_notes(ended, NoteStatus.LOGGED),
+        view(
+            UNKNOWN_NUMBER,
+            demo.of(UNKNOWN_NUMBER),
+            call_id="c10",
+            state=CallState.MISSED,
+            started_at=AT_1402.replace(hour=13, minute=41),
         ),
-        out,
-        "card-not-found.png",
-    )
-
-    _card(
-        app,
-        controls,
-        call(
-            found(JA, SAMS[2]),
-            error(RW, "Recruit Wizard didn't answer in 3 s"),
-            call_id="c4",
-            number="+61412998877",
-            number_display="+61 412 998 877",
-            started_at=now,
-            can_answer=True,
-        ),
-        out,
-        "card-account-failing.png",
-    )
-
-    _card(
-        app,
-        controls,
-        call(
-            pending(RW),
-            error(JA, "Your JobAdder sign-in has expired.", needs_sign_in=True),
-            call_id="c5",
-            direction=Direction.OUTBOUND,
-            started_at=now,
-        ),
-        out,
-        "card-looking-up.png",
-    )
-
-    _card(
-        app,
-        controls,
-        call(
-            call_id="c6",
-            number="abc",
-            number_display="abc",
-            invalid_reason="'abc' is not a phone number.",
-            started_at=now,
-        ),
-        out,
-        "card-invalid-number.png",
-    )
-
-    ended = call(
-        found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}),
-        found(JA, *SAMS),
-        state=CallState.ENDED,
-        duration_s=252,
-        call_id="c7",
-    )
-    form = NoteForm(controls, ended)
-    use_light_palette(form)
-    form.editor.setPlainText(
-        "Priya needs two more senior Java devs for the Jira Cloud team by April. "
-        "Sending Sam's and Wei's CVs today; follow up Friday."
-    )
-    form.show()
-    form.editor.setFocus()
-    _save(form, out, "note-form.png", app)
-    form.hide()
-
-    lonely = replace(ended, accounts=(not_found(RW), not_found(JA)), call_id="c8")
-    form2 = NoteForm(controls, lonely)
-    use_light_palette(form2)
-    form2.show()
-    _save(form2, out, "note-form-no-match.png", app)
-    form2.hide()
-
-    controls.recent = [
-        replace(ended, started_at=now.replace(hour=14, minute=2)),
-        call(not_found(RW), state=CallState.MISSED, call_id="c9", started_at=now.replace(hour=13, minute=41)),
     ]
-    _menu_picture(app, controls, out)
+    camera.menus("tray-menu")
 
-    window = MainWindow(TrayMenu(controls))
-    window.set_state("ringing", "0412 345 678 · Priya Raman")
-    window.show_message("Recruit Wizard didn't answer in 3 s — showing the other accounts.", error=True)
-    window.show()
-    window.adjustSize()
-    _save(window, out, "fallback-window.png", app)
-    window.hide()
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    def window(controls: FakeControls) -> QWidget:
+        main_window = MainWindow(TrayMenu(controls))
+        main_window.set_state("ringing", f"{normalise(PRIYA, REGION).display(REGION)} · Priya Raman")
+        main_window.show_message(
+            f"{describe(demo.accounts[1], TimeoutError())} Showing the other accounts.", error=True
+        )
+        main_window.adjustSize()
+        return main_window
+
+    camera.shoot("fallback-window", window)
     return 0
 
 

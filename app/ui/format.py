@@ -44,7 +44,7 @@ def clock_text(seconds: int) -> str:
 
 
 def number_text(raw: str) -> str:
-    """A number as people write it ('+61 412 345 678'); the raw text when it is not one."""
+    """A number as people write it ('+61 491 570 006'); the raw text when it is not one."""
     parsed = try_normalise(raw, None)
     return parsed.display(None) if parsed is not None else raw
 
@@ -75,12 +75,12 @@ def local_time(moment: datetime) -> str:
 
 
 def record_line(record: Record) -> str:
-    """'Head of Talent · Atlassian' (whichever parts are known)."""
+    """'Head of Engineering · Kestrel Software' (whichever parts are known)."""
     return " · ".join(part for part in (record.job_title, record.company) if part)
 
 
 def job_line(job: Job) -> str:
-    """'Senior Java Developer — Atlassian · Sydney, NSW'"""
+    """'Senior Backend Engineer (Python) — Kestrel Software · Barangaroo, NSW'"""
     where = " · ".join(part for part in (job.employer, job.location) if part)
     return f"{job.title} — {where}" if where else job.title
 

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from app.ui import format as fmt
 from app.ui.menu import TrayMenu
-from app.ui.style import tray_icon, use_light_palette
+from app.ui.style import tray_icon
+from app.ui.widgets import set_state_property
 
 
 class MainWindow(QWidget):
@@ -39,7 +40,6 @@ class MainWindow(QWidget):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Ringside")
         self.setWindowIcon(tray_icon("idle"))
-        use_light_palette(self)
         self.setMinimumWidth(340)
 
         layout = QVBoxLayout(self)
@@ -105,18 +105,14 @@ class MainWindow(QWidget):
         self.state = state
         self.icon_label.setPixmap(tray_icon(state).pixmap(40, 40))
         self.state_label.setText(fmt.tray_tooltip(state, "").removeprefix("Ringside — "))
-        self.state_label.setProperty("trayState", state)
-        self.state_label.style().unpolish(self.state_label)
-        self.state_label.style().polish(self.state_label)
+        set_state_property(self.state_label, "trayState", state)
         self.detail_label.setText(detail or "Waiting for calls")
         self.setWindowIcon(tray_icon(state))
         self.setToolTip(fmt.tray_tooltip(state, detail))
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
-        self.message_label.setProperty("error", error)
-        self.message_label.style().unpolish(self.message_label)
-        self.message_label.style().polish(self.message_label)
+        set_state_property(self.message_label, "error", error)
         self.message_label.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -6,7 +6,7 @@ fallback main window's buttons.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
@@ -15,6 +15,14 @@ from app.core.views import CallView, Controls
 from app.ui import format as fmt
 
 RECENT_LIMIT = 10
+
+
+def _round_corners(menu: QMenu) -> None:
+    """Let the stylesheet's rounded border show: without this the corners outside it are painted
+    square in the menu's background."""
+    menu.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+    menu.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+    menu.setWindowFlag(Qt.WindowType.NoDropShadowWindowHint)
 
 
 class TrayMenu(QMenu):
@@ -48,6 +56,8 @@ class TrayMenu(QMenu):
         self.recent_menu = self.addMenu("Recent calls")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self.refresh_recent)
+        for menu in (self, self.simulate_menu, self.recent_menu):
+            _round_corners(menu)
 
         self.addSeparator()
         self.pause_action = self.addAction("Pause pops")

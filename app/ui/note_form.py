@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from app.core.models import AccountResult, Direction, LookupStatus, Record
 from app.core.views import CallState, CallView, Controls
 from app.ui import format as fmt
-from app.ui.card import CARD_WIDTH, SCREEN_MARGIN, add_shown
+from app.ui.card import CARD_WIDTH, SCREEN_MARGIN
+from app.ui.widgets import add_shown
 
 FORM_WIDTH = 460
 NO_MATCH_TEXT = "No CRM record matched this number — the note will stay in Ringside's history."
@@ -216,16 +217,20 @@ class NoteForm(QDialog):
         self.adjustSize()
 
     def _combo_row(self, result: AccountResult, previous: object) -> QWidget:
+        """'Recruit Wizard — 2 matches:' over a full-width choice (names with title and company
+        need the width)."""
         row = QWidget()
         row.setObjectName("targetChoice")
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.setSpacing(8)
+        column = QVBoxLayout(row)
+        column.setContentsMargins(0, 2, 0, 0)
+        column.setSpacing(4)
         label = QLabel(f"{result.account_label} — {len(result.records)} matches:")
         label.setObjectName("targetChoiceLabel")
         combo = QComboBox()
         combo.setObjectName("targetCombo")
         combo.setAccessibleName(f"Which {result.account_label} record was this call with?")
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(20)
         combo.addItem("Choose who this call was with…", None)
         for record in result.records:
             combo.addItem(self._choice_text(record), record.key)
@@ -234,8 +239,8 @@ class NoteForm(QDialog):
             if index >= 0:
                 combo.setCurrentIndex(index)
         label.setBuddy(combo)
-        line.addWidget(label)
-        line.addWidget(combo, 1)
+        column.addWidget(label)
+        column.addWidget(combo)
         self.target_combos[result.account_id] = combo
         return row
 

@@ -16,7 +16,7 @@ from app.core.views import CallState, CallView, Controls
 from app.ui.bridge import Bridge
 from app.ui.card import CallCard
 from app.ui.note_form import NoteForm
-from app.ui.style import apply_style, use_light_palette
+from app.ui.style import apply_style
 from app.ui.tray import TrayController
 
 MAX_CARDS = 3
@@ -123,7 +123,6 @@ class UiShell(QObject):
             card.render(view)
         elif view.call_id not in self._gone and not self.paused:
             card = CallCard(self._controls, view)
-            use_light_palette(card)
             card.closed.connect(self._card_closed)
             card.heightChanged.connect(self._restack)
             self._cards[view.call_id] = card
@@ -140,7 +139,6 @@ class UiShell(QObject):
         form = self._forms.get(view.call_id)
         if form is None:
             form = NoteForm(self._controls, view)
-            use_light_palette(form)
             form.formClosed.connect(self._form_closed)
             self._forms[view.call_id] = form
         else:

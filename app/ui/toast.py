@@ -6,8 +6,6 @@ from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from app.ui.style import use_light_palette
-
 TOAST_WIDTH = 340
 TOAST_MS = 6000
 
@@ -22,7 +20,6 @@ class Toast(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("toast")
-        use_light_palette(self)
 
         frame = QFrame()
         frame.setObjectName("toastFrame")

@@ -1,5 +1,5 @@
 """Shared pieces for the widget tests and tests/screenshots.py: a fake `Controls` that records
-every intent, and builders for realistic, hand-made `CallView`s."""
+every intent, and builders for hand-made `CallView`s about the demo's fictional people."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from app.core.views import CallState, CallView, NoteTarget
 
 T0 = datetime(2025, 3, 4, 14, 2, 0).astimezone()  # 14:02 on this computer's clock
 
+# Numbers of the demo's callers, from the ACMA ranges reserved for fiction.
+PRIYA_NUMBER = "+61491570006"
+HARBOURLINE_NUMBER = "+61370100200"  # the Harbourline Logistics office: Daniel O'Connor and Mei Lin Chen
+UNKNOWN_NUMBER = "+61491570159"
+
 
 @dataclass
 class FakeControls:
@@ -24,9 +29,9 @@ class FakeControls:
     recent: list[CallView] = field(default_factory=list)
     callers: list[tuple[str, str]] = field(
         default_factory=lambda: [
-            ("Priya Raman — client contact", "+61412345678"),
-            ("Sam Taylor — several matches", "+61298765432"),
-            ("Unknown caller", "+61390001234"),
+            ("Priya Raman — contact, Kestrel Software", PRIYA_NUMBER),
+            ("Harbourline Logistics office — 2 contacts", HARBOURLINE_NUMBER),
+            ("Unknown caller", UNKNOWN_NUMBER),
         ]
     )
 
@@ -68,72 +73,73 @@ class FakeControls:
 
 
 # -- records and results ------------------------------------------------------------------
+# Fictional people of the demo (resources/demo/people.json), as the CRMs would return them.
 
 RW = ("rw", "Recruit Wizard")
-JA = ("ja", "JobAdder")
+TR = ("tr", "TrackerRMS")
+
+RW_WEB = "https://app.recruitwizard.com/secure"
+TR_WEB = "https://usevo1.tracker-rms.com"
 
 PRIYA = Record(
     account_id="rw",
     type=RecordType.CONTACT,
-    id="1042",
+    id="533995",
     name="Priya Raman",
-    job_title="Head of Talent Acquisition",
-    company="Atlassian",
-    link="https://app.recruitwizard.com/contacts/1042",
+    job_title="Head of Engineering",
+    company="Kestrel Software",
+    link=f"{RW_WEB}/contacts/details.aspx?ContactID=533995",
 )
+
+
+def _kestrel_job(job_id: str, title: str, employment_type: str, suburb: str = "Barangaroo") -> Job:
+    return Job(
+        id=job_id,
+        title=title,
+        employer="Kestrel Software",
+        location=f"{suburb}, NSW, Australia",
+        employment_type=employment_type,
+        status="Open",
+        link=f"{RW_WEB}/jobs/details.aspx?JobID={job_id}",
+    )
+
 
 PRIYA_JOBS = (
-    Job(
-        id="J-311",
-        title="Senior Java Developer",
-        employer="Atlassian",
-        location="Sydney, NSW",
-        link="https://app.recruitwizard.com/jobs/311",
+    _kestrel_job("240311", "Senior Backend Engineer (Python)", "Permanent"),
+    _kestrel_job("240312", "Platform Engineer", "Contract"),
+    _kestrel_job("240327", "QA Test Analyst", "Temporary", suburb="North Sydney"),
+)
+
+# Two TrackerRMS contacts share the Harbourline Logistics office line: the recruiter picks one.
+HARBOURLINE = (
+    Record(
+        account_id="tr",
+        type=RecordType.CONTACT,
+        id="10418",
+        name="Daniel O'Connor",
+        job_title="Operations Manager",
+        company="Harbourline Logistics",
+        link=f"{TR_WEB}/contacts/10418",
     ),
-    Job(
-        id="J-318",
-        title="Engineering Manager, Jira Cloud",
-        employer="Atlassian",
-        location="Sydney, NSW",
-        link="https://app.recruitwizard.com/jobs/318",
-    ),
-    Job(
-        id="J-322",
-        title="Staff Site Reliability Engineer",
-        employer="Atlassian",
-        location="Remote, AU",
-        link="https://app.recruitwizard.com/jobs/322",
+    Record(
+        account_id="tr",
+        type=RecordType.CONTACT,
+        id="10419",
+        name="Mei Lin Chen",
+        job_title="HR Business Partner",
+        company="Harbourline Logistics",
+        link=f"{TR_WEB}/contacts/10419",
     ),
 )
 
-SAMS = (
-    Record(
-        account_id="ja",
-        type=RecordType.CANDIDATE,
-        id="88121",
-        name="Sam Taylor",
-        job_title="Senior Business Analyst",
-        company="Westpac",
-        link="https://app.jobadder.com/candidates/88121",
-    ),
-    Record(
-        account_id="ja",
-        type=RecordType.CANDIDATE,
-        id="90433",
-        name="Samantha Taylor",
-        job_title="Payroll Officer",
-        company="Woolworths Group",
-        link="https://app.jobadder.com/candidates/90433",
-    ),
-    Record(
-        account_id="ja",
-        type=RecordType.CONTACT,
-        id="5120",
-        name="Sam Taylor",
-        job_title="IT Delivery Lead",
-        company="Telstra",
-        link="https://app.jobadder.com/contacts/5120",
-    ),
+ETHAN = Record(
+    account_id="tr",
+    type=RecordType.CANDIDATE,
+    id="20511",
+    name="Ethan Brooks",
+    job_title="Senior Software Engineer",
+    company="Quokka Digital",
+    link=f"{TR_WEB}/resources/20511",
 )
 
 
@@ -158,7 +164,7 @@ def found(
     )
 
 
-def not_found(account: tuple[str, str] = JA) -> AccountResult:
+def not_found(account: tuple[str, str] = TR) -> AccountResult:
     return AccountResult(account_id=account[0], account_label=account[1], status=LookupStatus.NOT_FOUND, complete=True)
 
 
@@ -176,8 +182,8 @@ def error(account: tuple[str, str], text: str, *, needs_sign_in: bool = False) -
 def call(
     *accounts: AccountResult,
     call_id: str = "c1",
-    number: str = "+61412345678",
-    number_display: str = "0412 345 678",
+    number: str = PRIYA_NUMBER,
+    number_display: str = "0491 570 006",
     state: CallState = CallState.RINGING,
     direction: Direction = Direction.INBOUND,
     duration_s: int | None = None,

@@ -21,13 +21,13 @@ def test_clock_text(seconds: int, text: str) -> None:
 
 
 def test_job_line() -> None:
-    job = Job(id="1", title="Senior Java Developer", employer="Atlassian", location="Sydney, NSW")
-    assert fmt.job_line(job) == "Senior Java Developer — Atlassian · Sydney, NSW"
+    job = Job(id="1", title="Senior Backend Engineer (Python)", employer="Kestrel Software", location="Barangaroo, NSW")
+    assert fmt.job_line(job) == "Senior Backend Engineer (Python) — Kestrel Software · Barangaroo, NSW"
     assert fmt.job_line(Job(id="2", title="Data Engineer")) == "Data Engineer"
 
 
 def test_number_text() -> None:
-    assert fmt.number_text("+61412345678") == "+61 412 345 678"
+    assert fmt.number_text("+61491570006") == "+61 491 570 006"
     assert fmt.number_text("abc") == "abc"
 
 

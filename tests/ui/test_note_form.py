@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import JA, PRIYA, RW, SAMS, FakeControls, call, found, not_found, pending
+from helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -31,27 +31,27 @@ def open_form(qtbot: QtBot, controls: FakeControls, view: CallView) -> NoteForm:
 
 
 def test_prefilled_header_and_targets(qtbot: QtBot, controls: FakeControls) -> None:
-    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(JA, *SAMS)))
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
     assert form.windowTitle() == "Log call"
     assert "Inbound call" in form.title_label.text()
-    assert "0412 345 678" in form.title_label.text()
+    assert "0491 570 006" in form.title_label.text()
     assert form.when_label.text() == "14:02 · 4m 12s"
     [box] = form.target_checks.values()
     assert box.text() == "Recruit Wizard — Priya Raman (Contact)"
     assert box.isChecked()
-    combo = form.target_combos["ja"]
-    assert combo.count() == 4 and combo.currentData() is None
+    combo = form.target_combos["tr"]
+    assert combo.count() == 3 and combo.currentData() is None
     assert not form.no_match_label.isVisible()
     assert form.editor.hasFocus()
 
 
 def test_ctrl_enter_saves_with_the_checked_keys(qtbot: QtBot, controls: FakeControls) -> None:
     form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
-    qtbot.keyClicks(form.editor, "Wants two Java devs by April")
+    qtbot.keyClicks(form.editor, "Wants two Python engineers by April")
     with qtbot.waitSignal(form.formClosed) as closed:
         qtbot.keyClick(form.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert closed.args == ["c1"]
-    assert controls.named("save_note") == [("c1", "Wants two Java devs by April", [PRIYA.key])]
+    assert controls.named("save_note") == [("c1", "Wants two Python engineers by April", [PRIYA.key])]
     assert controls.named("skip_note") == []
     assert not form.isVisible()
 
@@ -74,18 +74,18 @@ def test_plain_enter_is_a_new_line(qtbot: QtBot, controls: FakeControls) -> None
 
 
 def test_unticked_and_picked_targets(qtbot: QtBot, controls: FakeControls) -> None:
-    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(JA, *SAMS)))
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
     form.target_checks[PRIYA.key].setChecked(False)
-    form.target_combos["ja"].setCurrentIndex(2)
+    form.target_combos["tr"].setCurrentIndex(2)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert controls.named("save_note") == [("c1", "", [SAMS[1].key])]
+    assert controls.named("save_note") == [("c1", "", [HARBOURLINE[1].key])]
 
 
 def test_a_pick_made_on_the_card_is_a_checkbox(qtbot: QtBot, controls: FakeControls) -> None:
-    form = open_form(qtbot, controls, ended(found(JA, *SAMS), selected={"ja": SAMS[2].key}))
-    assert list(form.target_checks) == [SAMS[2].key]
+    form = open_form(qtbot, controls, ended(found(TR, *HARBOURLINE), selected={"tr": HARBOURLINE[1].key}))
+    assert list(form.target_checks) == [HARBOURLINE[1].key]
     assert form.target_combos == {}
-    assert form.target_checks[SAMS[2].key].text() == "JobAdder — Sam Taylor (Contact)"
+    assert form.target_checks[HARBOURLINE[1].key].text() == "TrackerRMS — Mei Lin Chen (Contact)"
 
 
 def test_escape_skips(qtbot: QtBot, controls: FakeControls) -> None:
@@ -115,7 +115,7 @@ def test_saving_twice_saves_once(qtbot: QtBot, controls: FakeControls) -> None:
 
 
 def test_no_match_keeps_the_note_in_history(qtbot: QtBot, controls: FakeControls) -> None:
-    form = open_form(qtbot, controls, ended(not_found(RW), not_found(JA)))
+    form = open_form(qtbot, controls, ended(not_found(RW), not_found(TR)))
     assert form.no_match_label.isVisible()
     assert form.no_match_label.text() == NO_MATCH_TEXT
     assert form.target_checks == {} and form.target_combos == {}
@@ -125,13 +125,13 @@ def test_no_match_keeps_the_note_in_history(qtbot: QtBot, controls: FakeControls
 
 
 def test_late_lookups_fill_in_and_keep_the_recruiters_choices(qtbot: QtBot, controls: FakeControls) -> None:
-    form = open_form(qtbot, controls, ended(found(RW, PRIYA), pending(JA)))
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), pending(TR)))
     form.target_checks[PRIYA.key].setChecked(False)
-    form.update_view(ended(found(RW, PRIYA), found(JA, SAMS[0])))
-    assert list(form.target_checks) == [PRIYA.key, SAMS[0].key]
-    assert form.target_checks[SAMS[0].key].isVisible()
+    form.update_view(ended(found(RW, PRIYA), found(TR, HARBOURLINE[0])))
+    assert list(form.target_checks) == [PRIYA.key, HARBOURLINE[0].key]
+    assert form.target_checks[HARBOURLINE[0].key].isVisible()
     assert not form.target_checks[PRIYA.key].isChecked()
-    assert form.target_checks[SAMS[0].key].isChecked()
+    assert form.target_checks[HARBOURLINE[0].key].isChecked()
 
 
 def test_still_looking_until_every_account_answered(qtbot: QtBot, controls: FakeControls) -> None:
@@ -154,7 +154,7 @@ def test_missed_and_outbound_calls(qtbot: QtBot, controls: FakeControls) -> None
 
 
 def test_everything_is_reachable_by_keyboard(qtbot: QtBot, controls: FakeControls) -> None:
-    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(JA, *SAMS)))
-    widgets = [form.target_checks[PRIYA.key], form.target_combos["ja"], form.editor, form.skip_button, form.save_button]
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
+    widgets = [form.target_checks[PRIYA.key], form.target_combos["tr"], form.editor, form.skip_button, form.save_button]
     assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in widgets)
     assert form.editor.tabChangesFocus()

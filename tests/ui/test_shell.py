@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from helpers import JA, PRIYA, RW, SAMS, FakeControls, call, found, not_found, pending, with_notes
+from helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending, with_notes
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -53,12 +53,12 @@ def test_bridge_is_a_listener_that_emits_signals(qtbot: QtBot, bridge: Bridge) -
 
 
 def test_a_call_pops_one_card_updated_in_place(qtbot: QtBot, shell: UiShell, bridge: Bridge) -> None:
-    bridge.call_updated(call(pending(RW), pending(JA)))
+    bridge.call_updated(call(pending(RW), pending(TR)))
     card = shell.card("c1")
     assert card is not None
     qtbot.waitExposed(card)
-    bridge.call_updated(call(found(RW, PRIYA), pending(JA)))
-    bridge.call_updated(call(found(RW, PRIYA), not_found(JA)))
+    bridge.call_updated(call(found(RW, PRIYA), pending(TR)))
+    bridge.call_updated(call(found(RW, PRIYA), not_found(TR)))
     assert shell.cards() == [card]
     assert [r.record.name for r in card.record_rows()] == ["Priya Raman"]
 
@@ -122,11 +122,11 @@ def test_a_failed_note_keeps_its_card(qtbot: QtBot, shell: UiShell, bridge: Brid
 
 
 def test_late_results_reach_an_open_note_form(shell: UiShell, bridge: Bridge) -> None:
-    ended = call(found(RW, PRIYA), pending(JA), state=CallState.ENDED)
+    ended = call(found(RW, PRIYA), pending(TR), state=CallState.ENDED)
     bridge.note_requested(ended)
-    bridge.call_updated(replace(ended, accounts=(found(RW, PRIYA), found(JA, *SAMS))))
+    bridge.call_updated(replace(ended, accounts=(found(RW, PRIYA), found(TR, *HARBOURLINE))))
     form = shell.note_form("c1")
-    assert form is not None and list(form.target_combos) == ["ja"]
+    assert form is not None and list(form.target_combos) == ["tr"]
 
 
 def test_paused_pops_no_new_cards(shell: UiShell, bridge: Bridge, controls: FakeControls) -> None:
@@ -141,9 +141,9 @@ def test_tray_state_messages_and_quit(qtbot: QtBot, shell: UiShell, bridge: Brid
     assert window is not None and window.isVisible()
     bridge.tray_state_changed(TrayState.ATTENTION, "A note failed to log")
     assert window.state_label.text() == "Needs attention"
-    bridge.message("JobAdder needs you to sign in again.", error=True)
-    assert window.message_label.text() == "JobAdder needs you to sign in again."
-    assert [t.label.text() for t in shell.tray.toasts] == ["JobAdder needs you to sign in again."]
+    bridge.message("TrackerRMS needs you to sign in again.", error=True)
+    assert window.message_label.text() == "TrackerRMS needs you to sign in again."
+    assert [t.label.text() for t in shell.tray.toasts] == ["TrackerRMS needs you to sign in again."]
     with qtbot.waitSignal(shell.quitRequested):
         shell.tray.menu.quit_action.trigger()
 

@@ -45,22 +45,22 @@ def test_simulate_menu_lists_the_demo_callers(tray: TrayController, controls: Fa
     assert tray.main_window.simulate_button.menu() is tray.menu.simulate_menu
     texts = [a.text() for a in tray.menu.simulate_menu.actions() if not a.isSeparator()]
     assert texts == [
-        "Priya Raman — client contact\t+61 412 345 678",
-        "Sam Taylor — several matches\t+61 2 9876 5432",
-        "Unknown caller\t+61 3 9000 1234",
+        "Priya Raman — contact, Kestrel Software\t+61 491 570 006",
+        "Harbourline Logistics office — 2 contacts\t+61 3 7010 0200",
+        "Unknown caller\t+61 491 570 159",
         "Other number…",
     ]
     tray.menu.simulate_menu.actions()[1].trigger()
-    assert controls.named("simulate_call") == [("+61298765432", Direction.INBOUND)]
+    assert controls.named("simulate_call") == [("+61370100200", Direction.INBOUND)]
 
 
 def test_other_number_asks_without_blocking(qtbot: QtBot, tray: TrayController, controls: FakeControls) -> None:
     tray.menu.other_number_action.trigger()
     dialog = tray.menu.number_dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.setTextValue("  0412 345 678 ")
+    dialog.setTextValue("  0491 570 006 ")
     dialog.accept()
-    assert controls.named("simulate_call") == [("0412 345 678", Direction.INBOUND)]
+    assert controls.named("simulate_call") == [("0491 570 006", Direction.INBOUND)]
     qtbot.waitUntil(lambda: tray.menu.number_dialog is None)
 
 
@@ -78,13 +78,13 @@ def test_recent_calls(tray: TrayController, controls: FakeControls) -> None:
 
     logged = with_notes(call(found(RW, PRIYA), state=CallState.ENDED), NoteStatus.LOGGED)
     missed = call(
-        not_found(RW), state=CallState.MISSED, call_id="c2", number_display="0412 999 000", direction=Direction.INBOUND
+        not_found(RW), state=CallState.MISSED, call_id="c2", number_display="0491 570 159", direction=Direction.INBOUND
     )
     controls.recent = [logged, missed]
     tray.menu.refresh_recent()
     assert [a.text() for a in tray.menu.recent_menu.actions()] == [
         "14:02 ↙ Priya Raman · logged",
-        "14:02 ↙ 0412 999 000 · missed",
+        "14:02 ↙ 0491 570 159 · missed",
     ]
 
 
@@ -105,10 +105,10 @@ def test_pause_pops(tray: TrayController, controls: FakeControls, qtbot: QtBot) 
 
 def test_state_shows_in_window_and_tooltip(tray: TrayController) -> None:
     assert tray.main_window is not None
-    tray.set_state("ringing", "0412 345 678 · Priya Raman")
+    tray.set_state("ringing", "0491 570 006 · Priya Raman")
     assert tray.main_window.state_label.text() == "Ringing"
-    assert tray.main_window.detail_label.text() == "0412 345 678 · Priya Raman"
-    assert tray.tooltip() == "Ringside — Ringing\n0412 345 678 · Priya Raman"
+    assert tray.main_window.detail_label.text() == "0491 570 006 · Priya Raman"
+    assert tray.tooltip() == "Ringside — Ringing\n0491 570 006 · Priya Raman"
     assert tray.menu.status_action.text() == "Ringside — Ringing"
     tray.set_state("attention", "A note failed to log")
     assert tray.main_window.state == "attention"
