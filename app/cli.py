@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true", help="machine-readable output")
     history.add_argument("--limit", type=int, default=20)
 
+    sub.add_parser("webhook-info", help="the webhook's URL and token, for softphone and PBX hooks")
+
     sandbox = sub.add_parser("sandbox", help="serve the CRM emulators on loopback (for trying things out)")
     sandbox.add_argument("--port", type=int, default=0, help="port for the Recruit Wizard emulator")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
@@ -68,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _account(paths, args)
         if args.command == "history":
             return _history(paths, args)
+        if args.command == "webhook-info":
+            return _webhook_info(paths)
         if args.command == "sandbox":
             from app.sandbox.serve import serve
 
@@ -145,6 +149,25 @@ def _account(paths: Paths, args: argparse.Namespace) -> int:
     settings = settings_mod.load(paths.config_file)
     account = settings.account(args.id)
     return connect_account(paths, account, open_browser=not args.no_browser, timeout=args.timeout)
+
+
+def _webhook_info(paths: Paths) -> int:
+    from app.storage.settings import WebhookSourceSettings
+    from app.telephony.webhook import events_url, load_or_create_token
+
+    settings = settings_mod.load(paths.config_file)
+    hooks = [s for s in settings.sources if isinstance(s, WebhookSourceSettings)]
+    if not hooks:
+        print(f"ringside: no webhook is configured; add to {paths.config_file}:\n\n"
+              '[[sources]]\nkind = "webhook"\nlisten = "127.0.0.1:47100"', file=sys.stderr)
+        return EXIT_FAIL
+    paths.ensure()
+    token = load_or_create_token(paths.data_dir)  # made now if Ringside never ran: hooks can be set up first
+    url = events_url(hooks[0].listen)
+    print(f"url: {url}")
+    print(f"token: {token}")
+    print(f"example: {url}?type=ring&number=0412345678&token={token}")
+    return EXIT_OK
 
 
 def _history(paths: Paths, args: argparse.Namespace) -> int:

@@ -20,15 +20,21 @@ from app.connectors.recruitwizard import oauth_config
 from app.sandbox.demo_data import demo_callers
 from app.sandbox.recruitwizard import RecruitWizardSandbox
 from app.sandbox.runner import SandboxServer
+from app.sandbox.trackerrms import TrackerRmsSandbox
+from app.sandbox.trackerrms_store import RECRUITER, default_users
 from app.storage import paths as paths_mod
 from app.storage import settings as settings_mod
 from app.storage.paths import Paths
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
-from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
+from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings, TrackerRmsAccount
 
 DEMO_CLIENT_ID = "ringside-demo"
 DEMO_CLIENT_SECRET = "demo-client-secret"  # the emulator's own, not a real credential
-DEMO_LATENCY_S = {"rw": 0.12}
+DEMO_LATENCY_S = {"rw": 0.12, "tr": 0.25}
+# TrackerRMS signs in with a password in the demo (the emulator's demo user; kept in the in-memory keyring).
+DEMO_TR_USER = RECRUITER
+DEMO_TR_PASSWORD = next(u.password for u in default_users() if u.username == RECRUITER)
+DEMO_TR_PHONE = next(u.phone for u in default_users() if u.username == RECRUITER)
 
 
 @dataclass
@@ -46,6 +52,7 @@ class DemoEnv:
         return "\n".join([
             "Ringside demo: running against built-in sandbox CRMs on this machine.",
             f"  Recruit Wizard emulator: {self.servers[0].url}" if self.servers else "",
+            f"  TrackerRMS emulator:     {self.servers[1].url}" if len(self.servers) > 1 else "",
             "  Simulate a call: tray icon (or the Ringside window) → Simulate call → pick a caller.",
             "  Or from another terminal:",
             f"    ringside --home {self.paths.config_dir} event ring --number {number}",
@@ -75,11 +82,20 @@ def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = No
     env = DemoEnv(paths=paths, settings=Settings(), secrets=secrets, callers=demo_callers(),
                   servers=[server], home=None if home else root)
     try:
+        tracker = TrackerRmsSandbox(client_secret=DEMO_CLIENT_SECRET)
+        tracker.faults.set_latency(delays.get("tr", 0.0), "/api/")
+        env.servers.append(SandboxServer(tracker.make_app).start())
         account = RecruitWizardAccount(kind="recruitwizard", id="rw", label="Recruit Wizard",
                                        api_url=server.url, web_url=server.url, client_id=DEMO_CLIENT_ID)
-        env.settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[account])
+        tr_account = TrackerRmsAccount(
+            kind="trackerrms", id="tr", label="TrackerRMS", api_url=env.servers[1].url, auth="password",
+            username=DEMO_TR_USER, notify_inbound=True, destination=DEMO_TR_PHONE,
+            labels={"resource": "Candidate", "opportunity": "Job"},
+        )
+        env.settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[account, tr_account])
         settings_mod.save(paths.config_file, env.settings)
         secrets.set(account.id, "client_secret", DEMO_CLIENT_SECRET)
+        secrets.set(tr_account.id, "password", DEMO_TR_PASSWORD)
         asyncio.run(sign_in_with_pretend_browser(account, secrets))
     except BaseException:
         env.close()

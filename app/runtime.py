@@ -14,6 +14,7 @@ import httpx
 
 from app.connectors.base import Connector
 from app.connectors.registry import build_connector
+from app.core.errors import RingsideError
 from app.core.lookup import Account, LookupService
 from app.core.models import CallEvent
 from app.core.outbox import Outbox
@@ -25,8 +26,10 @@ from app.storage.db import Database
 from app.storage.paths import Paths
 from app.storage.secrets import KeyringSecrets, SecretStore
 from app.storage.settings import Settings
+from app.telephony.baresip import BaresipSource
 from app.telephony.simulator import SOURCE as SIMULATOR
 from app.telephony.simulator import Simulator
+from app.telephony.sources import CallSource, SourceContext, build_sources
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,12 @@ class Runtime:
         )
         self.simulator = Simulator(self.switchboard.handle)
         self.switchboard.register_control(SIMULATOR, self.simulator)
+        self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
+            emit=self.switchboard.handle, notify=self.listener.message, data_dir=self.paths.data_dir,
+            default_region=lambda: self.switchboard.default_region))
+        for source in self.sources:
+            if isinstance(source, BaresipSource):  # a softphone answers and hangs up its own calls
+                self.switchboard.register_control(source.name, source)
         self.instance = InstanceServer(self.paths.instance_file, Handlers(
             event=self._forwarded_event, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
@@ -82,6 +91,11 @@ class Runtime:
 
     async def start(self) -> None:
         await self.instance.start()
+        for source in self.sources:
+            try:
+                await source.start()
+            except RingsideError as exc:  # e.g. the webhook's port is taken: say so, run without it
+                self.listener.message(str(exc), error=True)
         self.switchboard.spawn(self.outbox.run())
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
         for connector in self.connectors.values():
@@ -91,6 +105,8 @@ class Runtime:
 
     async def stop(self) -> None:
         await self.instance.stop()
+        for source in self.sources:
+            await source.stop()
         await self.switchboard.aclose()
         for connector in self.connectors.values():
             await connector.aclose()

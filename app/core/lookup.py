@@ -50,9 +50,15 @@ class LookupService:
         return [AccountResult(account_id=a.id, account_label=a.label, status=LookupStatus.PENDING)
                 for a in self._accounts]
 
+    def start(self, e164: str, publish: Publish) -> list[asyncio.Task[None]]:
+        """One task per account, created now so each request goes out on the loop's next turn,
+        ahead of anything else queued (such as painting the ringing card)."""
+        loop = asyncio.get_running_loop()
+        return [loop.create_task(self._one(account, e164, publish)) for account in self._accounts]
+
     async def run(self, e164: str, publish: Publish) -> None:
         """Query every account concurrently; returns when all have answered or timed out."""
-        await asyncio.gather(*(self._one(account, e164, publish) for account in self._accounts))
+        await asyncio.gather(*self.start(e164, publish))
 
     async def _one(self, account: Account, e164: str, publish: Publish) -> None:
         started = time.perf_counter()
@@ -61,11 +67,15 @@ class LookupService:
             return (time.perf_counter() - started) * 1000
 
         try:
-            records = await asyncio.wait_for(account.connector.lookup(e164), account.timeout_s)
+            # asyncio.timeout, not wait_for: wait_for runs the call in a task of its own, which would
+            # queue the request behind whatever else is waiting (the ringing card's paint).
+            async with asyncio.timeout(account.timeout_s):
+                records = await account.connector.lookup(e164)
         except Exception as exc:  # every failure becomes this account's section, never a crash
             publish(_failed(account, exc, elapsed()))
             return
-        wants_jobs = [r for r in records if r.type is RecordType.CONTACT and r.id]
+        # Connectors that do not return ids (TrackerRMS) resolve them themselves for jobs.
+        wants_jobs = [r for r in records if r.type is RecordType.CONTACT]
         status = LookupStatus.FOUND if records else LookupStatus.NOT_FOUND
         result = AccountResult(
             account_id=account.id,
@@ -75,18 +85,27 @@ class LookupService:
             complete=not (wants_jobs and account.connector.capabilities.open_jobs),
             elapsed_ms=elapsed(),
         )
-        publish(result)
         if result.complete:
+            publish(result)
             return
-        jobs, error = await self._jobs(account, wants_jobs)
+        # Send the jobs requests before painting the records: the paint then overlaps the round trip.
+        loop = asyncio.get_running_loop()
+        fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
+        loop.call_soon(publish, result)
+        jobs, error = await self._jobs(account, wants_jobs, fetches)
         publish(result.model_copy(update={"jobs": jobs, "error": error, "complete": True,
                                           "elapsed_ms": elapsed()}))
 
-    async def _jobs(self, account: Account, records: list[Record]) -> tuple[dict[str, tuple[Job, ...]], str | None]:
-        async def fetch(record: Record) -> list[Job]:
-            return await asyncio.wait_for(account.connector.open_jobs(record), account.timeout_s)
+    @staticmethod
+    async def _fetch_jobs(account: Account, record: Record) -> list[Job]:
+        async with asyncio.timeout(account.timeout_s):
+            return await account.connector.open_jobs(record)
 
-        answers = await asyncio.gather(*(fetch(r) for r in records), return_exceptions=True)
+    @staticmethod
+    async def _jobs(
+        account: Account, records: list[Record], fetches: list[asyncio.Task[list[Job]]]
+    ) -> tuple[dict[str, tuple[Job, ...]], str | None]:
+        answers = await asyncio.gather(*fetches, return_exceptions=True)
         jobs: dict[str, tuple[Job, ...]] = {}
         error = None
         for record, answer in zip(records, answers, strict=True):

@@ -84,7 +84,8 @@ class Outbox:
                        if n.id not in self._in_flight]
             delay = max(0.0, min(pending) - self._clock()) if pending else None
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
 
     async def _deliver(self, note: NoteRow) -> None:
         connector = self._connectors.get(note.account_id)

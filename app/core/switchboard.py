@@ -90,7 +90,9 @@ class Switchboard:
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start a coroutine the switchboard owns: kept referenced, errors routed to on_error."""
-        task = asyncio.get_running_loop().create_task(coro)
+        return self._own(asyncio.get_running_loop().create_task(coro))
+
+    def _own(self, task: asyncio.Task[Any]) -> asyncio.Task[Any]:
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
         return task
@@ -157,23 +159,36 @@ class Switchboard:
         session.can_answer = event.source in self._controls
         self._sessions[session.call_id] = session
         self._trim()
-        if session.phone is not None:
+        if session.phone is None:
+            self._publish(session)
+        else:
             session.results = {r.account_id: r for r in self.lookup.pending()}
-        self._publish(session)
-        if session.phone is not None:
-            self.spawn(self._look_up(session))
+            self._look_up(session)
+            # The requests go out first; the ringing card is painted on the next turn of the loop
+            # (painting takes a few ms that would otherwise delay every CRM's answer).
+            asyncio.get_running_loop().call_soon(self._publish, session)
+            # CRMs that pop their own card (TrackerRMS inboundCall): queued after the paint, never awaited.
+            for account in self.lookup.accounts:
+                if account.connector.capabilities.notify:
+                    self.spawn(account.connector.notify(event, session.phone.e164))
         self._persist(session)
         self._tray()
         return session
 
-    async def _look_up(self, session: CallSession) -> None:
+    def _look_up(self, session: CallSession) -> None:
         assert session.phone is not None
 
         def publish(result: AccountResult) -> None:
             session.results[result.account_id] = result
             self._publish(session)
 
-        await self.lookup.run(session.phone.e164, publish)
+        tasks = self.lookup.start(session.phone.e164, publish)
+        for task in tasks:
+            self._own(task)
+        self.spawn(self._looked_up(session, tasks))
+
+    async def _looked_up(self, session: CallSession, tasks: list[asyncio.Task[None]]) -> None:
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._persist(session)
         self._tray()
 

@@ -133,11 +133,47 @@ class SimulatorSettings(_Section):
     callers: dict[str, str] = Field(default_factory=dict)
 
 
+def split_address(address: str) -> tuple[str, int]:
+    """'127.0.0.1:4444' or '[::1]:4444' → (host, port); ValueError says what is wrong."""
+    match = re.fullmatch(r"\[(?P<v6>[^\]]+)\]:(?P<p6>\d{1,5})|(?P<host>[^:\s\[\]]+):(?P<port>\d{1,5})",
+                         address.strip())
+    if not match:
+        raise ValueError(f"'{address}' is not host:port (e.g. 127.0.0.1:4444)")
+    port = int(match.group("p6") or match.group("port"))
+    if not 1 <= port <= 65535:
+        raise ValueError(f"port {port} is not between 1 and 65535")
+    return match.group("v6") or match.group("host"), port
+
+
+def _host_port(value: str) -> str:
+    split_address(value)
+    return value.strip()
+
+
+class BaresipSourceSettings(_Section):
+    kind: Literal["baresip"]
+    address: str = "127.0.0.1:4444"  # baresip's ctrl_tcp_listen (needs module_app menu.so and ctrl_tcp.so)
+
+    _address = field_validator("address")(_host_port)
+
+
+class WebhookSourceSettings(_Section):
+    kind: Literal["webhook"]
+    listen: str = "127.0.0.1:47100"  # where the webhook listens; keep it on loopback
+
+    _listen = field_validator("listen")(_host_port)
+
+
+# Call sources besides `ringside event` and the simulator (app/telephony/sources.py builds them).
+Source = Annotated[BaresipSourceSettings | WebhookSourceSettings, Field(discriminator="kind")]
+
+
 class Settings(_Section):
     schema_version: int = SCHEMA_VERSION
     general: GeneralSettings = Field(default_factory=GeneralSettings)
     accounts: list[Account] = Field(default_factory=list)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
+    sources: list[Source] = Field(default_factory=list)
 
     @field_validator("accounts")
     @classmethod

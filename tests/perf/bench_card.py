@@ -1,0 +1,233 @@
+"""Benchmark: event → card painted, through the real app, against two emulated Recruit Wizard
+accounts answering in 100 ms and 400 ms. Prints figures; asserts nothing about time.
+
+    python -m tests.perf.bench_card [--calls 30]
+
+"Painted" is the first Paint event the card receives after the state in question reached it
+(an application-wide event filter watches the cards), measured from the moment the call event was
+created. Every API request of an account carries its latency, so a contact with open jobs costs
+that account two round trips (lookup, then jobs): `complete` is compared with 2 × the slowest.
+Also measures cold start to tray ready and idle memory of a real `ringside` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import qasync
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from app.core.models import CallEvent, EventType, LookupStatus
+from app.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
+from app.runtime import Runtime
+from app.storage import paths
+from app.storage.secrets import KeyringSecrets, MemoryKeyring
+from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
+from app.ui.bridge import Bridge
+from app.ui.card import CallCard
+from app.ui.shell import UiShell
+from tests.support import until
+
+LATENCIES = {"fast": 0.100, "slow": 0.400}
+CALLER = "+61491570006"  # a contact with open jobs in both accounts
+
+
+@dataclass
+class CallTimes:
+    origin_ns: int
+    ringing_ms: float | None = None
+    first_account_ms: float | None = None
+    shown_ms: dict[str, float] = field(default_factory=dict)  # account → its records painted
+    complete_ms: float | None = None
+
+
+class PaintWatch(QObject):
+    """Records, per call, when each state first reached the screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: dict[str, CallTimes] = {}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, CallCard):
+            times = self.calls.get(watched.call_id)
+            if times is not None:
+                self._painted(watched, times)
+        return False
+
+    @staticmethod
+    def _painted(card: CallCard, times: CallTimes) -> None:
+        now = (time.perf_counter_ns() - times.origin_ns) / 1e6
+        view = card.view
+        if times.ringing_ms is None:
+            times.ringing_ms = now
+        for result in view.accounts:
+            if result.status is not LookupStatus.PENDING and result.account_id not in times.shown_ms:
+                times.shown_ms[result.account_id] = now
+                if times.first_account_ms is None:
+                    times.first_account_ms = now
+        if times.complete_ms is None and view.accounts and view.complete:
+            times.complete_ms = now
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def line(name: str, values: list[float]) -> str:
+    return f"  {name:<34} p50 {pct(values, 0.5):7.1f} ms   p95 {pct(values, 0.95):7.1f} ms   (n={len(values)})"
+
+
+def bench_card(calls: int) -> dict[str, list[float]]:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    servers: list[subprocess.Popen[str]] = []
+    try:
+        return _bench_card(app, loop, servers, calls)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(10)
+
+
+def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subprocess.Popen[str]],
+                calls: int) -> dict[str, list[float]]:
+    accounts: list[RecruitWizardAccount] = []
+    secrets = KeyringSecrets(backend=MemoryKeyring())
+    for name, latency in LATENCIES.items():
+        # Each emulator in a process of its own, like a real CRM: no GIL shared with the app.
+        server = subprocess.Popen([sys.executable, "-m", "app", "sandbox", "--latency", str(latency)],
+                                  stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        servers.append(server)
+        assert server.stdout is not None
+        url = next(x for x in server.stdout if x.startswith("Recruit Wizard emulator:")).split()[3]
+        account = RecruitWizardAccount(kind="recruitwizard", id=name, label=f"RW {name}", api_url=url,
+                                       web_url=url, client_id=DEMO_CLIENT_ID)
+        secrets.set(name, "client_secret", DEMO_CLIENT_SECRET)
+        asyncio.run(sign_in_with_pretend_browser(account, secrets))
+        accounts.append(account)
+    asyncio.set_event_loop(loop)
+
+    watch = PaintWatch()
+    app.installEventFilter(watch)
+    home = Path(tempfile.mkdtemp(prefix="ringside-bench-"))
+    bridge = Bridge()
+    runtime = Runtime(paths=paths.resolve(home), settings=Settings(general=GeneralSettings(), accounts=accounts),
+                      listener=bridge, secrets=secrets)
+    shell = UiShell(runtime.switchboard, bridge, use_tray=False)
+
+    async def one_call(i: int) -> None:
+        origin = time.perf_counter_ns()
+        call_id = runtime.switchboard.handle(_ring(f"bench-{i}", origin))
+        assert call_id is not None
+        watch.calls[call_id] = times = CallTimes(origin)
+        await until(lambda: times.complete_ms is not None, 10, f"call {i} to complete")
+        runtime.switchboard.handle(_event(EventType.ANSWER, call_id))
+        runtime.switchboard.handle(_event(EventType.HANGUP, call_id))
+        # Let the call settle as it would between real calls: note form shown, then skipped.
+        await until(lambda: shell.note_form(call_id) is not None, 10, "the note form")
+        form = shell.note_form(call_id)
+        assert form is not None
+        form.reject()
+        await until(lambda: shell.note_form(call_id) is None, 10, "the note form to close")
+
+    async def main() -> None:
+        await runtime.start()
+        shell.start()
+        await one_call(-1)  # warm-up: connection pools, widget caches
+        watch.calls.clear()
+        for i in range(calls):
+            await one_call(i)
+        shell.close()
+        await runtime.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+
+    done = list(watch.calls.values())
+    slowest = max(LATENCIES.values()) * 1000
+    return {
+        "ringing card shown": [t.ringing_ms for t in done if t.ringing_ms is not None],
+        "first account shown (fast, 100 ms)": [t.shown_ms["fast"] for t in done],
+        "slow account shown (400 ms)": [t.shown_ms["slow"] for t in done],
+        "card complete (incl. jobs)": [t.complete_ms for t in done if t.complete_ms is not None],
+        "overhead over slowest (2 round trips)": [
+            t.complete_ms - 2 * slowest for t in done if t.complete_ms is not None],
+        "fast section over its latency": [t.shown_ms["fast"] - LATENCIES["fast"] * 1000 for t in done],
+        "slow section over its latency": [t.shown_ms["slow"] - LATENCIES["slow"] * 1000 for t in done],
+    }
+
+
+def _ring(call_id: str, origin_ns: int) -> CallEvent:
+    return CallEvent(type=EventType.RING, number=CALLER, call_id=call_id, source="bench", at=datetime.now(UTC),
+                     received_ns=origin_ns)
+
+
+def _event(type_: EventType, call_id: str) -> CallEvent:
+    return CallEvent(type=type_, number=CALLER, call_id=call_id, source="bench", at=datetime.now(UTC))
+
+
+def bench_start(runs: int) -> dict[str, list[float]]:
+    """Cold start of a real `ringside` process (an account configured) to 'ready', and its memory."""
+    starts: list[float] = []
+    rss: list[float] = []
+    for _ in range(runs):
+        home = Path(tempfile.mkdtemp(prefix="ringside-start-"))
+        (home / "config.toml").write_text(
+            '[general]\ndefault_region = "AU"\n\n[[accounts]]\nid = "rw"\nkind = "recruitwizard"\n'
+            'api_url = "http://127.0.0.1:9"\nweb_url = "http://127.0.0.1:9"\nclient_id = "x"\n')
+        env = {**os.environ, "RINGSIDE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+               "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+        began = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "app"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        assert proc.stdout is not None
+        for out in proc.stdout:
+            if out.startswith("Ringside is ready"):
+                break
+        starts.append((time.perf_counter() - began) * 1000)
+        status = Path(f"/proc/{proc.pid}/status")
+        if status.exists():
+            kb = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("VmRSS"))
+            rss.append(kb / 1024)
+        proc.terminate()
+        proc.wait(10)
+    return {"cold start to tray ready": starts, "idle memory (RSS, MB)": rss}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--starts", type=int, default=5)
+    args = parser.parse_args()
+    print(f"Card timings over {args.calls} calls (accounts at {LATENCIES['fast']*1000:.0f} ms and "
+          f"{LATENCIES['slow']*1000:.0f} ms per request):")
+    for name, values in bench_card(args.calls).items():
+        print(line(name, values))
+    print(f"Process start over {args.starts} runs:")
+    for name, values in (bench_start(args.starts) if args.starts else {}).items():
+        if name.startswith("idle"):
+            print(f"  {name:<34} p50 {statistics.median(values):7.1f} MB  max {max(values):7.1f} MB")
+        else:
+            print(line(name, values))
+
+
+if __name__ == "__main__":
+    main()
