@@ -187,8 +187,12 @@ def _history(paths: Paths, args: argparse.Namespace) -> int:
     if not rows:
         print("No calls yet.")
         return EXIT_OK
+    try:
+        region: str | None = settings_mod.load(paths.config_file).general.default_region
+    except RingsideError:
+        region = None  # history stays readable even when config.toml is broken
     for row in rows:
-        print(_history_line(row))
+        print(_history_line(row, region))
     return EXIT_OK
 
 
@@ -202,13 +206,18 @@ def _history_json(row: object) -> dict[str, object]:
     return data
 
 
-def _history_line(row: object) -> str:
+def _history_line(row: object, region: str | None = None) -> str:
+    from app.core.phone import try_normalise
     from app.storage.db import CallRow
 
     assert isinstance(row, CallRow)
     local = row.started_at.astimezone()
     arrow = "←" if row.direction == "inbound" else "→"
-    who = ", ".join(f"{m['name']} ({m['type']}, {m['account']} #{m['id']})" for m in row.matches) or "no match"
+    who = ", ".join(
+        f"{m['name']} ({m['type']}, {m['account']}" + (f" #{m['id']})" if m["id"] else ")") for m in row.matches
+    ) or "no match"
+    phone = try_normalise(row.e164 or row.number, None)
+    number = phone.display(region) if phone else row.number
     duration = ""
     if row.answered_at and row.ended_at:
         secs = int((row.ended_at - row.answered_at).total_seconds())
@@ -220,5 +229,5 @@ def _history_line(row: object) -> str:
     shown = timings.get("card_shown_ms")
     lookups = ", ".join(f"{a} {ms:.0f} ms" for a, ms in (timings.get("lookup_ms") or {}).items())
     timing = f"card {shown:.0f} ms" if shown is not None else "card not shown"
-    return (f"{local:%Y-%m-%d %H:%M} {arrow} {row.number} [{row.state}{duration}] {who} | note: {notes} | "
+    return (f"{local:%Y-%m-%d %H:%M} {arrow} {number} [{row.state}{duration}] {who} | note: {notes} | "
             f"{timing}" + (f"; lookups: {lookups}" if lookups else ""))

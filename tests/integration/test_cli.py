@@ -134,3 +134,4 @@ async def test_history_lists_calls_with_matches_and_timings(running: tuple[Runti
     assert call["timings"]["lookup_ms"]["rw"] >= 0
     code, out, _ = await ringside("history")
     assert "Priya Raman (contact, rw #533995)" in out
+    assert "← 0491 570 006 [ringing]" in out  # formatted for humans, in the configured region
