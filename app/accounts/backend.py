@@ -1,0 +1,232 @@
+"""What the Settings window may ask of the running app (no Qt here): the settings to edit, saving
+them so they apply at once, and each account's connect / test / disconnect.
+
+Every operation that talks to a CRM runs as a task the switchboard owns and ends in exactly one
+`done(Outcome)` call, success or not, so no button in the window is left waiting after an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import httpx
+
+from app.accounts import checks
+from app.accounts.candidate import CandidateSecrets
+from app.accounts.kinds import SignIn, secret_for, sign_in_method
+from app.accounts.service import AccountService, missing
+from app.accounts.status import AccountState, AccountStatus, status_of
+from app.connectors.oauth import OAuthClient
+from app.core.errors import RingsideError, SecretStoreError
+from app.storage import settings as settings_mod
+from app.storage.secret_file import FileSecrets, secrets_file
+from app.storage.secrets import KeyringSecrets, keyring_problem
+from app.storage.settings import Account, Settings
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    message: str  # in words, for the window; never a secret
+    state: AccountState | None = None  # for account operations: the state it leaves the account in
+
+    @classmethod
+    def of(cls, status: AccountStatus) -> Outcome:
+        return cls(status.ok, status.detail, status.state)
+
+
+Done = Callable[[Outcome], None]
+
+
+class SettingsControls(Protocol):
+    def current(self) -> Settings: ...
+    def keyring_problem(self) -> str | None:
+        """Why secrets can't be kept safely here (no usable keyring), or None."""
+
+    def secrets_in_file(self) -> bool:
+        """Secrets are kept in the owner-only file (the user opted in)."""
+
+    def missing(self, account: Account) -> str | None:
+        """What the account still needs before it works (no network), or None."""
+
+    def save(self, settings: Settings, done: Done) -> None:
+        """Write config.toml and apply it now; accounts removed are signed out and their secrets deleted."""
+
+    def status(self, account: Account, done: Done) -> None: ...
+    def test(self, account: Account, secret: str | None, done: Done) -> None:
+        """Test connection; `secret` (a password / API key just typed) is tried, not kept."""
+
+    def connect(self, account: Account, secret: str | None, done: Done) -> None:
+        """Sign in: the browser for OAuth (`secret` = a new client secret), else check and keep `secret`."""
+
+    def disconnect(self, account: Account, done: Done) -> None: ...
+    def autostart_available(self) -> bool: ...
+
+
+class SettingsBackend:
+    """`SettingsControls` over a running `Runtime`."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self.pending = 0  # operations still talking to a CRM (they outlive a closed window)
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def current(self) -> Settings:
+        return self._runtime.settings
+
+    def keyring_problem(self) -> str | None:
+        secrets = self._runtime.secrets
+        return secrets.problem() if isinstance(secrets, KeyringSecrets) else keyring_problem()
+
+    def secrets_in_file(self) -> bool:
+        return isinstance(self._runtime.secrets, FileSecrets)
+
+    def missing(self, account: Account) -> str | None:
+        try:
+            return missing(account, self._runtime.secrets)
+        except SecretStoreError as exc:
+            return str(exc)
+
+    def autostart_available(self) -> bool:
+        try:
+            from app.desktop import autostart  # noqa: F401  (the packaging's; absent in some builds)
+        except ImportError:
+            return False
+        return True
+
+    # -- doing ---------------------------------------------------------------------------------------
+
+    def save(self, settings: Settings, done: Done) -> None:
+        self._run(self._save(settings), done)
+
+    def status(self, account: Account, done: Done) -> None:
+        self._run(self._with_service(lambda s: s.status(account)), done)
+
+    def test(self, account: Account, secret: str | None, done: Done) -> None:
+        wanted = secret_for(account)
+        if secret and wanted is not None:
+            async def trial(service: AccountService) -> AccountStatus:
+                try:
+                    trial_secrets = CandidateSecrets(service.secrets, account.id, {wanted.name: secret.strip()})
+                    async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+                        detail = await checks.check(account, client, trial_secrets)
+                except (RingsideError, httpx.HTTPError) as exc:
+                    return status_of(exc)
+                return AccountStatus(AccountState.CONNECTED, detail + f" (the {wanted.label.lower()} you typed "
+                                                                     "is not stored until you press Connect)")
+
+            self._run(self._with_service(trial), done)
+            return
+        self._run(self._with_service(lambda s: s.test(account)), done)
+
+    def connect(self, account: Account, secret: str | None, done: Done) -> None:
+        self._run(self._connect(account, secret), done)
+
+    def disconnect(self, account: Account, done: Done) -> None:
+        async def work(service: AccountService) -> AccountStatus:
+            return AccountStatus(AccountState.NOT_SET_UP, await service.disconnect(account))
+
+        self._run(self._with_service(work), done)
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _run(self, work: Awaitable[AccountStatus | Outcome], done: Done) -> None:
+        async def wrapped() -> None:
+            try:
+                result = await work
+                outcome = result if isinstance(result, Outcome) else Outcome.of(result)
+            except RingsideError as exc:
+                outcome = Outcome(False, str(exc), status_of(exc).state)
+            except Exception as exc:  # never leave the window waiting
+                log.error("Settings operation failed", exc_info=exc)
+                outcome = Outcome(False, f"Something went wrong ({exc.__class__.__name__}).", AccountState.ERROR)
+            finally:
+                self.pending -= 1
+            done(outcome)
+
+        self.pending += 1
+        self._runtime.switchboard.spawn(wrapped())
+
+    async def _with_service(self, work: Callable[[AccountService], Awaitable[AccountStatus]]) -> AccountStatus:
+        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+            return await work(_service(self._runtime, client))
+
+    async def _connect(self, account: Account, secret: str | None) -> Outcome:
+        runtime = self._runtime
+        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+            service = _service(runtime, client)
+            if sign_in_method(account) is SignIn.OAUTH:
+                def open_url(url: str) -> None:
+                    runtime.open_url(url)
+
+                message = await service.sign_in(account, open_url, client_secret=secret or None)
+            elif sign_in_method(account) is SignIn.NONE:
+                return Outcome.of(await service.test(account))
+            else:
+                if not secret:
+                    wanted = secret_for(account)
+                    label = wanted.label.lower() if wanted is not None else "secret"
+                    return Outcome(False, f"Type the {label} first.", AccountState.NOT_SET_UP)
+                message = await service.store_secret(account, secret)
+                message += " It is stored in the keyring." if not self.secrets_in_file() else " It is stored."
+        # The running connector (if this account is saved already) uses the new sign-in at once.
+        oauth = getattr(runtime.connectors.get(account.id), "oauth", None)
+        if isinstance(oauth, OAuthClient):
+            oauth.reload()
+        runtime.switchboard.signed_in(account.id)
+        return Outcome(True, message, AccountState.CONNECTED)
+
+    async def _save(self, settings: Settings) -> Outcome:
+        runtime = self._runtime
+        before = runtime.settings
+        removed = [a for a in before.accounts if a.id not in {b.id for b in settings.accounts}]
+        settings_mod.save(runtime.paths.config_file, settings)
+        notes: list[str] = []
+        file = secrets_file(runtime.paths)
+        if settings.general.store_secrets_in_file and self.keyring_problem() and not self.secrets_in_file():
+            runtime.secrets = FileSecrets(file)
+            notes.append(f"Secrets are kept in {file}, readable by you alone.")
+        elif not settings.general.store_secrets_in_file and self.secrets_in_file():
+            # Opting out leaves no plain copy behind; the accounts sign in again once a keyring works.
+            runtime.secrets = KeyringSecrets()
+            file.unlink(missing_ok=True)
+            notes.append("The secrets file is deleted; connect your accounts again once a keyring is available.")
+        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+            service = _service(runtime, client)
+            for account in removed:
+                try:
+                    await service.disconnect(account)
+                except RingsideError as exc:
+                    notes.append(f"{account.display_name}: {exc}")
+        await runtime.reload_accounts()
+        if settings.general.start_at_login != before.general.start_at_login:
+            notes.append(_autostart(settings.general.start_at_login))
+        return Outcome(True, " ".join(["Saved; in use now.", *[n for n in notes if n]]))
+
+
+def _service(runtime: Runtime, client: httpx.AsyncClient) -> AccountService:
+    # A client per operation: settings are rare, and nothing is left open when the window closes.
+    return AccountService(runtime.secrets, client)
+
+
+def _autostart(on: bool) -> str:
+    try:
+        from app.desktop import autostart
+    except ImportError:
+        return "Start at login isn't available in this build."
+    try:
+        autostart.set_enabled(on)
+    except RingsideError as exc:
+        return str(exc)
+    return "Ringside will start when you log in." if on else "Ringside won't start at login any more."

@@ -1,0 +1,59 @@
+"""The sign-in's redirect listener: on 127.0.0.1 only, one request, gone afterwards."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from app.connectors.oauth import OAuthClient, SignInFailed, authorize
+from app.connectors.recruitwizard import oauth_config
+from app.storage.secrets import KeyringSecrets
+from app.storage.settings import RecruitWizardAccount
+from tests.integration.conftest import RwSandbox
+
+
+def _connects(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(2)
+        return sock.connect_ex((host, port)) == 0
+
+
+async def test_the_listener_answers_on_127_0_0_1_only_and_closes_after_use(
+    rw_sandbox: RwSandbox, rw_account: RecruitWizardAccount, rw_secrets: KeyringSecrets,
+    http_clients: Callable[..., httpx.AsyncClient],
+) -> None:
+    oauth = OAuthClient(oauth_config(rw_account), http_clients(timeout=5), rw_secrets)
+    browser = http_clients(timeout=5, follow_redirects=True)
+    seen: dict[str, bool] = {}
+    port = 0
+
+    async def visit(url: str) -> None:
+        nonlocal port
+        redirect = urlsplit(parse_qs(urlsplit(url).query)["redirect_uri"][0])
+        assert redirect.hostname == "127.0.0.1"
+        port = redirect.port or 0
+        seen["127.0.0.1"] = _connects("127.0.0.1", port)
+        # Another loopback address of this machine: a listener on every interface would answer it.
+        seen["127.0.0.2"] = _connects("127.0.0.2", port)
+        await browser.get(url)
+
+    await authorize(oauth, visit, timeout_s=10)
+    assert seen == {"127.0.0.1": True, "127.0.0.2": False}
+    assert not _connects("127.0.0.1", port)
+    assert rw_secrets.get("rw", "tokens")
+
+
+async def test_a_port_already_taken_is_explained(
+    rw_account: RecruitWizardAccount, rw_secrets: KeyringSecrets, http_clients: Callable[..., httpx.AsyncClient]
+) -> None:
+    oauth = OAuthClient(oauth_config(rw_account), http_clients(timeout=5), rw_secrets)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(SignInFailed, match=r"could not listen on 127\.0\.0\.1:\d+ for the sign-in reply"):
+            await authorize(oauth, lambda url: None, port=taken.getsockname()[1], timeout_s=1)
+    assert rw_secrets.get("rw", "tokens") is None
