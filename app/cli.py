@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="keep config and data in DIR (default: $RINGSIDE_HOME or the system folders)")
     parser.add_argument("--demo", action="store_true",
                         help="run against the built-in sandbox CRMs with demo data; nothing to set up")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check that Ringside can run here (config, database, keyring, Qt, connectors) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("run", help="run the tray app (the default)")
@@ -41,17 +43,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     account = sub.add_parser("account", help="manage CRM accounts")
     account_sub = account.add_subparsers(dest="account_command", metavar="ACTION", required=True)
-    connect = account_sub.add_parser("connect", help="sign in to an account (OAuth in the browser)")
+    connect = account_sub.add_parser(
+        "connect", help="sign in to an account: the browser for OAuth, else its password or API key (checked first)")
     connect.add_argument("id", help="the account's id in config.toml")
     connect.add_argument("--no-browser", action="store_true",
                          help="only print the sign-in URL; open it yourself")
+    connect.add_argument("--store-secrets-in-file", action="store_true",
+                         help="with no usable keyring only: keep secrets in a file readable by you alone")
     connect.add_argument("--timeout", type=float, default=300.0, help=argparse.SUPPRESS)
+    account_sub.add_parser("list", help="every account and its state (connected, needs sign-in, error, not set up)")
+    disconnect = account_sub.add_parser("disconnect", help="sign out (revoking where the CRM can) and delete secrets")
+    disconnect.add_argument("id", help="the account's id in config.toml")
 
     history = sub.add_parser("history", help="recent calls, matches, note status and timings")
     history.add_argument("--json", action="store_true", help="machine-readable output")
     history.add_argument("--limit", type=int, default=20)
 
+    cache = sub.add_parser("cache", help="the lookup cache (what each CRM said about each number)")
+    cache_sub = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    cache_clear = cache_sub.add_parser("clear", help="forget every cached lookup (the next rings ask the CRMs)")
+    cache_clear.add_argument("--account", metavar="ID", help="only this account's")
+
     sub.add_parser("webhook-info", help="the webhook's URL and token, for softphone and PBX hooks")
+
+    retailcrm = sub.add_parser("retailcrm", help="retailCRM's telephony integration")
+    retailcrm_sub = retailcrm.add_subparsers(dest="retailcrm_command", metavar="ACTION", required=True)
+    register = retailcrm_sub.add_parser(
+        "register", help="register (or update) Ringside as the telephony integration, with its callback URLs")
+    register.add_argument("id", help="the retailCRM account's id in config.toml")
+    register.add_argument("--public-url", required=True,
+                          help="where retailCRM reaches Ringside's callback server, e.g. https://ringside.example.com")
+
+    dial = sub.add_parser("dial", help="call a number through the running instance's dialer "
+                                       "(`ringside tel:+61…` does the same, as link handlers call it)")
+    dial.add_argument("number", nargs="+", help="a phone number (spaces allowed), or a tel:, callto: or sip: link")
 
     sandbox = sub.add_parser("sandbox", help="serve the CRM emulators on loopback (for trying things out)")
     sandbox.add_argument("--port", type=int, default=0, help="port for the Recruit Wizard emulator")
@@ -61,17 +86,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_links_as_dial(sys.argv[1:] if argv is None else list(argv)))
     paths = paths_mod.resolve(args.home)
     try:
+        if args.self_check:
+            from app.selfcheck import run as self_check
+
+            return self_check(paths)
+        if args.command == "dial":
+            return _dial(paths, args)
         if args.command == "event":
             return _event(paths, args)
         if args.command == "account":
             return _account(paths, args)
         if args.command == "history":
             return _history(paths, args)
+        if args.command == "cache":
+            return _cache_clear(paths, args.account)
         if args.command == "webhook-info":
             return _webhook_info(paths)
+        if args.command == "retailcrm":
+            from app.telephony.retailcrm_register import run as register_retailcrm
+
+            return register_retailcrm(paths, args.id, args.public_url)
         if args.command == "sandbox":
             from app.sandbox.serve import serve
 
@@ -127,8 +164,10 @@ def _run(paths: Paths, *, demo: bool) -> int:
     settings = settings_mod.load(paths.config_file)
     setup_logging(paths)
     from app.main import run_app
+    from app.storage.secret_file import open_secrets
 
-    return run_app(paths, settings)
+    # The keyring; the owner-only file only where none is usable and the user opted in.
+    return run_app(paths, settings, secrets=open_secrets(paths, settings))
 
 
 def _event(paths: Paths, args: argparse.Namespace) -> int:
@@ -143,12 +182,46 @@ def _event(paths: Paths, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _links_as_dial(argv: list[str]) -> list[str]:
+    """`ringside tel:+61…` (a browser or the desktop opening a link) means `ringside dial tel:+61…`."""
+    from app.telephony.links import is_call_link
+
+    skip = False
+    for index, arg in enumerate(argv):
+        if skip or arg.startswith("-"):
+            skip = arg == "--home"  # its value is the next argument
+            continue
+        return [*argv[:index], "dial", *argv[index:]] if is_call_link(arg) else argv
+    return argv
+
+
+def _dial(paths: Paths, args: argparse.Namespace) -> int:
+    from app.instance import InstanceClient
+    from app.telephony.links import is_call_link, number_from_link
+
+    number = " ".join(args.number).strip()
+    if is_call_link(number):
+        number = number_from_link(number)
+    if not number:
+        print("ringside: no number to dial", file=sys.stderr)
+        return EXIT_USAGE
+    # Generous: a Puzzel dialer signs in and checks the agent's status before it answers.
+    call_id = InstanceClient(paths.instance_file, timeout=30.0).dial(number)
+    print(f"calling {number} (call {call_id})")
+    return EXIT_OK
+
+
 def _account(paths: Paths, args: argparse.Namespace) -> int:
-    from app.signin import connect_account
+    from app.accounts import terminal
 
     settings = settings_mod.load(paths.config_file)
+    if args.account_command == "list":
+        return terminal.list_accounts(paths, settings)
     account = settings.account(args.id)
-    return connect_account(paths, account, open_browser=not args.no_browser, timeout=args.timeout)
+    if args.account_command == "disconnect":
+        return terminal.disconnect(paths, settings, account)
+    return terminal.connect(paths, settings, account, open_browser=not args.no_browser, timeout=args.timeout,
+                            allow_file=args.store_secrets_in_file)
 
 
 def _webhook_info(paths: Paths) -> int:
@@ -170,13 +243,28 @@ def _webhook_info(paths: Paths) -> int:
     return EXIT_OK
 
 
+def _cache_clear(paths: Paths, account: str | None) -> int:
+    from app.storage.cache_db import CacheStore
+    from app.storage.db import Database
+
+    cleared = 0
+    if paths.database.exists():
+        db = Database(paths.database, recover=False)
+        try:
+            cleared = CacheStore(db.connection).delete(account_id=account)
+        finally:
+            db.close()
+    print(f"Cleared {cleared} cached lookup{'' if cleared == 1 else 's'}.")
+    return EXIT_OK
+
+
 def _history(paths: Paths, args: argparse.Namespace) -> int:
     from app.storage.db import Database
 
     if not paths.database.exists():
         rows = []
     else:
-        db = Database(paths.database)
+        db = Database(paths.database, recover=False)  # an unreadable file is reported, left for the app
         try:
             rows = db.recent_calls(args.limit)
         finally:

@@ -17,7 +17,9 @@ import httpx
 
 from app.connectors.oauth import OAuthClient, authorize
 from app.connectors.recruitwizard import oauth_config
+from app.demo_peer import start_peer_demo
 from app.sandbox.demo_data import demo_callers
+from app.sandbox.puzzel import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, PuzzelSandbox
 from app.sandbox.recruitwizard import RecruitWizardSandbox
 from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms import TrackerRmsSandbox
@@ -26,11 +28,18 @@ from app.storage import paths as paths_mod
 from app.storage import settings as settings_mod
 from app.storage.paths import Paths
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
-from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings, TrackerRmsAccount
+from app.storage.settings import (
+    GeneralSettings,
+    PuzzelAccount,
+    PuzzelDialerSettings,
+    RecruitWizardAccount,
+    Settings,
+    TrackerRmsAccount,
+)
 
 DEMO_CLIENT_ID = "ringside-demo"
 DEMO_CLIENT_SECRET = "demo-client-secret"  # the emulator's own, not a real credential
-DEMO_LATENCY_S = {"rw": 0.12, "tr": 0.25}
+DEMO_LATENCY_S = {"rw": 0.12, "tr": 0.25, "rc": 0.18}
 # TrackerRMS signs in with a password in the demo (the emulator's demo user; kept in the in-memory keyring).
 DEMO_TR_USER = RECRUITER
 DEMO_TR_PASSWORD = next(u.password for u in default_users() if u.username == RECRUITER)
@@ -45,6 +54,7 @@ class DemoEnv:
     callers: list[tuple[str, str]]
     servers: list[SandboxServer] = field(default_factory=list)
     home: Path | None = None
+    more: list[str] = field(default_factory=list)  # more lines for the instructions (retailCRM, FixDigital)
 
     @property
     def instructions(self) -> str:
@@ -53,11 +63,15 @@ class DemoEnv:
             "Ringside demo: running against built-in sandbox CRMs on this machine.",
             f"  Recruit Wizard emulator: {self.servers[0].url}" if self.servers else "",
             f"  TrackerRMS emulator:     {self.servers[1].url}" if len(self.servers) > 1 else "",
+            f"  Puzzel emulator:         {self.servers[2].url}  (calls go out as Puzzel callouts)"
+            if len(self.servers) > 2 else "",
+            *self.more,
             "  Simulate a call: tray icon (or the Ringside window) → Simulate call → pick a caller.",
             "  Or from another terminal:",
             f"    ringside --home {self.paths.config_dir} event ring --number {number}",
             f"    ringside --home {self.paths.config_dir} event answer --number {number}",
             f"    ringside --home {self.paths.config_dir} event hangup --number {number}",
+            f"  Dial out: tray → Dial…, a card's Call back, or  ringside --home {self.paths.config_dir} dial {number}",
             "  Quit from the tray menu (or Ctrl+C here). Demo data is thrown away on exit.",
         ])
 
@@ -85,6 +99,10 @@ def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = No
         tracker = TrackerRmsSandbox(client_secret=DEMO_CLIENT_SECRET)
         tracker.faults.set_latency(delays.get("tr", 0.0), "/api/")
         env.servers.append(SandboxServer(tracker.make_app).start())
+        # Calls go out through the Puzzel emulator (its journal keeps each callout).
+        env.servers.append(SandboxServer(PuzzelSandbox().make_app).start())
+        pz_account = PuzzelAccount(kind="puzzel", id="pz", label="Puzzel", auth_url=env.servers[2].url,
+                                   api_url=env.servers[2].url, customer_key=DEMO_CUSTOMER_KEY, username=DEMO_USER)
         account = RecruitWizardAccount(kind="recruitwizard", id="rw", label="Recruit Wizard",
                                        api_url=server.url, web_url=server.url, client_id=DEMO_CLIENT_ID)
         tr_account = TrackerRmsAccount(
@@ -92,10 +110,17 @@ def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = No
             username=DEMO_TR_USER, notify_inbound=True, destination=DEMO_TR_PHONE,
             labels={"resource": "Candidate", "opportunity": "Job"},
         )
-        env.settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[account, tr_account])
+        # retailCRM (a customer beside the recruitment CRMs, call events and history) and FixDigital.
+        peer = start_peer_demo(env.servers, secrets, DEMO_TR_PHONE, delays.get("rc", 0.0))
+        env.more = peer.lines
+        env.settings = Settings(general=GeneralSettings(default_region="AU"),
+                                accounts=[account, tr_account, pz_account, *peer.accounts],
+                                dialer=PuzzelDialerSettings(kind="puzzel", account=pz_account.id),
+                                callbacks=peer.callbacks)
         settings_mod.save(paths.config_file, env.settings)
         secrets.set(account.id, "client_secret", DEMO_CLIENT_SECRET)
         secrets.set(tr_account.id, "password", DEMO_TR_PASSWORD)
+        secrets.set(pz_account.id, "password", DEMO_PASSWORD)
         asyncio.run(sign_in_with_pretend_browser(account, secrets))
     except BaseException:
         env.close()

@@ -45,6 +45,8 @@ class Handlers:
     show: Callable[[], None]
     accounts_changed: Callable[[str | None], Awaitable[None]]
     default_region: Callable[[], str | None]
+    # `ringside dial` / tel: links: place the call; returns the call id, raises RingsideError.
+    dial: Callable[[str], Awaitable[str]] | None = None
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -73,6 +75,7 @@ class InstanceServer:
         app.router.add_post("/v1/events", self._event)
         app.router.add_post("/v1/show", self._show)
         app.router.add_post("/v1/accounts-changed", self._accounts_changed)
+        app.router.add_post("/v1/dial", self._dial)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -130,12 +133,40 @@ class InstanceServer:
         self._handlers.show()
         return web.json_response({"ok": True})
 
+    async def _dial(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return _error(401, "missing or wrong token")
+        return await _dial_route(self._handlers, request)
+
     async def _accounts_changed(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return _error(401, "missing or wrong token")
         body = await request.json() if request.can_read_body else {}
         await self._handlers.accounts_changed(body.get("account_id") if isinstance(body, dict) else None)
         return web.json_response({"ok": True})
+
+
+class DialRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str
+
+
+async def _dial_route(handlers: Handlers, request: web.Request) -> web.Response:
+    try:
+        body = DialRequest.model_validate(await request.json())
+    except (ValueError, web.HTTPRequestEntityTooLarge):
+        return _error(400, "body: not a JSON object")
+    except ValidationError as exc:
+        return _error(400, validation_message(exc))
+    if handlers.dial is None:
+        return _error(409, "This Ringside can't place calls.")
+    try:
+        call_id = await handlers.dial(body.number)
+    except InvalidNumber as exc:
+        return _error(400, f"number: {exc}")
+    except RingsideError as exc:  # no dialer, Puzzel status, softphone down…: said in words
+        return _error(409, str(exc))
+    return web.json_response({"ok": True, "call_id": call_id})
 
 
 class InstanceClient:
@@ -179,6 +210,10 @@ class InstanceClient:
 
     def show(self) -> None:
         self._post("/v1/show")
+
+    def dial(self, number: str) -> str | None:
+        """Place a call from the running instance; returns its call id. RingsideError says why not."""
+        return self._post("/v1/dial", {"number": number}).get("call_id")
 
     def accounts_changed(self, account_id: str | None) -> None:
         self._post("/v1/accounts-changed", {"account_id": account_id})

@@ -24,9 +24,11 @@ def run_app(
 ) -> int:
     started = time.perf_counter()
     import qasync
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTimer, QUrl
+    from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QApplication
 
+    from app.accounts.backend import SettingsBackend
     from app.runtime import Runtime
     from app.ui.bridge import Bridge
     from app.ui.shell import UiShell
@@ -35,14 +37,22 @@ def run_app(
     assert isinstance(app, QApplication)
     app.setApplicationName("Ringside")
     app.setQuitOnLastWindowClosed(False)  # a tray app lives on with no window open
+    # Windows, task switchers and Wayland compositors show Ringside's own icon and find its menu entry.
+    from app.ui.app_icon import app_icon
+
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("ringside")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
     bridge = Bridge()
     runtime = Runtime(paths=paths, settings=settings, listener=bridge,
                       secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [])
-    shell = UiShell(runtime.switchboard, bridge)
+    shell = UiShell(runtime.switchboard, bridge, settings=SettingsBackend(runtime))
     runtime.on_show.append(shell.show_main)
+    # "Sign in again": the browser through Qt; a password account opens Settings at itself.
+    runtime.open_url = lambda url: QDesktopServices.openUrl(QUrl(url))
+    runtime.on_open_settings.append(shell.open_settings)
 
     def on_error(exc: BaseException) -> None:
         log.error("Background task failed", exc_info=exc)

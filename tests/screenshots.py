@@ -15,7 +15,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,19 +27,23 @@ import httpx  # noqa: E402
 from helpers import FakeControls, with_notes  # noqa: E402
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from app.connectors.base import NewRecordKind  # noqa: E402
 from app.connectors.registry import build_connector  # noqa: E402
 from app.core.errors import InvalidNumber, NeedsSignIn  # noqa: E402
 from app.core.lookup import Account, LookupService, describe  # noqa: E402
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  # noqa: E402
 from app.core.phone import normalise  # noqa: E402
+from app.core.records import creatable  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
 from app.demo import prepare_demo  # noqa: E402
 from app.sandbox.demo_data import UNKNOWN_NUMBER, demo_callers  # noqa: E402
 from app.storage import settings as settings_mod  # noqa: E402
 from app.storage.secrets import SecretStore  # noqa: E402
 from app.ui.card import CallCard  # noqa: E402
+from app.ui.create_record import CreateRecordForm  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.menu import TrayMenu  # noqa: E402
 from app.ui.note_form import NoteForm  # noqa: E402
@@ -105,7 +109,8 @@ async def _look_up(configured: Sequence[settings_mod.Account], secrets: SecretSt
         for number in numbers:
             latest: dict[str, AccountResult] = {}
             await service.run(number, lambda result, seen=latest: seen.__setitem__(result.account_id, result))
-            results[number] = tuple(latest[a.id] for a in accounts)
+            # Accounts with no lookup (FixDigital) answer nothing: they have no section on a card.
+            results[number] = tuple(latest[a.id] for a in accounts if a.id in latest)
     finally:
         for account in accounts:
             await account.connector.aclose()
@@ -227,6 +232,18 @@ def card(v: CallView) -> Callable[[FakeControls], QWidget]:
     return lambda controls: CallCard(controls, v)
 
 
+def create_form(v: CallView, typed: dict[str, str]) -> Callable[[FakeControls], QWidget]:
+    """The Create contact form as the recruiter types into it (typing shows the checks)."""
+
+    def build(controls: FakeControls) -> QWidget:
+        form = CreateRecordForm(controls, v, "tr", NewRecordKind.CONTACT)
+        for name, text in typed.items():
+            QTest.keyClicks(form.fields[name], text)
+        return form
+
+    return build
+
+
 def note_form(v: CallView, text: str = "") -> Callable[[FakeControls], QWidget]:
     def build(controls: FakeControls) -> QWidget:
         form = NoteForm(controls, v)
@@ -259,6 +276,15 @@ def main(argv: list[str]) -> int:
     )
 
     camera.shoot("card-not-found", card(view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="c3")))
+
+    # An account that can create records (TrackerRMS) offers to, for an unknown caller.
+    unknown = replace(view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="c3c"), creatable=creatable(demo.accounts))
+    camera.shoot("card-unknown-caller-create", card(unknown))
+    camera.shoot(
+        "create-contact-form",
+        create_form(unknown, {"first_name": "Jane", "last_name": "Selby", "job_title": "Head of Talent",
+                              "company": "Wonderful Java Inc", "email": "jane.selby@wonderful"}),
+    )
 
     camera.shoot(
         "card-account-failing",

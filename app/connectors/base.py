@@ -27,6 +27,9 @@ class Capabilities:
     create_record: bool = False
     sign_in: bool = False
     create_from_resume: bool = False  # a CV file dropped on a card becomes a candidate
+    # log_call may safely be sent again after an unknown outcome: the CRM de-duplicates on
+    # `NoteDraft.delivery_key` (retailCRM's externalId). Without it the outbox asks the recruiter.
+    idempotent_log: bool = False
 
 
 @runtime_checkable

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import ssl
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
@@ -146,6 +147,13 @@ class Http:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # Nothing left this machine: safe to retry anything.
             log.info("%s %s %s: %s", self.service, method, path, type(exc).__name__)
+            tls = _tls_problem(exc)
+            if tls is not None:
+                raise Unavailable(
+                    f"Certificate problem with {self.service} ({self.host}): {tls}. Nothing was sent. "
+                    "Check the address; if your network inspects secure traffic, ask whoever runs it "
+                    "to let this host through."
+                ) from None
             if isinstance(exc, httpx.ConnectError):
                 raise Unavailable(
                     f"Can't reach {self.service} ({self.host}). Check the internet connection "
@@ -279,6 +287,19 @@ def _credentials(
     if basic is not None:
         found.add(basic[1])
     return {value for value in found if len(value) >= 6}
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """What was wrong with the server's certificate, in words, if that is why the connection failed."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            reason = (seen.verify_message or "").strip()
+            return f"its certificate isn't trusted ({reason})" if reason else "its certificate isn't trusted"
+        if isinstance(seen, ssl.SSLError):
+            return f"the secure connection failed ({seen.reason or seen.__class__.__name__})"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _scrub(text: str | None, secrets: AbstractSet[str]) -> str | None:

@@ -11,13 +11,21 @@ from collections.abc import Callable
 import httpx
 
 from app.connectors.base import Connector
+from app.connectors.fixdigital import FixDigitalConnector
 from app.connectors.oauth import OAuthConfig
 from app.connectors.recruitwizard import RecruitWizardConnector, oauth_config
+from app.connectors.retailcrm import RetailCrmConnector
 from app.connectors.trackerrms import TrackerRmsConnector
 from app.connectors.trackerrms import oauth_config as trackerrms_oauth_config
 from app.core.errors import ConfigError
 from app.storage.secrets import SecretStore
-from app.storage.settings import Account, RecruitWizardAccount, TrackerRmsAccount
+from app.storage.settings import (
+    Account,
+    FixDigitalAccount,
+    RecruitWizardAccount,
+    RetailCrmAccount,
+    TrackerRmsAccount,
+)
 
 ConnectorFactory = Callable[[Account, httpx.AsyncClient, SecretStore], Connector]
 
@@ -51,9 +59,23 @@ def _trackerrms_oauth(account: Account) -> OAuthConfig:
     return trackerrms_oauth_config(account)
 
 
+def _retailcrm(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
+    if not isinstance(account, RetailCrmAccount):
+        raise ConfigError(f"Account '{account.id}' is not a retailCRM account.")
+    return RetailCrmConnector(account, client, secrets)
+
+
+def _fixdigital(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
+    if not isinstance(account, FixDigitalAccount):
+        raise ConfigError(f"Account '{account.id}' is not a FixDigital account.")
+    return FixDigitalConnector(account, client)
+
+
 FACTORIES: dict[str, ConnectorFactory] = {
     "recruitwizard": _recruitwizard,
     "trackerrms": _trackerrms,
+    "retailcrm": _retailcrm,
+    "fixdigital": _fixdigital,
 }
 
 # Kinds whose sign-in is the OAuth authorisation-code flow (`ringside account connect`).

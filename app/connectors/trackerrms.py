@@ -119,9 +119,9 @@ class TrackerRmsConnector:
         except SecretStoreError as exc:
             raise ConnectorError(str(exc)) from None
         if not value:
-            # `ringside account connect` covers OAuth today; a password or key goes in the keyring.
-            raise NeedsSignIn(f"No TrackerRMS {what} is stored for account '{self.account_id}'. Store it in the "
-                              f"keyring: `python -m keyring set ringside {self.account_id}:{name}`.")
+            # `ringside account connect` (or Settings) checks it with checkLogon, then keeps it.
+            raise NeedsSignIn(f"No TrackerRMS {what} is stored for account '{self.account_id}'. Enter it in "
+                              f"Settings or run `ringside account connect {self.account_id}`.")
         return value
 
     def _who(self) -> str:

@@ -1,6 +1,8 @@
 """Ask every configured account about a number at once, and publish each answer the moment it comes.
 
 Each account gets its own deadline; a slow or broken CRM delays only its own section of the card.
+With a cache (core.cache), an account that answered for this number before is shown at once from
+it; the CRM is asked anyway, and its answer replaces the cached one only where something changed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.connectors.base import Connector
+from app.core.cache import LookupCache, differs
 from app.core.errors import ConnectorError, NeedsSignIn
 from app.core.models import AccountResult, Job, LookupStatus, Record, RecordType
 
@@ -35,8 +38,14 @@ class Account:
 
 
 class LookupService:
-    def __init__(self, accounts: Sequence[Account]) -> None:
+    def __init__(self, accounts: Sequence[Account], cache: LookupCache | None = None) -> None:
         self._accounts = list(accounts)
+        self.cache = cache
+
+    def invalidate(self, account_id: str | None = None, e164: str | None = None) -> None:
+        """Forget cached answers (a record was created from Ringside: the next ring asks the CRM)."""
+        if self.cache is not None:
+            self.cache.invalidate(account_id, e164)
 
     @property
     def accounts(self) -> list[Account]:
@@ -48,19 +57,33 @@ class LookupService:
     def pending(self) -> list[AccountResult]:
         """What the card shows before anyone has answered."""
         return [AccountResult(account_id=a.id, account_label=a.label, status=LookupStatus.PENDING)
-                for a in self._accounts]
+                for a in self._searchable()]
 
     def start(self, e164: str, publish: Publish) -> list[asyncio.Task[None]]:
         """One task per account, created now so each request goes out on the loop's next turn,
-        ahead of anything else queued (such as painting the ringing card)."""
+        ahead of anything else queued (such as painting the ringing card). Cached answers are
+        published before this returns."""
         loop = asyncio.get_running_loop()
-        return [loop.create_task(self._one(account, e164, publish)) for account in self._accounts]
+        tasks = []
+        for account in self._searchable():
+            cached = self.cache.get(account.id, e164) if self.cache is not None else None
+            if cached is not None:
+                cached = cached.model_copy(update={"account_label": account.label})  # renamed since?
+                publish(cached)
+            tasks.append(loop.create_task(self._one(account, e164, publish, cached)))
+        return tasks
+
+    def _searchable(self) -> list[Account]:
+        # A CRM that only pops its own card (FixDigital) has no section on ours.
+        return [a for a in self._accounts if a.connector.capabilities.lookup]
 
     async def run(self, e164: str, publish: Publish) -> None:
         """Query every account concurrently; returns when all have answered or timed out."""
         await asyncio.gather(*self.start(e164, publish))
 
-    async def _one(self, account: Account, e164: str, publish: Publish) -> None:
+    async def _one(self, account: Account, e164: str, publish: Publish, cached: AccountResult | None = None) -> None:
+        """Ask one account. With a cached answer already shown, publish only a changed answer (or the
+        cached one with the reason it could not be refreshed)."""
         started = time.perf_counter()
 
         def elapsed() -> float:
@@ -72,7 +95,8 @@ class LookupService:
             async with asyncio.timeout(account.timeout_s):
                 records = await account.connector.lookup(e164)
         except Exception as exc:  # every failure becomes this account's section, never a crash
-            publish(_failed(account, exc, elapsed()))
+            failed = _failed(account, exc, elapsed())
+            publish(failed if cached is None else _stale(cached, failed))
             return
         # Connectors that do not return ids (TrackerRMS) resolve them themselves for jobs.
         wants_jobs = [r for r in records if r.type is RecordType.CONTACT]
@@ -85,16 +109,19 @@ class LookupService:
             complete=not (wants_jobs and account.connector.capabilities.open_jobs),
             elapsed_ms=elapsed(),
         )
-        if result.complete:
+        if not result.complete:
+            # Send the jobs requests before painting the records: the paint then overlaps the round trip.
+            loop = asyncio.get_running_loop()
+            fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
+            if cached is None:
+                loop.call_soon(publish, result)
+            jobs, error = await self._jobs(account, wants_jobs, fetches)
+            result = result.model_copy(update={"jobs": jobs, "error": error, "complete": True,
+                                               "elapsed_ms": elapsed()})
+        if self.cache is not None:
+            self.cache.put(e164, result)
+        if cached is None or differs(cached, result):
             publish(result)
-            return
-        # Send the jobs requests before painting the records: the paint then overlaps the round trip.
-        loop = asyncio.get_running_loop()
-        fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
-        loop.call_soon(publish, result)
-        jobs, error = await self._jobs(account, wants_jobs, fetches)
-        publish(result.model_copy(update={"jobs": jobs, "error": error, "complete": True,
-                                          "elapsed_ms": elapsed()}))
 
     @staticmethod
     async def _fetch_jobs(account: Account, record: Record) -> list[Job]:
@@ -123,6 +150,12 @@ def describe(account: Account, exc: BaseException) -> str:
         return str(exc)
     log.exception("Unexpected error from account %s", account.id, exc_info=exc)
     return f"Unexpected problem talking to {account.label} ({exc.__class__.__name__})."
+
+
+def _stale(cached: AccountResult, failed: AccountResult) -> AccountResult:
+    """The cached answer stays on the card, saying why it could not be refreshed."""
+    return cached.model_copy(update={
+        "error": f"Showing saved details: {failed.error}", "needs_sign_in": failed.needs_sign_in})
 
 
 def _failed(account: Account, exc: BaseException, elapsed_ms: float) -> AccountResult:

@@ -7,6 +7,7 @@ another's back.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -39,6 +40,34 @@ class CallEvent(Frozen):
     source: str = "unknown"
     at: datetime = Field(description="wall-clock time the event happened (UTC, timezone-aware)")
     received_ns: int = Field(0, description="time.perf_counter_ns() when Ringside received it")
+
+
+class CallNotice(CallEvent):
+    """A step of a call as the switchboard tells it to connectors that play the CRM's telephony peer
+    (`Connector.notify`): with Ringside's own call id (set even when the source gave none), the
+    call's direction as the session knows it, and its times so far, so that a hang-up says whether
+    and when the call was answered."""
+
+    started_at: datetime
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def talk_s(self) -> int:
+        """Seconds from answer to hang-up (0 when never answered)."""
+        if self.answered_at is None or self.ended_at is None:
+            return 0
+        return max(0, round((self.ended_at - self.answered_at).total_seconds()))
+
+    @property
+    def waiting_s(self) -> int:
+        """Seconds from the start to the answer (or to the end, when never answered)."""
+        until = self.answered_at or self.ended_at
+        return 0 if until is None else max(0, round((until - self.started_at).total_seconds()))
 
 
 class RecordType(StrEnum):
@@ -76,6 +105,10 @@ class Record(Frozen):
     company: str = ""
     link: str | None = None
     type_label: str = ""
+    # More about the record, for CRMs that give it (retailCRM: the responsible manager; links to the
+    # last order and a new order), shown under the record on the card.
+    note: str = ""
+    extra_links: tuple[tuple[str, str], ...] = ()  # (label, url)
 
     @property
     def key(self) -> str:
@@ -116,6 +149,9 @@ class NoteStatus(StrEnum):
     PENDING = "pending"
     LOGGED = "logged"
     FAILED = "failed"
+    # Sent, but whether the CRM stored it is unknown (a timeout after sending, a crash mid-send):
+    # the recruiter checks the record, then confirms it or sends it again (never resent blindly).
+    UNCONFIRMED = "unconfirmed"
 
 
 class NoteDraft(Frozen):
@@ -128,6 +164,14 @@ class NoteDraft(Frozen):
     text: str
     call_started_at: datetime
     duration_s: int
+
+    @property
+    def delivery_key(self) -> str:
+        """The same for every attempt at logging this call against this record, and for no other:
+        what a CRM that de-duplicates writes (retailCRM's `externalId`) is given, so a resend after
+        an unknown outcome cannot log the call twice."""
+        basis = f"{self.call_id}|{self.call_started_at.isoformat()}|{self.record.key}"
+        return "ringside-" + hashlib.sha256(basis.encode()).hexdigest()[:32]
 
 
 class Receipt(Frozen):

@@ -1,7 +1,20 @@
-"""Deliver stored notes to their CRMs in the background, retrying what is worth retrying.
+"""Deliver stored notes to their CRMs in the background, retrying what is worth retrying, and never
+sending a note twice to a CRM that can't tell repeats apart.
 
-The note is already committed to the database when it gets here (see storage.db), so a crash or
-restart only delays delivery: `run()` picks up every pending note again.
+The note is already committed to the database when it gets here (see storage.notes_db), so a crash
+or restart only delays delivery: `run()` picks up every pending note again. What happens to a try:
+
+    logged                                   → logged
+    can't connect, DNS, 5xx, 408             → retried with exponential backoff and jitter
+    429 / 503                                → retried after the CRM's Retry-After (the whole account waits)
+    401 (NeedsSignIn)                        → waits for sign-in; retried at once when accounts reload
+    other 4xx (Rejected)                     → failed, with the CRM's own message
+    sent, outcome unknown (a timeout after   → idempotent CRM: retried (it ignores repeats);
+      sending, a broken connection, an         otherwise unconfirmed: the recruiter checks the record
+      unreadable answer, a crash mid-request)  and confirms it, or sends it again
+
+Notes go out one at a time per account, oldest first, so a rate-limited CRM is not hammered and
+one account's outage never delays another's notes.
 """
 
 from __future__ import annotations
@@ -12,36 +25,57 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from app.connectors.base import Connector
-from app.core.errors import ConnectorError, NeedsSignIn, RateLimited, Unavailable
+from app.core.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 from app.core.models import NoteDraft, NoteStatus, Receipt
-from app.storage.db import NoteRow
+from app.storage.notes_db import WAIT_SIGN_IN, NoteRow
 
 log = logging.getLogger(__name__)
 
-DELIVERY_TIMEOUT_S = 20.0
 MAX_BACKOFF_S = 300.0
-SIGN_IN_RETRY_S = 60.0
+RETRY_AFTER_CAP_S = 3600.0  # a Retry-After beyond this is taken as a mistake, not a day's silence
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    """Timings (the [outbox] section of config.toml)."""
+
+    backoff_initial_s: float = 2.0
+    backoff_max_s: float = MAX_BACKOFF_S
+    delivery_timeout_s: float = 20.0
+    sign_in_retry_s: float = 900.0
 
 
 class NoteStore(Protocol):
     def enqueue_note(self, draft: NoteDraft) -> int: ...
     def note(self, note_id: int) -> NoteRow: ...
+    def note_for(self, call_id: str, record_key: str) -> NoteRow | None: ...
     def due_notes(self, now: float) -> list[NoteRow]: ...
     def pending_notes(self) -> list[NoteRow]: ...
-    def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float) -> None: ...
+    def interrupted_notes(self) -> list[NoteRow]: ...
+    def attention_count(self) -> int: ...
+    def claim(self, note_id: int) -> None: ...
+    def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None: ...
     def mark_logged(self, note_id: int, remote_id: str | None) -> None: ...
     def mark_failed(self, note_id: int, error: str) -> None: ...
+    def mark_unconfirmed(self, note_id: int, error: str) -> None: ...
+    def wake_waiting(self, account_ids: set[str] | None = None) -> int: ...
+    def make_due(self) -> int: ...
+    def retry_note(self, call_id: str, record_key: str) -> int | None: ...
+    def confirm_note(self, call_id: str, record_key: str) -> int | None: ...
+    def dismiss_note(self, call_id: str, record_key: str) -> int | None: ...
 
 
-def backoff(attempts: int, retry_after: float | None = None) -> float:
-    """Seconds before the next try: the CRM's Retry-After if it gave one, else exponential with
-    jitter (2 s, 4 s, 8 s … capped at 5 min)."""
+def backoff(attempts: int, retry_after: float | None = None, *, initial: float = 2.0,
+            maximum: float = MAX_BACKOFF_S) -> float:
+    """Seconds before the next try: the CRM's Retry-After if it gave one (even beyond `maximum`:
+    the CRM knows best), else exponential with ±25 % jitter (initial, 2×, 4× … capped at `maximum`)."""
     if retry_after is not None:
-        return min(max(retry_after, 0.0), MAX_BACKOFF_S)
-    base = min(2.0 * 2**attempts, MAX_BACKOFF_S)
+        return min(max(retry_after, 0.0), RETRY_AFTER_CAP_S)
+    base = min(initial * 2 ** min(attempts, 30), maximum)
     return float(base * random.uniform(0.75, 1.25))
 
 
@@ -52,40 +86,124 @@ class Outbox:
         connectors: Mapping[str, Connector],
         on_change: Callable[[NoteRow], None],
         clock: Callable[[], float] = time.time,
+        policy: OutboxPolicy | None = None,
     ) -> None:
         self._store = store
         self._connectors = connectors
         self._on_change = on_change
         self._clock = clock
+        self.policy = policy or OutboxPolicy()
         self._wake = asyncio.Event()
-        self._in_flight: set[int] = set()
+        self._workers: dict[str, asyncio.Task[None]] = {}  # account id → its delivery task
+        self._paused_until: dict[str, float] = {}  # account id → no request before (Retry-After, outage)
+        self._closing = False
+        self._recovered = False
+        self.attention = store.attention_count()  # failed or unconfirmed notes (for the tray)
+
+    # -- intents -------------------------------------------------------------------------------
 
     def set_connectors(self, connectors: Mapping[str, Connector]) -> None:
+        """Accounts were reloaded (after a sign-in, among others): notes waiting for a sign-in go now."""
         self._connectors = connectors
+        self._paused_until.clear()
+        self._store.wake_waiting()
         self.wake()
 
     def submit(self, draft: NoteDraft) -> NoteRow:
-        """Commit the note, then nudge the worker. Returns the stored row (status pending)."""
+        """Commit the note, then nudge the worker. Returns the stored row (pending, unless that
+        call+record was already logged or is awaiting confirmation). Raises NoteBusy while an
+        earlier text of it is on its way."""
         note_id = self._store.enqueue_note(draft)
         self.wake()
         return self._store.note(note_id)
 
+    def retry(self, call_id: str, record_key: str) -> NoteRow | None:
+        return self._decided(self._store.retry_note(call_id, record_key))
+
+    def confirm(self, call_id: str, record_key: str) -> NoteRow | None:
+        return self._decided(self._store.confirm_note(call_id, record_key))
+
+    def dismiss(self, call_id: str, record_key: str) -> NoteRow | None:
+        return self._decided(self._store.dismiss_note(call_id, record_key))
+
+    def _decided(self, note_id: int | None) -> NoteRow | None:
+        if note_id is None:
+            return None
+        self.wake()
+        return self._changed(note_id, always=True)
+
     def wake(self) -> None:
         self._wake.set()
 
+    # -- the worker ----------------------------------------------------------------------------
+
+    def recover(self) -> None:
+        """At start-up: pending notes go at once (a new start often means a new network); notes that
+        were on the wire when Ringside last stopped are resent where the CRM ignores repeats, and
+        otherwise left for the recruiter to confirm (they may have arrived)."""
+        self._recovered = True
+        self._store.make_due()
+        for note in self._store.interrupted_notes():
+            connector = self._connectors.get(note.account_id)
+            label = connector.label if connector else note.account_id
+            if connector is not None and connector.capabilities.idempotent_log:
+                self._store.mark_attempt(note.id, error="", next_attempt_at=0.0)
+                log.info("Note %s was being sent when Ringside stopped; resending (idempotent)", note.id)
+            else:
+                self._store.mark_unconfirmed(note.id, self._unsure_text(
+                    note, label, f"Ringside stopped while sending this note to {label}"))
+                log.warning("Note %s was being sent when Ringside stopped; needs confirmation", note.id)
+            self._changed(note.id)
+
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            due = [n for n in self._store.due_notes(self._clock()) if n.id not in self._in_flight]
-            if due:
-                await asyncio.gather(*(self._deliver(n) for n in due))
-                continue
-            pending = [n.next_attempt_at for n in self._store.pending_notes()
-                       if n.id not in self._in_flight]
-            delay = max(0.0, min(pending) - self._clock()) if pending else None
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
+        if not self._recovered:
+            self.recover()
+        try:
+            while not self._closing:
+                self._wake.clear()
+                now = self._clock()
+                for note in self._store.due_notes(now):
+                    account = note.account_id
+                    if account not in self._workers and self._paused_until.get(account, 0.0) <= now:
+                        self._workers[account] = asyncio.get_running_loop().create_task(self._drain(account))
+                delay = self._next_due(now)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
+        finally:
+            for task in list(self._workers.values()):
+                task.cancel()
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+    async def aclose(self, grace_s: float = 3.0) -> None:
+        """Start nothing new; give requests already on the wire `grace_s` to be answered, so a
+        normal quit doesn't leave their outcome unknown."""
+        self._closing = True
+        self.wake()
+        workers = list(self._workers.values())
+        if workers:
+            await asyncio.wait(workers, timeout=grace_s)
+
+    def _next_due(self, now: float) -> float | None:
+        times = [max(n.next_attempt_at, self._paused_until.get(n.account_id, 0.0))
+                 for n in self._store.pending_notes()
+                 if n.account_id not in self._workers and not n.sending]
+        return max(0.0, min(times) - now) if times else None
+
+    async def _drain(self, account_id: str) -> None:
+        """Deliver an account's due notes one at a time, oldest first, until none is due or the
+        account has to wait."""
+        try:
+            while not self._closing and self._paused_until.get(account_id, 0.0) <= self._clock():
+                due = [n for n in self._store.due_notes(self._clock()) if n.account_id == account_id]
+                if not due:
+                    break
+                await self._deliver(due[0])
+        except Exception:  # a bug must not kill the outbox; the note stays pending and visible
+            log.exception("Delivering notes for %s failed unexpectedly", account_id)
+        finally:
+            self._workers.pop(account_id, None)
+            self.wake()
 
     async def _deliver(self, note: NoteRow) -> None:
         connector = self._connectors.get(note.account_id)
@@ -93,21 +211,31 @@ class Outbox:
             self._store.mark_failed(note.id, f"Account '{note.account_id}' is no longer configured.")
             self._changed(note.id)
             return
-        self._in_flight.add(note.id)
+        label = connector.label
+        self._store.claim(note.id)  # durably, before the request can leave
         try:
-            receipt: Receipt = await asyncio.wait_for(connector.log_call(note.draft), DELIVERY_TIMEOUT_S)
+            async with asyncio.timeout(self.policy.delivery_timeout_s):
+                receipt: Receipt = await connector.log_call(note.draft)
         except TimeoutError:
-            self._unsure(note, f"{connector.label} didn't confirm within {DELIVERY_TIMEOUT_S:g} s")
+            self._unsure(note, connector, f"{label} didn't confirm within {self.policy.delivery_timeout_s:g} s")
         except NeedsSignIn as exc:
-            self._store.mark_attempt(note.id, error=f"Waiting for sign-in: {exc}",
-                                     next_attempt_at=self._clock() + SIGN_IN_RETRY_S)
+            self._store.mark_attempt(note.id, error=f"Waiting for you to sign in to {label} again: {exc}",
+                                     next_attempt_at=self._clock() + self.policy.sign_in_retry_s,
+                                     waiting=WAIT_SIGN_IN)
         except Unavailable as exc:
             if exc.sent:
-                self._unsure(note, str(exc))
+                self._unsure(note, connector, _sentence(str(exc)))
             else:
-                self._retry(note, str(exc), None)
+                self._retry(note, str(exc), None, pause=True)
         except RateLimited as exc:
-            self._retry(note, str(exc), exc.retry_after)
+            self._retry(note, str(exc), exc.retry_after, pause=True)
+        except Rejected as exc:
+            if exc.status == 408:  # the server gave up waiting for the request: nothing was done
+                self._retry(note, str(exc), None, pause=False)
+            else:
+                self._store.mark_failed(note.id, str(exc))
+        except BadResponse as exc:  # it answered, but not in a way that says the note was stored
+            self._unsure(note, connector, _sentence(str(exc)))
         except ConnectorError as exc:
             self._store.mark_failed(note.id, str(exc))
         except Exception as exc:  # a bug must not kill the worker; the note stays visible as failed
@@ -115,22 +243,43 @@ class Outbox:
             self._store.mark_failed(note.id, f"Unexpected problem ({exc.__class__.__name__}).")
         else:
             self._store.mark_logged(note.id, receipt.remote_id)
-        finally:
-            self._in_flight.discard(note.id)
+        # CancelledError (quitting mid-request) leaves the note marked as sending: the next start
+        # treats it as an unknown outcome, which it is.
         self._changed(note.id)
 
-    def _retry(self, note: NoteRow, error: str, retry_after: float | None) -> None:
-        delay = backoff(note.attempts, retry_after)
-        self._store.mark_attempt(note.id, error=f"{error} Retrying in {delay:.0f} s.",
-                                 next_attempt_at=self._clock() + delay)
+    def _retry(self, note: NoteRow, error: str, retry_after: float | None, *, pause: bool) -> None:
+        delay = backoff(note.attempts, retry_after, initial=self.policy.backoff_initial_s,
+                        maximum=self.policy.backoff_max_s)
+        when = self._clock() + delay
+        if pause:  # the CRM is down or asked us to slow down: the account's other notes wait too
+            self._paused_until[note.account_id] = max(self._paused_until.get(note.account_id, 0.0), when)
+        self._store.mark_attempt(note.id, error=f"{_sentence(error)} Retrying in {_seconds(delay)}.",
+                                 next_attempt_at=when)
 
-    def _unsure(self, note: NoteRow, error: str) -> None:
-        # The request may have reached the CRM: resending could log the call twice, so the
-        # recruiter checks the record and retries by hand.
-        self._store.mark_failed(
-            note.id, f"{error}; it may or may not have been logged. Check the record before retrying.")
+    def _unsure(self, note: NoteRow, connector: Connector, error: str) -> None:
+        if connector.capabilities.idempotent_log:  # the CRM ignores a repeat of the same delivery key
+            self._retry(note, f"{error.rstrip('.')}; sending again is safe", None, pause=True)
+            return
+        # The request may have reached the CRM: resending could log the call twice.
+        self._store.mark_unconfirmed(note.id, self._unsure_text(note, connector.label, error))
 
-    def _changed(self, note_id: int) -> None:
+    @staticmethod
+    def _unsure_text(note: NoteRow, label: str, error: str) -> str:
+        return (f"{_sentence(error).rstrip('.')}, so it may or may not have been logged. Check "
+                f"{note.draft.record.name} in {label}, then mark it logged or send it again.")
+
+    def _changed(self, note_id: int, *, always: bool = False) -> NoteRow:
         row = self._store.note(note_id)
-        if row.status is not NoteStatus.PENDING or row.attempts:
+        self.attention = self._store.attention_count()
+        if always or row.status is not NoteStatus.PENDING or row.attempts:
             self._on_change(row)
+        return row
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _seconds(delay: float) -> str:
+    return f"{delay:.1f} s" if delay < 10 else f"{delay:.0f} s"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from app.core.errors import InvalidNumber
 from app.core.models import AccountResult, Direction, NoteStatus, Record
 from app.core.phone import PhoneNumber, normalise
-from app.core.views import CallState, CallView, NoteTarget
+from app.core.views import CallState, CallView, Creatable, Creation, NoteTarget
 
 
 def new_call_id() -> str:
@@ -45,6 +45,12 @@ class CallSession:
     card_shown_ms: float | None = None
     note_closed: bool = False
     can_answer: bool = False
+    manual: bool = False  # placed through a dialer that reports nothing: the card's buttons record it
+    # Records created from the card, and records a note can't be linked to (see core.records).
+    creatable: dict[str, Creatable] = field(default_factory=dict)
+    creations: dict[str, Creation] = field(default_factory=dict)
+    unlinked: dict[str, str] = field(default_factory=dict)
+    links_checked: set[str] = field(default_factory=set)
 
     @classmethod
     def start(
@@ -142,4 +148,8 @@ class CallSession:
                 for p in self.notes.values()
             ),
             can_answer=self.can_answer,
+            manual=self.manual,
+            creatable=dict(self.creatable),
+            creations=dict(self.creations),
+            unlinked=dict(self.unlinked),
         )

@@ -8,12 +8,18 @@ implements `Controls`, the intents the UI may send.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
+from app.connectors.base import NewPerson, NewRecordKind
+from app.core.dialing import DIALER, NO_DIALER, Dialer, DialLinks, ManualCalls
+from app.core.errors import ConfigError, RingsideError
+from app.core.history import CallHistory
 from app.core.lookup import LookupService
 from app.core.models import (
     AccountResult,
@@ -24,11 +30,13 @@ from app.core.models import (
     NoteDraft,
     NoteStatus,
 )
+from app.core.notices import Notices
 from app.core.outbox import Outbox
-from app.core.phone import try_normalise
+from app.core.phone import normalise, try_normalise
+from app.core.records import Adjust, RecordDesk
 from app.core.session import CallSession, NoteProgress
-from app.core.views import CallState, CallView, SwitchboardListener, TrayState
-from app.storage.db import NoteRow
+from app.core.views import CallState, CallView, MissedCall, SwitchboardListener, TrayState
+from app.storage.db import NoteBusy, NoteRow
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +88,20 @@ class Switchboard:
         self._controls: dict[str, CallControl] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self.paused = False
+        self.dialer: Dialer | None = None  # set_dialer(); None: Ringside can't place calls
+        self._no_dialer = NO_DIALER
+        self._links = DialLinks(lambda: self.default_region)  # our dialled calls ↔ the softphone's ids
+        self._offline: dict[str, str] = {}  # softphone source name -> what is not connected
+        self.notices = Notices(lambda: self.lookup.accounts, self.spawn, listener)
+        self._presence: dict[str, str] = {}  # e.g. "retailCRM" -> "Busy": shown with the tray's state
         self.on_error: Callable[[BaseException], None] = lambda exc: log.error(
             "Background task failed", exc_info=exc)
+        self.records = RecordDesk(self, listener)  # records created from cards; note links
+        # "Sign in again": set by the runtime (it owns the secrets); accounts whose sign-in failed
+        # stay flagged on the tray after their call ends, until a lookup works or they sign in again.
+        self.sign_in_handler: Callable[[str], None] | None = None
+        self.history: CallHistory | None = None  # set by the runtime: past calls, missed-call list
+        self._signed_out: dict[str, str] = {}  # account id -> label
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -127,18 +147,21 @@ class Switchboard:
                 return None
             session = self._start(event, answered=True)
         if event.type is EventType.ANSWER and session.answer(event.at):
+            self.notices.tell(session, event)
             self._publish(session)
             if self.pop_on == "answer":
                 self._listener.call_updated(session.view())
             self._persist(session)
         elif event.type is EventType.HANGUP and session.hang_up(event.at):
+            self.notices.tell(session, event)
             self._ended(session)
         self._tray()
         return session.call_id
 
     def _find(self, event: CallEvent) -> CallSession | None:
         if event.call_id is not None:
-            return self._sessions.get(event.call_id)
+            found = self._sessions.get(event.call_id)
+            return found if found is not None else self._dialled(event)
         # No id: pair with the newest open call for the same number that had no id either.
         now = event.at
         for session in reversed(self._sessions.values()):
@@ -157,6 +180,7 @@ class Switchboard:
             received_ns=event.received_ns or time.perf_counter_ns(),
         )
         session.can_answer = event.source in self._controls
+        session.creatable = self.records.creatable()
         self._sessions[session.call_id] = session
         self._trim()
         if session.phone is None:
@@ -167,10 +191,8 @@ class Switchboard:
             # The requests go out first; the ringing card is painted on the next turn of the loop
             # (painting takes a few ms that would otherwise delay every CRM's answer).
             asyncio.get_running_loop().call_soon(self._publish, session)
-            # CRMs that pop their own card (TrackerRMS inboundCall): queued after the paint, never awaited.
-            for account in self.lookup.accounts:
-                if account.connector.capabilities.notify:
-                    self.spawn(account.connector.notify(event, session.phone.e164))
+            # CRMs that pop their own card or keep call history: queued after the paint, never awaited.
+            self.notices.tell(session, event)
         self._persist(session)
         self._tray()
         return session
@@ -180,6 +202,7 @@ class Switchboard:
 
         def publish(result: AccountResult) -> None:
             session.results[result.account_id] = result
+            self._track_sign_in(result)
             self._publish(session)
 
         tasks = self.lookup.start(session.phone.e164, publish)
@@ -198,6 +221,7 @@ class Switchboard:
         if self.auto_log:
             self.save_note(session.call_id, _auto_text(session), [r.key for r in session.view().chosen()])
         elif self._wants_note(session):
+            self.records.check_links(session)
             self._listener.note_requested(session.view())
 
     def _wants_note(self, session: CallSession) -> bool:
@@ -232,18 +256,25 @@ class Switchboard:
 
     def _tray(self) -> None:
         sessions = list(self._sessions.values())
-        failed = [p for s in sessions for p in s.notes.values() if p.status is NoteStatus.FAILED]
+        # Failed or unconfirmed notes: of calls in memory, and (from the outbox) of older ones.
+        failed = max(self.outbox.attention, sum(
+            p.status in (NoteStatus.FAILED, NoteStatus.UNCONFIRMED) for s in sessions for p in s.notes.values()))
         sign_in = {r.account_label for s in sessions if s.open for r in s.results.values() if r.needs_sign_in}
+        sign_in |= set(self._signed_out.values())
         if any(s.state is CallState.RINGING for s in sessions):
             state, detail = TrayState.RINGING, "Incoming call"
         elif any(s.state is CallState.ANSWERED for s in sessions):
             state, detail = TrayState.IN_CALL, "In a call"
+        elif self._offline:
+            state, detail = TrayState.OFFLINE, "; ".join(sorted(self._offline.values())) + "; Ringside keeps trying"
         elif failed or sign_in:
-            detail = (f"{len(failed)} note(s) could not be logged" if failed
+            detail = (f"{failed} note(s) need you: failed, or to be checked in the CRM" if failed
                       else f"{', '.join(sorted(sign_in))} needs you to sign in again")
             state = TrayState.ATTENTION
         else:
             state, detail = TrayState.IDLE, "Paused" if self.paused else "Ready"
+        if self._presence:
+            detail += " · " + ", ".join(f"{who}: {what}" for who, what in sorted(self._presence.items()))
         self._listener.tray_state_changed(state, detail)
 
     # -- controls (intents from the UI) ------------------------------------------------------
@@ -252,11 +283,12 @@ class Switchboard:
         session = self._sessions.get(call_id)
         if session is not None and session.select(account_id, record_key):
             self._listener.call_updated(session.view())
+            self.records.links_changed(call_id)
 
     def save_note(self, call_id: str, text: str, record_keys: list[str]) -> None:
         session = self._sessions.get(call_id)
         if session is None:
-            self._listener.message("That call is no longer open; its note could not be saved.", error=True)
+            self._note_past_call(call_id, text, record_keys)
             return
         session.note_closed = True
         for key in record_keys:
@@ -271,7 +303,10 @@ class Switchboard:
             )
             session.notes[key] = NoteProgress(record.account_id, label, record, NoteStatus.PENDING)
             try:
-                self.outbox.submit(draft)
+                row = self.outbox.submit(draft)  # not pending when already logged or being checked
+                session.notes[key].status, session.notes[key].message = row.status, row.last_error
+            except NoteBusy as exc:  # the earlier text is on the wire: it stays pending, as it is
+                self._listener.message(str(exc), error=True)
             except Exception as exc:
                 session.notes[key].status = NoteStatus.FAILED
                 session.notes[key].message = f"Could not store the note: {exc}"
@@ -283,6 +318,7 @@ class Switchboard:
         """The outbox delivered (or gave up on) a note."""
         session = self._sessions.get(row.call_id)
         if session is None:
+            self._tray()  # a past call's note: the history window and tray refresh on this
             return
         progress = session.notes.get(row.record_key)
         if progress is None:
@@ -320,13 +356,21 @@ class Switchboard:
         if session is None or control is None:
             self._listener.message("This call can't be controlled from Ringside.", error=True)
             return
-        self.spawn(getattr(control, action)(call_id))
+        self.spawn(getattr(control, action)(self._links.remote_id(call_id) or call_id))
 
     def card_shown(self, call_id: str) -> None:
         session = self._sessions.get(call_id)
         if session is not None and session.card_shown_ms is None and session.received_ns:
             session.card_shown_ms = (time.perf_counter_ns() - session.received_ns) / 1e6
             self._persist(session)
+
+    def set_presence(self, who: str, status: str | None) -> None:
+        """A CRM told us the recruiter's status there (retailCRM: Free, Busy…); None clears it."""
+        if status:
+            self._presence[who] = status
+        else:
+            self._presence.pop(who, None)
+        self._tray()
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -338,6 +382,167 @@ class Switchboard:
     def demo_callers(self) -> list[tuple[str, str]]:
         return list(self._demo_callers)
 
+    # -- placing calls (app.core.dialing) ----------------------------------------------------------
+
+    def set_dialer(self, dialer: Dialer | None, *, problem: str | None = None) -> None:
+        """`problem`: why there is none (a broken [dialer] section), said when the recruiter dials."""
+        self.dialer = dialer
+        self._no_dialer = problem or NO_DIALER
+        if dialer is not None and dialer.source == DIALER:  # no source reports its calls: the card does
+            self.register_control(DIALER, ManualCalls(self.handle, self.session))
+
+    def dial(self, number: str) -> None:
+        self.spawn(self._dial_told(number))
+
+    async def _dial_told(self, number: str) -> None:
+        with contextlib.suppress(RingsideError):  # place_call has told the recruiter why
+            await self.place_call(number)
+
+    async def place_call(self, number: str) -> str:
+        """Dial `number` (normalised with the default region first); returns the id of the outbound
+        call whose card popped. A refusal is shown as a message and raised as a RingsideError."""
+        try:
+            return await self._place_call(number)
+        except RingsideError as exc:
+            self._listener.message(f"Couldn't call {number.strip() or 'that number'}: {exc}", error=True)
+            raise
+
+    async def _place_call(self, number: str) -> str:
+        dialer = self.dialer
+        if dialer is None:
+            raise ConfigError(self._no_dialer)
+        phone = normalise(number, self.default_region)
+        session = self._start(CallEvent(type=EventType.RING, number=phone.e164, direction=Direction.OUTBOUND,
+                                        source=dialer.source, at=self._now(), received_ns=time.perf_counter_ns()))
+        session.manual = dialer.source == DIALER
+        if not session.manual:
+            self._links.expect(session.call_id, phone.e164)
+        try:
+            await dialer.dial(phone)
+        except BaseException:
+            self._links.forget(session.call_id)
+            if session.hang_up(self._now()):
+                session.note_closed = True  # the call never went out: nothing to note
+                self._publish(session)
+                self._persist(session)
+                self._tray()
+            raise
+        return session.call_id
+
+    def _dialled(self, event: CallEvent) -> CallSession | None:
+        """A call Ringside placed, now reported by its softphone under an id of its own."""
+        session = self._sessions.get(self._links.match(event, self._sessions) or "")
+        if session is not None:
+            session.explicit_id = True
+            if event.source in self._controls and session.source != event.source:
+                session.source, session.can_answer, session.manual = event.source, True, False
+        return session
+
+    def softphone_status(self, name: str, connected: bool, detail: str = "") -> None:
+        """A softphone source connected or went away: the tray says so while one is away."""
+        if connected:
+            self._offline.pop(name, None)
+        else:
+            self._offline[name] = detail or f"{name} is not connected"
+        self._tray()
+
+    def sign_in(self, account_id: str) -> None:
+        if self.sign_in_handler is None:
+            self._listener.message(f"Run `ringside account connect {account_id}` to sign in again.", error=True)
+            return
+        self.sign_in_handler(account_id)
+
+    def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
+        return sorted(self._signed_out.items(), key=lambda item: item[1])
+
+    def signed_in(self, account_id: str | None) -> None:
+        """An account's sign-in was redone (None: all of them): stop flagging it until it fails again."""
+        if account_id is None:
+            self._signed_out.clear()
+        else:
+            self._signed_out.pop(account_id, None)
+        self._tray()
+
+    def _track_sign_in(self, result: AccountResult) -> None:
+        if result.needs_sign_in:
+            self._signed_out[result.account_id] = result.account_label
+        elif result.status in (LookupStatus.FOUND, LookupStatus.NOT_FOUND):
+            self._signed_out.pop(result.account_id, None)
+
+    def create_record(self, call_id: str, account_id: str, kind: NewRecordKind, person: NewPerson) -> None:
+        self.records.create_record(call_id, account_id, kind, person)
+
+    def create_from_resume(self, call_id: str, account_id: str, path: Path) -> None:
+        self.records.create_from_resume(call_id, account_id, path)
+
+    # -- for core.records ------------------------------------------------------------------------
+
+    def publish(self, call_id: str) -> None:
+        """Show a call's card again: something about it changed outside a lookup."""
+        session = self._sessions.get(call_id)
+        if session is not None:
+            self._publish(session)
+
+    def look_up_again(self, call_id: str, account_ids: Collection[str],
+                      adjust: Adjust | None = None) -> asyncio.Task[Any] | None:
+        """Ask some accounts about a call's number again (a record was just created there); `adjust`
+        amends each answer before the card shows it. None when the call is gone or has no number."""
+        session = self._sessions.get(call_id)
+        if session is None or session.phone is None:
+            return None
+        accounts = [a for a in self.lookup.accounts if a.id in account_ids]
+
+        def publish(result: AccountResult) -> None:
+            session.results[result.account_id] = adjust(result) if adjust is not None else result
+            self._publish(session)
+
+        tasks = [self._own(t) for t in LookupService(accounts, self.lookup.cache).start(session.phone.e164, publish)]
+        return self.spawn(self._looked_up(session, tasks))
+
+
+    # -- history, notes after the fact, missed calls (core.history) -----------------------------
+
+    def call_history(self, limit: int = 200) -> list[CallView]:
+        stored = self.history.calls(limit) if self.history is not None else []
+        live = {s.call_id: s.view() for s in self._sessions.values() if s.open}
+        return [*live.values()][::-1] + [v for v in stored if v.call_id not in live]
+
+    def _note_past_call(self, call_id: str, text: str, record_keys: list[str]) -> None:
+        try:
+            if self.history is None:
+                raise KeyError(call_id)
+            self.history.save_note(call_id, text, record_keys)
+        except KeyError:
+            self._listener.message("That call is no longer in history; its note could not be saved.", error=True)
+        except Exception as exc:  # NoteBusy, a full disk: the recruiter's text is still in the form
+            self._listener.message(f"Could not store the note: {exc}", error=True)
+        self._tray()
+
+    def retry_note(self, call_id: str, record_key: str) -> None:
+        self._decided(self.outbox.retry(call_id, record_key))
+
+    def confirm_note(self, call_id: str, record_key: str) -> None:
+        self._decided(self.outbox.confirm(call_id, record_key))
+
+    def dismiss_note(self, call_id: str, record_key: str) -> None:
+        self._decided(self.outbox.dismiss(call_id, record_key))
+
+    def _decided(self, row: NoteRow | None) -> None:
+        if row is None:  # delivered, or retried from elsewhere, meanwhile
+            self._listener.message("That note has changed meanwhile; nothing was done.")
+        self._tray()
+
+    def refresh_tray(self) -> None:
+        """Tell the UI the tray's state now (at start-up: notes left failed or unconfirmed last time)."""
+        self._tray()
+
+    def missed_calls(self) -> list[MissedCall]:
+        return self.history.missed() if self.history is not None else []
+
+    def dismiss_missed(self, key: str) -> None:
+        if self.history is not None:
+            self.history.dismiss_missed(key)
+        self._tray()
 
 def _same_number(session: CallSession, number: str, region: str | None) -> bool:
     phone = try_normalise(number, region)
@@ -354,7 +559,11 @@ def _auto_text(session: CallSession) -> str:
 
 def _matches(session: CallSession) -> list[dict[str, Any]]:
     return [
-        {"account": r.account_id, "type": rec.type.value, "id": rec.id, "name": rec.name}
+        {"account": r.account_id, "type": rec.type.value, "id": rec.id, "name": rec.name,
+         # the rest lets history show the call's card and log a note for it later (core.history)
+         "job_title": rec.job_title, "company": rec.company, "link": rec.link, "type_label": rec.type_label,
+         "chosen": rec.key in chosen}
+        for chosen in [{c.key for c in session.view().chosen()}]
         for r in session.results.values() if r.status is LookupStatus.FOUND for rec in r.records
     ]
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol
 
+from app.connectors.base import NewPerson, NewRecordKind
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
 
 
@@ -27,6 +29,7 @@ class TrayState(StrEnum):
     RINGING = "ringing"
     IN_CALL = "in_call"
     ATTENTION = "attention"  # a note failed, or an account needs sign-in
+    OFFLINE = "offline"  # a softphone Ringside listens to is not connected
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,54 @@ class NoteTarget:
     record: Record
     status: NoteStatus | None = None  # None: not saved yet
     message: str = ""
+    text: str = ""  # the note as saved (history views carry it, so it can be edited before it goes)
+
+
+@dataclass(frozen=True)
+class MissedCall:
+    """A number whose missed inbound calls nobody has returned yet (the callback list)."""
+
+    key: str  # what `Controls.dismiss_missed` names: the E.164 number, or the raw text
+    number: str
+    number_display: str
+    e164: str | None  # None: not a number that can be called back
+    count: int  # missed calls from it since it was last answered or called
+    last_at: datetime
+    call_id: str  # the latest of them
+    name: str = ""  # who it is, when a CRM knew the number
+    account_label: str = ""
+
+
+class CreateStatus(StrEnum):
+    WORKING = "working"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Creatable:
+    """What an account can create from a card, each kind named as the account names it
+    ("Candidate" where TrackerRMS says "Resource")."""
+
+    kinds: tuple[tuple[NewRecordKind, str], ...] = ()  # (kind, label), in the order buttons show
+    from_resume: bool = False  # a CV file dropped on the card becomes a candidate
+
+    def label(self, kind: NewRecordKind) -> str:
+        return next((text for k, text in self.kinds if k is kind), kind.value.capitalize())
+
+
+@dataclass(frozen=True)
+class Creation:
+    """The latest record created from this call in one account (a Create form, a dropped CV)."""
+
+    account_id: str
+    kind: NewRecordKind
+    subject: str  # what was asked for: "Jane Selby", or the CV's file name
+    status: CreateStatus
+    message: str  # "Creating Jane Selby in TrackerRMS…", what was created, or what went wrong
+    seq: int = 0  # grows with every create, so a form knows the answer to its own Save
+    exists: bool = False  # the CRM already has this person and won't overwrite them
+    from_resume: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +107,10 @@ class CallView:
     selected: dict[str, str] = field(default_factory=dict)  # account id -> chosen record key
     notes: tuple[NoteTarget, ...] = ()
     can_answer: bool = False  # the call's source can answer / hang up (simulator, softphone)
+    manual: bool = False  # placed through a dialer that reports nothing (Puzzel, tel:): the buttons record it
+    creatable: dict[str, Creatable] = field(default_factory=dict)  # account id -> what its card may create
+    creations: dict[str, Creation] = field(default_factory=dict)  # account id -> latest create from this call
+    unlinked: dict[str, str] = field(default_factory=dict)  # record key -> why a note can't be linked to it
 
     @property
     def duration_s(self) -> int:
@@ -115,3 +170,43 @@ class Controls(Protocol):
     def recent_calls(self, limit: int = 10) -> list[CallView]: ...
     def demo_callers(self) -> list[tuple[str, str]]:
         """(label, number) pairs for tray → Simulate call."""
+
+    def dial(self, number: str) -> None:
+        """Call this number through the configured dialer (tray → Dial…, Call back, history); the
+        outbound call's card pops at once; a refusal (bad number, no dialer, …) comes as a message."""
+
+    def create_record(self, call_id: str, account_id: str, kind: NewRecordKind, person: NewPerson) -> None:
+        """Create a record for this call's caller (the Create contact / candidate / lead forms)."""
+
+    def create_from_resume(self, call_id: str, account_id: str, path: Path) -> None:
+        """Create a candidate from a CV file dropped on the card (after the recruiter confirmed)."""
+
+    def sign_in(self, account_id: str) -> None:
+        """The "Sign in again" button (card, tray): the browser sign-in for an OAuth account, then its
+        connector is rebuilt; Settings for a password or API key. Other accounts are unaffected."""
+
+    def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
+        """(account id, label) of accounts whose sign-in failed and was not redone yet."""
+
+    # -- history, notes after the fact, missed calls (ui/history.py) --------------------------------
+    # save_note also works for a call no longer in memory: it is logged as of that call (its own
+    # direction, start time and duration), which is how a call never noted is logged afterwards.
+
+    def call_history(self, limit: int = 200) -> list[CallView]:
+        """Past and current calls, newest first, with their notes as stored (texts included)."""
+
+    def retry_note(self, call_id: str, record_key: str) -> None:
+        """Send a failed note again; for an unconfirmed one: the recruiter checked, it isn't there."""
+
+    def confirm_note(self, call_id: str, record_key: str) -> None:
+        """An unconfirmed note: the recruiter found it in the CRM, so it is logged (never resent)."""
+
+    def dismiss_note(self, call_id: str, record_key: str) -> None:
+        """Give up on a failed note: it stays in history but stops asking for attention."""
+
+    def missed_calls(self) -> list[MissedCall]:
+        """The callback list: missed inbound calls not yet returned (by a call back or a later
+        answered call) nor dismissed, one entry per number, newest first."""
+
+    def dismiss_missed(self, key: str) -> None:
+        """Take a number off the callback list (remembered across restarts)."""

@@ -1,23 +1,25 @@
-"""SQLite (WAL): call history and the note outbox.
+"""SQLite (WAL): call history, the note outbox (notes_db.py) and missed-call callbacks.
 
 A note is committed here before any network call is made, so nothing a recruiter typed is lost to
-a CRM outage or a crash; delivery state lives beside it.
+a CRM outage or a crash; delivery state lives beside it. Opening never fails on a bad file: it is
+moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.core.models import NoteDraft, NoteStatus
+from app.storage.notes_db import NOTES_COLUMNS, NOTES_SCHEMA, NoteBusy, NoteRow, NotesTable, note_dict
+from app.storage.sqlite_file import DatabaseUnreadable, add_missing_columns, open_connection, transaction
 
-_SCHEMA = """
+__all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NoteBusy", "NoteRow"]
+
+_CALLS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     call_id      TEXT PRIMARY KEY,
     number       TEXT NOT NULL,
@@ -32,37 +34,18 @@ CREATE TABLE IF NOT EXISTS calls (
     timings      TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS calls_started ON calls(started_at);
-CREATE TABLE IF NOT EXISTS notes (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    call_id         TEXT NOT NULL,
-    account_id      TEXT NOT NULL,
-    record_key      TEXT NOT NULL,
-    draft           TEXT NOT NULL,
-    status          TEXT NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL DEFAULT 0,
-    last_error      TEXT NOT NULL DEFAULT '',
-    remote_id       TEXT,
-    created_at      TEXT NOT NULL,
-    logged_at       TEXT,
-    UNIQUE (call_id, record_key)
-);
-CREATE INDEX IF NOT EXISTS notes_status ON notes(status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS calls_number ON calls(e164, started_at);
 """
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    id: int
-    call_id: str
-    account_id: str
-    record_key: str
-    draft: NoteDraft
-    status: NoteStatus
-    attempts: int
-    next_attempt_at: float
-    last_error: str
-    remote_id: str | None
+_CALLS_COLUMNS = {
+    "callback_dismissed_at": "TEXT",  # a missed call the recruiter took off the callback list
+}
+# After the columns exist: the callback list is read on every tray update, so it must not scan history.
+_LATE_INDEXES = """
+CREATE INDEX IF NOT EXISTS calls_to_call_back ON calls(started_at)
+    WHERE state='missed' AND direction='inbound' AND callback_dismissed_at IS NULL;
+"""
+SCHEMA = _CALLS_SCHEMA + NOTES_SCHEMA
+CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
 
 
 @dataclass(frozen=True)
@@ -81,36 +64,46 @@ class CallRow:
     notes: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class MissedRow:
+    """Missed inbound calls from one number, not yet called back nor dismissed."""
+
+    key: str  # the E.164 number (or the raw text when it was not a number): what dismissal names
+    number: str
+    e164: str | None
+    count: int
+    last: CallRow  # the latest of them
+
+
 def _ts(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
+    # Fixed-width UTC text, so that comparing the strings compares the times.
+    return value.astimezone(UTC).isoformat(timespec="microseconds") if value else None
 
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Database:
-    def __init__(self, path: Path | str) -> None:
+class Database(NotesTable):
+    def __init__(self, path: Path | str, *, recover: bool = True) -> None:
+        """`recover`: move an unreadable file aside and start afresh (the app); False raises
+        DatabaseUnreadable instead (read-only CLI commands)."""
         self.path = path
-        self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=5000")
-        self._conn.executescript(_SCHEMA)
+        opened = open_connection(path, recover=recover, schema=SCHEMA)
+        self._conn = opened.conn
+        self.moved_aside: Path | None = opened.moved_aside
+        with transaction(self._conn) as conn:
+            add_missing_columns(conn, "calls", _CALLS_COLUMNS)
+            add_missing_columns(conn, "notes", NOTES_COLUMNS)
+        self._conn.executescript(_LATE_INDEXES)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For other tables in the same file (the lookup cache)."""
+        return self._conn
 
     def close(self) -> None:
         self._conn.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -129,9 +122,10 @@ class Database:
         matches: list[dict[str, Any]],
         timings: dict[str, Any],
     ) -> None:
-        with self._tx() as conn:
+        with transaction(self._conn) as conn:
             conn.execute(
-                """INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """INSERT INTO calls (call_id, number, e164, direction, state, source, started_at,
+                     answered_at, ended_at, matches, timings) VALUES (?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(call_id) DO UPDATE SET e164=excluded.e164, state=excluded.state,
                      answered_at=excluded.answered_at, ended_at=excluded.ended_at,
                      matches=excluded.matches, timings=excluded.timings""",
@@ -142,94 +136,60 @@ class Database:
     def recent_calls(self, limit: int = 20) -> list[CallRow]:
         rows = self._conn.execute(
             "SELECT * FROM calls ORDER BY started_at DESC LIMIT ?", (limit,)).fetchall()
+        return self._with_notes(rows)
+
+    def call(self, call_id: str) -> CallRow | None:
+        rows = self._conn.execute("SELECT * FROM calls WHERE call_id=?", (call_id,)).fetchall()
+        found = self._with_notes(rows)
+        return found[0] if found else None
+
+    def _with_notes(self, rows: list[sqlite3.Row]) -> list[CallRow]:
         notes: dict[str, list[dict[str, Any]]] = {}
         if rows:
             marks = ",".join("?" * len(rows))
             for note in self._conn.execute(
-                f"SELECT call_id, account_id, record_key, status, last_error, attempts, logged_at "
-                f"FROM notes WHERE call_id IN ({marks}) ORDER BY id", [r["call_id"] for r in rows]
+                f"SELECT * FROM notes WHERE call_id IN ({marks}) ORDER BY id", [r["call_id"] for r in rows]
             ):
-                notes.setdefault(note["call_id"], []).append({
-                    "account_id": note["account_id"], "record_key": note["record_key"],
-                    "status": note["status"], "error": note["last_error"] or None,
-                    "attempts": note["attempts"], "logged_at": note["logged_at"],
-                })
+                notes.setdefault(note["call_id"], []).append(note_dict(note))
+        return [_call(r, notes.get(r["call_id"], [])) for r in rows]
+
+    # -- missed calls to return -------------------------------------------------------------
+
+    def missed_callbacks(self, limit: int = 50) -> list[MissedRow]:
+        """Numbers with missed inbound calls (of the last 30 days) that nobody has returned: no
+        later outbound call to the number, no later answered call with it, and not dismissed.
+        Newest first."""
+        since = _ts(datetime.now(UTC) - CALLBACK_WINDOW)
+        rows = self._conn.execute(
+            """SELECT m.* FROM calls m
+               WHERE m.state='missed' AND m.direction='inbound' AND m.callback_dismissed_at IS NULL
+                 AND m.started_at >= ?
+                 AND NOT EXISTS (
+                   SELECT 1 FROM calls c WHERE c.e164 = m.e164 AND c.started_at > m.started_at
+                     AND (c.direction='outbound' OR c.answered_at IS NOT NULL))
+               ORDER BY m.started_at DESC LIMIT ?""", (since, limit * 4)).fetchall()
+        grouped: dict[str, list[sqlite3.Row]] = {}
+        for row in rows:
+            grouped.setdefault(row["e164"] or row["number"], []).append(row)
         return [
-            CallRow(
-                call_id=r["call_id"], number=r["number"], e164=r["e164"], direction=r["direction"],
-                state=r["state"], source=r["source"], started_at=_dt(r["started_at"]) or datetime.now(UTC),
-                answered_at=_dt(r["answered_at"]), ended_at=_dt(r["ended_at"]),
-                matches=json.loads(r["matches"]), timings=json.loads(r["timings"]),
-                notes=notes.get(r["call_id"], []),
-            )
-            for r in rows
+            MissedRow(key=key, number=group[0]["number"], e164=group[0]["e164"], count=len(group),
+                      last=_call(group[0], []))
+            for key, group in list(grouped.items())[:limit]
         ]
 
-    # -- note outbox ---------------------------------------------------------------------
+    def dismiss_callback(self, key: str) -> int:
+        """Take a number's missed calls off the callback list (kept in history). Returns how many."""
+        with transaction(self._conn) as conn:
+            return conn.execute(
+                "UPDATE calls SET callback_dismissed_at=? WHERE state='missed' AND direction='inbound' "
+                "AND callback_dismissed_at IS NULL AND COALESCE(e164, number)=?",
+                (_ts(datetime.now(UTC)), key)).rowcount
 
-    def enqueue_note(self, draft: NoteDraft) -> int:
-        """Store a note for delivery. Saving the same call+record again replaces an undelivered
-        note's text (a recruiter editing before it went out) but never resends a logged one."""
-        now = datetime.now(UTC).isoformat()
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT id, status FROM notes WHERE call_id=? AND record_key=?",
-                (draft.call_id, draft.record.key)).fetchone()
-            if row is None:
-                cur = conn.execute(
-                    "INSERT INTO notes (call_id, account_id, record_key, draft, status, created_at) "
-                    "VALUES (?,?,?,?,?,?)",
-                    (draft.call_id, draft.account_id, draft.record.key, draft.model_dump_json(),
-                     NoteStatus.PENDING.value, now))
-                return int(cur.lastrowid or 0)
-            if row["status"] != NoteStatus.LOGGED.value:
-                conn.execute(
-                    "UPDATE notes SET draft=?, status=?, attempts=0, next_attempt_at=0, last_error='' "
-                    "WHERE id=?", (draft.model_dump_json(), NoteStatus.PENDING.value, row["id"]))
-            return int(row["id"])
 
-    def note(self, note_id: int) -> NoteRow:
-        row = self._conn.execute("SELECT * FROM notes WHERE id=?", (note_id,)).fetchone()
-        if row is None:
-            raise KeyError(note_id)
-        return self._note(row)
-
-    def due_notes(self, now: float) -> list[NoteRow]:
-        rows = self._conn.execute(
-            "SELECT * FROM notes WHERE status=? AND next_attempt_at<=? ORDER BY id",
-            (NoteStatus.PENDING.value, now)).fetchall()
-        return [self._note(r) for r in rows]
-
-    def pending_notes(self) -> list[NoteRow]:
-        rows = self._conn.execute(
-            "SELECT * FROM notes WHERE status=? ORDER BY id", (NoteStatus.PENDING.value,)).fetchall()
-        return [self._note(r) for r in rows]
-
-    def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE notes SET attempts=attempts+1, last_error=?, next_attempt_at=? WHERE id=?",
-                (error, next_attempt_at, note_id))
-
-    def mark_logged(self, note_id: int, remote_id: str | None) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE notes SET status=?, attempts=attempts+1, remote_id=?, logged_at=?, last_error='' "
-                "WHERE id=?",
-                (NoteStatus.LOGGED.value, remote_id, datetime.now(UTC).isoformat(), note_id))
-
-    def mark_failed(self, note_id: int, error: str) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "UPDATE notes SET status=?, attempts=attempts+1, last_error=? WHERE id=?",
-                (NoteStatus.FAILED.value, error, note_id))
-
-    @staticmethod
-    def _note(row: sqlite3.Row) -> NoteRow:
-        return NoteRow(
-            id=row["id"], call_id=row["call_id"], account_id=row["account_id"],
-            record_key=row["record_key"], draft=NoteDraft.model_validate_json(row["draft"]),
-            status=NoteStatus(row["status"]), attempts=row["attempts"],
-            next_attempt_at=row["next_attempt_at"], last_error=row["last_error"],
-            remote_id=row["remote_id"],
-        )
+def _call(r: sqlite3.Row, notes: list[dict[str, Any]]) -> CallRow:
+    return CallRow(
+        call_id=r["call_id"], number=r["number"], e164=r["e164"], direction=r["direction"],
+        state=r["state"], source=r["source"], started_at=_dt(r["started_at"]) or datetime.now(UTC),
+        answered_at=_dt(r["answered_at"]), ended_at=_dt(r["ended_at"]),
+        matches=json.loads(r["matches"]), timings=json.loads(r["timings"]), notes=notes,
+    )

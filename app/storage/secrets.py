@@ -19,7 +19,9 @@ SERVICE = "ringside"
 NO_BACKEND_HELP = (
     "No usable keyring was found, so Ringside cannot store sign-in secrets safely. "
     "On Linux, install and unlock a Secret Service provider (GNOME Keyring or KWallet), or set "
-    "PYTHON_KEYRING_BACKEND to a backend you trust."
+    "PYTHON_KEYRING_BACKEND to a backend you trust. If you accept the risk, Ringside can instead keep "
+    "them in a file only you can read: tick \"Store secrets in a file\" in Settings → General, or add "
+    "--store-secrets-in-file to `ringside account connect`."
 )
 
 
@@ -29,12 +31,22 @@ class SecretStore(Protocol):
     def delete(self, account_id: str, name: str) -> None: ...
 
 
+def keyring_problem(backend: KeyringBackend | None = None) -> str | None:
+    """Why secrets can't go in the keyring (NO_BACKEND_HELP), or None when a usable one is there."""
+    ring = backend or keyring.get_keyring()
+    return NO_BACKEND_HELP if type(ring).__module__.startswith("keyring.backends.fail") else None
+
+
 class KeyringSecrets:
     """SecretStore over the `keyring` library; entries are `ringside` / `<account>:<name>`."""
 
     def __init__(self, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
         self._service = service
         self._backend = backend
+
+    def problem(self) -> str | None:
+        """NO_BACKEND_HELP when this store has no usable keyring behind it, else None."""
+        return keyring_problem(self._backend)
 
     def _ring(self) -> KeyringBackend:
         backend = self._backend or keyring.get_keyring()
@@ -68,7 +80,9 @@ class MemoryKeyring(KeyringBackend):
     """A keyring that forgets everything on exit: used by `ringside --demo`, so the demo's
     throwaway tokens never reach the user's real keyring."""
 
-    priority = 1
+    # Below the "fail" backend's 0: keyring itself must never pick (or chain) a keyring that
+    # forgets; it is used only where passed in explicitly.
+    priority = -1
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

@@ -1,24 +1,36 @@
-"""config.toml ⇄ pydantic. Reading never writes: a broken file is reported (file, line, key) and
-left exactly as it is."""
+"""config.toml ⇄ pydantic. Reading writes only to upgrade an older file (the original is kept beside
+it; see migrations.py); a broken file is reported (file, line, key) and left exactly as it is."""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.core.errors import ConfigError
+from app.storage import migrations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = migrations.CURRENT
+log = logging.getLogger(__name__)
 
 
 class _Section(BaseModel):
     # Unknown keys are an error, so a typo ("defualt_region") is reported rather than ignored.
     model_config = ConfigDict(extra="forbid")
+
+
+def _zone_info(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not a time zone name (e.g. Europe/Moscow)") from None
 
 
 def _http_url(value: str) -> str:
@@ -76,8 +88,18 @@ class RetailCrmAccount(AccountBase):
     user_id: int | None = None  # the recruiter's retailCRM user id
     code: str = ""  # the recruiter's extension code in the telephony integration
     client_id: str = ""  # the integration's clientId (identifies retailCRM's callbacks)
+    external_phone: str = ""  # the number callers dial (call events' externalPhone; the shop's line)
+    integration_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")] = "ringside"  # the module's code
+    time_zone: str = ""  # IANA zone of the retailCRM account for call-history dates; "" = this computer's
 
     _urls = field_validator("api_url")(_http_url)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value:
+            _zone_info(value)
+        return value
 
     @property
     def display_name(self) -> str:
@@ -89,8 +111,22 @@ class FixDigitalAccount(AccountBase):
     api_url: str  # the CRM base that serves webservice.php
     client_id: str  # FixDigital's ClientId
     extension: str  # the recruiter's extension (sExt)
+    # FixDigital's requests to us (click-to-call, call list) sign in with this username and the
+    # password in the keyring (`<id>:callback_password`), and must come from these addresses/networks.
+    callback_username: str = ""
+    allow_from: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
 
     _urls = field_validator("api_url")(_http_url)
+
+    @field_validator("allow_from")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an IP address or network (e.g. 203.0.113.7 or 10.0.0.0/8)") from None
+        return [item.strip() for item in value]
 
     @property
     def display_name(self) -> str:
@@ -121,11 +157,32 @@ class GeneralSettings(_Section):
     default_region: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] = "AU"  # for numbers without +
     auto_log: bool = False  # log each call at hangup with the note typed so far, no form
     pop_on: Literal["ring", "answer", "never"] = "ring"
+    card_position: Literal["bottom-right", "top-right", "bottom-left", "top-left"] = "bottom-right"
+    start_at_login: bool = False  # the packaging's autostart entry follows this
+    # Only where no keyring is usable, and only after the user said yes: secrets in an owner-only file.
+    store_secrets_in_file: bool = False
 
     @field_validator("default_region")
     @classmethod
     def _upper(cls, value: str) -> str:
         return value.upper()
+
+
+class OutboxSettings(_Section):
+    # How the note outbox retries. Waits double from backoff_initial_s (with ±25 % jitter) up to
+    # backoff_max_s; a CRM's Retry-After is honoured instead. A delivery not confirmed within
+    # delivery_timeout_s is an unknown outcome (see README, "Notes are never lost").
+    backoff_initial_s: Annotated[float, Field(gt=0, le=3600)] = 2.0
+    backoff_max_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
+    delivery_timeout_s: Annotated[float, Field(gt=0, le=600)] = 20.0
+    sign_in_retry_s: Annotated[float, Field(gt=0, le=86400)] = 900.0  # also retried at once on sign-in
+
+
+class CacheSettings(_Section):
+    # Lookup cache: a repeat caller's card is painted from it at once, then refreshed from the CRM.
+    enabled: bool = True
+    found_ttl_hours: Annotated[float, Field(ge=0, le=24 * 365)] = 168.0  # 0: never show cached matches
+    not_found_ttl_hours: Annotated[float, Field(ge=0, le=24 * 365)] = 1.0  # "no match" is kept shorter
 
 
 class SimulatorSettings(_Section):
@@ -168,12 +225,59 @@ class WebhookSourceSettings(_Section):
 Source = Annotated[BaresipSourceSettings | WebhookSourceSettings, Field(discriminator="kind")]
 
 
+_SIP_DOMAIN = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?)(?::(\d{1,5}))?$")
+
+
+def _sip_domain(value: str) -> str:
+    match = _SIP_DOMAIN.fullmatch(value.strip())
+    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 65535):
+        raise ValueError(f"'{value}' is not host or host:port (e.g. sip.example.com or 127.0.0.1:5060)")
+    return value.strip()
+
+
+class BaresipDialerSettings(_Section):
+    kind: Literal["baresip"]
+    domain: str  # where calls go: baresip dials sip:<E.164 number>@<domain> (your SIP provider or PBX)
+    source: str = ""  # which [[sources]] baresip dials ("baresip", "baresip-2", …); "" = the first one
+
+    _domain = field_validator("domain")(_sip_domain)
+
+
+class PuzzelDialerSettings(_Section):
+    kind: Literal["puzzel"]
+    account: str  # the id of a kind = "puzzel" account (its password is in the keyring)
+    queue_key: str = ""  # optional callout queueKey (Puzzel's queue for the call); "" = Puzzel's default
+    access_point: str = ""  # optional callout accessPoint (the number the callee sees); "" = Puzzel's default
+
+
+class SystemDialerSettings(_Section):
+    kind: Literal["system"]  # opens tel:<number> with the desktop's handler (Teams, Zoiper, MicroSIP, …)
+
+
+# How Ringside places calls (tray → Dial…, Call back, `ringside dial`, tel: links); app/telephony/dialers.py.
+Dialer = Annotated[BaresipDialerSettings | PuzzelDialerSettings | SystemDialerSettings,
+                   Field(discriminator="kind")]
+
+
+class CallbacksSettings(_Section):
+    # The one server CRMs call back (retailCRM's makeCallUrl / changeUserStatusUrl, FixDigital's
+    # click-to-call and call list); it runs while a retailCRM or FixDigital account is configured.
+    # Loopback by default: use a LAN address, or a relay in front, only where the CRM must reach it.
+    listen: str = "127.0.0.1:47200"
+
+    _listen = field_validator("listen")(_host_port)
+
+
 class Settings(_Section):
     schema_version: int = SCHEMA_VERSION
     general: GeneralSettings = Field(default_factory=GeneralSettings)
     accounts: list[Account] = Field(default_factory=list)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
     sources: list[Source] = Field(default_factory=list)
+    dialer: Dialer | None = None  # [dialer]: none configured = Ringside can't place calls
+    callbacks: CallbacksSettings = Field(default_factory=CallbacksSettings)
 
     @field_validator("accounts")
     @classmethod
@@ -205,10 +309,22 @@ def load(path: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}.") from None
+    upgraded, version = migrations.upgrade(data, path=path)
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(upgraded)
     except ValidationError as exc:
-        raise ConfigError(_describe(path, text, data, exc)) from None
+        raise ConfigError(_describe(path, text, upgraded, exc)) from None
+    # An older file is rewritten only when valid and really changed, its original kept beside it.
+    if version < migrations.CURRENT and migrations.changed(data, upgraded):
+        try:
+            kept = migrations.backup(path, text, version)
+            save(path, settings)
+        except OSError as exc:  # a read-only folder: run on the upgraded settings, upgrade next time
+            log.warning("Could not upgrade %s in place (%s); using the upgraded settings for now", path, exc)
+        else:
+            log.info("Upgraded %s from schema version %s to %s; the original is in %s",
+                     path, version, migrations.CURRENT, kept.name)
+    return settings
 
 
 def dump(settings: Settings) -> str:

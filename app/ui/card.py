@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.connectors.base import NewRecordKind
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState, CallView, Controls
 from app.ui import format as fmt
 from app.ui.card_rows import MAX_JOBS, AccountSection, RecordRow
+from app.ui.create_record import CreateForms
+from app.ui.cv_drop import CvDrop
+from app.ui.note_actions import note_actions
 from app.ui.widgets import add_shown, label, link_html, set_state_property
 
 __all__ = [
@@ -60,7 +64,7 @@ class CallCard(QWidget):
 
     Test accessors: `call_id`, `view`, `section(account_id)`, `sections()`, `record_rows()`, `clock_running`,
     `number_label`, `state_label`, `direction_label`, `invalid_label`, `close_button`,
-    `answer_button`, `hang_up_button`, `note_labels`, `focus_chain()`.
+    `answer_button`, `hang_up_button`, `call_back_button`, `note_labels`, `focus_chain()`.
     """
 
     closed = Signal(str)
@@ -140,11 +144,17 @@ class CallCard(QWidget):
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its rows and links take focus, not the area
         layout.addWidget(self._scroll)
 
+        # A CV dropped on the card creates a candidate; the Create buttons open their forms.
+        self.cv_drop = CvDrop(self, controls, lambda: self._view, self._frame)
+        layout.addWidget(self.cv_drop.notice)
+        self.create_forms = CreateForms(controls, self)
+
         # Footer: note statuses, then Answer / Hang up.
         self._notes_box = QVBoxLayout()
         self._notes_box.setSpacing(2)
         layout.addLayout(self._notes_box)
         self.note_labels: list[QLabel] = []
+        self.note_action_rows: list[QLabel] = []  # Retry / It's there / … under a note that needs it
 
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
@@ -155,7 +165,12 @@ class CallCard(QWidget):
         self.hang_up_button = QPushButton("Hang up")
         self.hang_up_button.setObjectName("hangUpButton")
         self.hang_up_button.clicked.connect(self._hang_up)
-        for button in (self.answer_button, self.hang_up_button):
+        # An ended or missed call can be returned from its card (Controls.dial).
+        self.call_back_button = QPushButton("Call back")
+        self.call_back_button.setObjectName("callBackButton")
+        self.call_back_button.setToolTip("Call this number through your dialer")
+        self.call_back_button.clicked.connect(self._call_back)
+        for button in (self.answer_button, self.hang_up_button, self.call_back_button):
             button.setAutoDefault(False)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             buttons.addWidget(button, 1)
@@ -213,6 +228,7 @@ class CallCard(QWidget):
             if not invalid:
                 self._render_sections(view)
             self._render_notes(view)
+            self.create_forms.update_view(view)
             self._render_buttons(view)
             self._order_focus()
             if view.state is CallState.ANSWERED:
@@ -245,38 +261,53 @@ class CallCard(QWidget):
             if section is None:
                 section = AccountSection(result.account_id, result.account_label)
                 section.recordPicked.connect(self._pick)
+                section.signInRequested.connect(self._controls.sign_in)
+                section.create_bar.createRequested.connect(self._open_create)
                 self._sections[result.account_id] = section
             if self._sections_layout.indexOf(section) != index:
                 self._sections_layout.insertWidget(index, section)
                 section.show()
             section.update_result(result, view.selected.get(result.account_id))
+            section.create_bar.update_view(view, result)
 
     def _render_notes(self, view: CallView) -> None:
         texts = [(fmt.note_status_text(n), (n.status or NoteStatus.PENDING).value) for n in view.notes]
         if [(note.text(), note.property("noteStatus")) for note in self.note_labels] == texts:
             return
-        for note in self.note_labels:
+        for note in [*self.note_labels, *self.note_action_rows]:
             note.hide()
             note.deleteLater()
         self.note_labels = []
-        for text, status in texts:
+        self.note_action_rows = []
+        for target, (text, status) in zip(view.notes, texts, strict=True):
             note = label(text, name="noteStatus", wrap=True)
             note.setProperty("noteStatus", status)
             self.note_labels.append(note)
             add_shown(self._notes_box, note)
+            actions = note_actions(self._controls, view.call_id, target)
+            if actions is not None:
+                self.note_action_rows.append(actions)
+                add_shown(self._notes_box, actions)
 
     def _render_buttons(self, view: CallView) -> None:
         ringing = view.state is CallState.RINGING
         live = view.state in (CallState.RINGING, CallState.ANSWERED)
-        self.answer_button.setVisible(view.can_answer and ringing and view.direction is Direction.INBOUND)
+        inbound = view.direction is Direction.INBOUND
+        # A call placed through Puzzel or a tel: link reports nothing back: the buttons record it.
+        self.answer_button.setVisible(view.can_answer and ringing and (inbound or view.manual))
+        self.answer_button.setText("Connected" if view.manual else "Answer")
+        self.answer_button.setToolTip("They picked up: start the call's clock" if view.manual else "")
         self.hang_up_button.setVisible(view.can_answer and live)
-        self.hang_up_button.setText("Decline" if ringing and view.direction is Direction.INBOUND else "Hang up")
+        self.hang_up_button.setText("Call ended" if view.manual else "Decline" if ringing and inbound else "Hang up")
+        self.hang_up_button.setToolTip("The call is over: write the note" if view.manual else "")
+        self.call_back_button.setVisible(not live and view.e164 is not None)
 
     def focus_chain(self) -> list[QWidget]:
         """The card's keyboard stops in Tab order: each section's picks and links, Answer,
         Hang up, then the close button. Hidden ones are skipped by Qt."""
         stops: list[QWidget] = [w for s in self.sections() for w in s.focus_chain()]
-        return [*stops, self.answer_button, self.hang_up_button, self.close_button]
+        stops += self.note_action_rows  # a note's Retry / It's there links
+        return [*stops, self.answer_button, self.hang_up_button, self.call_back_button, self.close_button]
 
     def _order_focus(self) -> None:
         # Rows are created after the buttons, so Qt's default order (creation order) would put
@@ -307,16 +338,21 @@ class CallCard(QWidget):
         screen = QGuiApplication.primaryScreen()
         return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
 
-    def corner_position(self, offset: int = 0) -> QPoint:
-        """Top-left that puts the card at the bottom-right of the primary screen's available area,
-        `offset` pixels above the bottom margin (the shell stacks cards upward)."""
+    def corner_position(self, offset: int = 0, corner: str = "bottom-right") -> QPoint:
+        """Top-left that puts the card in `corner` of the primary screen's available area
+        ("bottom-right", "top-right", "bottom-left", "top-left"), `offset` pixels in from the
+        margin (the shell stacks cards away from the corner: upward at the bottom, down at the top)."""
         area = self._available()
-        x = area.right() + 1 - SCREEN_MARGIN - self.width()
+        left = corner.endswith("left")
+        x = area.left() + SCREEN_MARGIN if left else area.right() + 1 - SCREEN_MARGIN - self.width()
+        if corner.startswith("top"):
+            y = area.top() + SCREEN_MARGIN + offset
+            return QPoint(x, min(y, area.bottom() + 1 - SCREEN_MARGIN - self.height()))
         y = area.bottom() + 1 - SCREEN_MARGIN - offset - self.height()
         return QPoint(x, max(area.top() + SCREEN_MARGIN, y))
 
-    def place(self, offset: int = 0) -> None:
-        self.move(self.corner_position(offset))
+    def place(self, offset: int = 0, corner: str = "bottom-right") -> None:
+        self.move(self.corner_position(offset, corner))
 
     # -- intents -------------------------------------------------------------------------
 
@@ -330,11 +366,18 @@ class CallCard(QWidget):
     def _pick(self, account_id: str, record_key: str) -> None:
         self._controls.select_record(self.call_id, account_id, record_key)
 
+    def _open_create(self, account_id: str, kind: NewRecordKind) -> None:
+        self.create_forms.open(self._view, account_id, kind)
+
     def _answer(self) -> None:
         self._controls.answer(self.call_id)
 
     def _hang_up(self) -> None:
         self._controls.hang_up(self.call_id)
+
+    def _call_back(self) -> None:
+        if self._view.e164 is not None:
+            self._controls.dial(self._view.e164)
 
     # -- events --------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QRadioButton,
     QSizePolicy,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AccountResult, Job, LookupStatus, Record
 from app.ui import format as fmt
+from app.ui.create_record import CreateBar
 from app.ui.style import color
 from app.ui.widgets import add_shown, label, link_html, link_label, set_state_property
 
@@ -106,6 +108,16 @@ class RecordRow(QFrame):
         self.detail_label = label(detail, name="recordDetail", role="secondary", wrap=True)
         self.detail_label.setVisible(bool(detail))
         column.addWidget(self.detail_label)
+        # What else the CRM told (retailCRM: the responsible manager; last order, new order).
+        self.note_label: QLabel | None = None
+        if record.note:
+            self.note_label = label(record.note, name="recordNote", role="secondary", wrap=True)
+            column.addWidget(self.note_label)
+        self.links_label: QLabel | None = None
+        if record.extra_links:
+            links = " · ".join(link_html(text, url) for text, url in record.extra_links)
+            self.links_label = link_label(links, name="recordLinks")
+            column.addWidget(self.links_label)
 
         self.job_labels: list[QLabel] = []
         self.more_label: QLabel | None = None
@@ -137,7 +149,7 @@ class RecordRow(QFrame):
     def focus_chain(self) -> list[QWidget]:
         """The row's keyboard stops, in order: its radio button, then its links."""
         stops: list[QWidget] = [self.radio] if self.radio is not None else []
-        stops += [w for w in (self.name_label, *self.job_labels, self.more_label) if w is not None]
+        stops += [w for w in (self.name_label, self.links_label, *self.job_labels, self.more_label) if w is not None]
         return [w for w in stops if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
 
     def set_selected(self, selected: bool) -> None:
@@ -163,9 +175,11 @@ class AccountSection(QFrame):
 
     Signals:
         recordPicked(str, str)   account id, record key: the recruiter picked a row
+        signInRequested(str)     account id: "Sign in again" was pressed
     """
 
     recordPicked = Signal(str, str)
+    signInRequested = Signal(str)
 
     def __init__(self, account_id: str, account_label: str) -> None:
         super().__init__()
@@ -176,6 +190,7 @@ class AccountSection(QFrame):
         self.status_label: QLabel | None = None  # "Looking up…" / "No match in …"
         self.error_label: QLabel | None = None  # the lookup failed
         self.note_label: QLabel | None = None  # found, but something else failed (open jobs)
+        self.sign_in_button: QPushButton | None = None  # the lookup failed for want of a sign-in
         self.rebuilds = 0  # how many times the body was built (tests check updates stay in place)
         self._group: QButtonGroup | None = None
         self.setObjectName("accountSection")
@@ -195,6 +210,9 @@ class AccountSection(QFrame):
         self._body = QVBoxLayout()
         self._body.setSpacing(6)
         layout.addLayout(self._body)
+        # Create contact / candidate / lead, and how a create went: outlives rebuilds of the body.
+        self.create_bar = CreateBar(account_id)
+        layout.addWidget(self.create_bar)
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -221,7 +239,8 @@ class AccountSection(QFrame):
         return True
 
     def focus_chain(self) -> list[QWidget]:
-        return [w for row in self.rows for w in row.focus_chain()]
+        sign_in: list[QWidget] = [self.sign_in_button] if self.sign_in_button is not None else []
+        return [w for row in self.rows for w in row.focus_chain()] + sign_in + self.create_bar.focus_chain()
 
     def _clear(self) -> None:
         while self._body.count():
@@ -234,6 +253,7 @@ class AccountSection(QFrame):
         self.status_label = None
         self.error_label = None
         self.note_label = None
+        self.sign_in_button = None
         if self._group is not None:
             self._group.deleteLater()
             self._group = None
@@ -255,6 +275,13 @@ class AccountSection(QFrame):
             self.error_label.setTextFormat(Qt.TextFormat.RichText)
             self.error_label.setText(self._error_html(result))
             add_shown(self._body, self.error_label)
+            if result.needs_sign_in:  # one click: the browser sign-in (or Settings, for a password)
+                self.sign_in_button = QPushButton("Sign in again")
+                self.sign_in_button.setObjectName("signInButton")
+                self.sign_in_button.setAutoDefault(False)
+                self.sign_in_button.setCursor(Qt.CursorShape.PointingHandCursor)
+                self.sign_in_button.clicked.connect(lambda: self.signInRequested.emit(self.account_id))
+                add_shown(self._body, self.sign_in_button)
         else:
             self._add_rows(result)
         if status is LookupStatus.FOUND and result.records:
@@ -269,7 +296,7 @@ class AccountSection(QFrame):
         text = html.escape(result.error or f"{result.account_label} could not be searched.", quote=False)
         if result.needs_sign_in:
             command = html.escape(f"ringside account connect {result.account_id}", quote=False).replace(" ", "&nbsp;")
-            text += f"<br><b>Sign in again:</b> <code>{command}</code>"
+            text += f"<br><b>Sign in again</b> with the button below, or run <code>{command}</code>"
         return text
 
     def _add_rows(self, result: AccountResult) -> None:

@@ -18,6 +18,7 @@ TRAY_STATE_WORDS = {
     TrayState.RINGING: "Ringing",
     TrayState.IN_CALL: "In call",
     TrayState.ATTENTION: "Needs attention",
+    TrayState.OFFLINE: "Softphone not connected",
 }
 
 
@@ -99,6 +100,9 @@ def note_status_text(target: NoteTarget) -> str:
         return f"Note failed — {where}{reason}"
     if target.status is NoteStatus.PENDING:
         return f"Logging note… — {where}"
+    if target.status is NoteStatus.UNCONFIRMED:
+        reason = f": {target.message}" if target.message else ""
+        return f"Note may not have been logged — {where}{reason}"
     return f"Note not saved yet — {where}"
 
 
@@ -117,6 +121,8 @@ def note_summary(view: CallView) -> str:
     statuses = [n.status for n in view.notes]
     if any(s is NoteStatus.FAILED for s in statuses):
         return "note failed"
+    if any(s is NoteStatus.UNCONFIRMED for s in statuses):
+        return "check note"
     if statuses and all(s is NoteStatus.LOGGED for s in statuses):
         return "logged"
     if any(s is NoteStatus.PENDING for s in statuses):

@@ -27,8 +27,8 @@ class MainWindow(QWidget):
     Signals:
         quitRequested()
 
-    Test accessors: `menu`, `state_label`, `detail_label`, `icon_label`, `simulate_button`,
-    `recent_button`, `pause_check`, `quit_button`, `message_label`, `state`.
+    Test accessors: `menu`, `state_label`, `detail_label`, `icon_label`, `dial_button`, `simulate_button`,
+    `recent_button`, `pause_check`, `settings_button`, `quit_button`, `message_label`, `state`.
     """
 
     quitRequested = Signal()
@@ -72,6 +72,10 @@ class MainWindow(QWidget):
         self.recent_button = QPushButton("Recent calls")
         self.recent_button.setObjectName("recentButton")
         self.recent_button.setMenu(menu.recent_menu)
+        self.dial_button = QPushButton("Dial…")
+        self.dial_button.setObjectName("dialButton")
+        self.dial_button.clicked.connect(menu.dial_action.trigger)
+        buttons.addWidget(self.dial_button, 1)
         buttons.addWidget(self.simulate_button, 1)
         buttons.addWidget(self.recent_button, 1)
         layout.addLayout(buttons)
@@ -89,14 +93,19 @@ class MainWindow(QWidget):
         self.pause_check.setChecked(menu.pause_action.isChecked())
         self.pause_check.toggled.connect(menu.pause_action.setChecked)
         menu.pause_action.toggled.connect(self.pause_check.setChecked)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setObjectName("settingsButton")
+        self.settings_button.setAutoDefault(False)
+        self.settings_button.clicked.connect(menu.settings_action.trigger)
         self.quit_button = QPushButton("Quit")
         self.quit_button.setObjectName("quitButton")
         self.quit_button.clicked.connect(menu.quit_action.trigger)
         bottom.addWidget(self.pause_check, 1)
+        bottom.addWidget(self.settings_button, 0)
         bottom.addWidget(self.quit_button, 0)
         layout.addLayout(bottom)
 
-        for button in (self.simulate_button, self.recent_button, self.quit_button):
+        for button in (self.dial_button, self.simulate_button, self.recent_button, self.quit_button):
             button.setAutoDefault(False)
 
         self.set_state("idle", "")

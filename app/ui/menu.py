@@ -1,4 +1,5 @@
-"""The tray menu: Simulate call ▸, Recent calls ▸, Pause pops, Quit.
+"""The tray menu: Dial…, Simulate call ▸, Recent calls ▸, Settings…, Pause pops, Quit (and "Sign in to …
+again" at the top while an account needs it).
 
 The same menu (and its actions) serves the system tray icon and, when there is no tray, the
 fallback main window's buttons.
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 from app.core.models import Direction
 from app.core.views import CallView, Controls
 from app.ui import format as fmt
+from app.ui.dialer import DialDialog
 
 RECENT_LIMIT = 10
 
@@ -29,13 +31,18 @@ class TrayMenu(QMenu):
     """Signals:
         pausedChanged(bool)  the recruiter toggled Pause pops (already sent to controls.set_paused)
         quitRequested()      Quit was chosen
+        settingsRequested()  Settings… was chosen
+        historyRequested()   Recent calls ▸ History and missed calls… was chosen
 
     Test accessors: `simulate_menu`, `recent_menu`, `pause_action`, `quit_action`,
-    `other_number_action`, `status_action`, `number_dialog` (the open "Other number…" dialog).
+    `other_number_action`, `status_action`, `number_dialog` (the open "Other number…" dialog),
+    `dial_action`, `dial_dialog` (the open Dial… window), `settings_action`, `sign_in_actions`.
     """
 
     pausedChanged = Signal(bool)
     quitRequested = Signal()
+    settingsRequested = Signal()  # Settings… was chosen
+    historyRequested = Signal()  # Recent calls ▸ History and missed calls…
 
     def __init__(self, controls: Controls, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +53,11 @@ class TrayMenu(QMenu):
         self.status_action = self.addAction("Ringside — Ready")
         self.status_action.setEnabled(False)
         self.addSeparator()
+
+        self.dial_dialog: DialDialog | None = None
+        self.dial_action = self.addAction("Dial…")
+        self.dial_action.setToolTip("Call a number through your dialer (type, paste or pick a recent call)")
+        self.dial_action.triggered.connect(lambda _checked=False: self.open_dialer())
 
         self.simulate_menu = self.addMenu("Simulate call")
         self.simulate_menu.setObjectName("simulateMenu")
@@ -58,6 +70,13 @@ class TrayMenu(QMenu):
         self.recent_menu.aboutToShow.connect(self.refresh_recent)
         for menu in (self, self.simulate_menu, self.recent_menu):
             _round_corners(menu)
+
+        self.settings_action = self.addAction("Settings…")
+        self.settings_action.setToolTip("Accounts, sign-in and general settings")
+        self.settings_action.triggered.connect(self.settingsRequested)
+        # "Sign in to … again" for accounts whose sign-in failed, at the top while they need it.
+        self.sign_in_actions: list[QAction] = []
+        self.aboutToShow.connect(self.refresh_sign_in)
 
         self.addSeparator()
         self.pause_action = self.addAction("Pause pops")
@@ -76,6 +95,17 @@ class TrayMenu(QMenu):
     def set_status(self, text: str) -> None:
         self.status_action.setText(text)
 
+    def refresh_sign_in(self) -> None:
+        for action in self.sign_in_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.sign_in_actions = []
+        for account_id, account_label in self._controls.accounts_needing_sign_in():
+            action = QAction(f"Sign in to {account_label} again…", self)
+            action.triggered.connect(lambda _checked=False, a=account_id: self._controls.sign_in(a))
+            self.insertAction(self.dial_action, action)
+            self.sign_in_actions.append(action)
+
     def refresh_simulate(self) -> None:
         self.simulate_menu.clear()
         for label, number in self._controls.demo_callers():
@@ -91,6 +121,7 @@ class TrayMenu(QMenu):
         if not views:
             empty = self.recent_menu.addAction("No calls yet")
             empty.setEnabled(False)
+            self._add_history_action()
             return
         for view in views:
             action = self.recent_menu.addAction(fmt.recent_call_text(view))
@@ -100,7 +131,17 @@ class TrayMenu(QMenu):
                 action.triggered.connect(lambda _checked=False, url=link: self._open(url))
             else:
                 action.setToolTip(view.number_display)
+        self._add_history_action()
         self.recent_menu.setToolTipsVisible(True)
+
+    def _add_history_action(self) -> None:
+        """Last in Recent calls: the history window, saying how many missed calls await a call back."""
+        missed = len(self._controls.missed_calls())
+        self.recent_menu.addSeparator()
+        history = self.recent_menu.addAction(
+            f"History and missed calls ({missed} to call back)…" if missed else "History and missed calls…")
+        history.setObjectName("historyAction")
+        history.triggered.connect(self.historyRequested)
 
     @staticmethod
     def _link_for(view: CallView) -> str | None:
@@ -131,6 +172,25 @@ class TrayMenu(QMenu):
         dialog.finished.connect(self._number_dialog_closed)
         self.number_dialog = dialog
         dialog.open()
+
+    def open_dialer(self, number: str = "") -> DialDialog:
+        """Show the Dial… window (one at a time), its number box focused."""
+        if self.dial_dialog is None:
+            dialog = DialDialog(self._controls, self.parentWidget(), number=number)
+            dialog.finished.connect(self._dial_dialog_closed)
+            self.dial_dialog = dialog
+        elif number:
+            self.dial_dialog.number_edit.setText(number)
+        self.dial_dialog.show()
+        self.dial_dialog.raise_()
+        self.dial_dialog.activateWindow()
+        self.dial_dialog.number_edit.setFocus()
+        return self.dial_dialog
+
+    def _dial_dialog_closed(self, _result: int) -> None:
+        if self.dial_dialog is not None:
+            self.dial_dialog.deleteLater()
+            self.dial_dialog = None
 
     def _ring_from(self, text: str) -> None:
         number = text.strip()

@@ -22,10 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.connectors.base import NewRecordKind
 from app.core.models import AccountResult, Direction, LookupStatus, Record
 from app.core.views import CallState, CallView, Controls
 from app.ui import format as fmt
 from app.ui.card import CARD_WIDTH, SCREEN_MARGIN
+from app.ui.create_record import CreateForms
+from app.ui.note_links import UnlinkedNotice
 from app.ui.widgets import add_shown
 
 FORM_WIDTH = 460
@@ -63,6 +66,10 @@ class NoteForm(QDialog):
         self.target_checks: dict[str, QCheckBox] = {}
         self.target_combos: dict[str, QComboBox] = {}
         self._target_signature: tuple[object, ...] | None = None
+        # Records TrackerRMS couldn't resolve (CallView.unlinked): unticked once, with what to do instead.
+        self.unlinked_notices: dict[str, UnlinkedNotice] = {}
+        self._unlinked_seen: set[str] = set()
+        self.create_forms = CreateForms(controls, self)
 
         self.setObjectName("noteForm")
         self.setWindowTitle("Log call")
@@ -167,6 +174,7 @@ class NoteForm(QDialog):
         self.title_label.setText(f"{arrow}  {fmt.direction_title(view.direction)} · {view.number_display}")
         self.when_label.setText(_when_text(view))
         self._render_targets(view)
+        self.create_forms.update_view(view)
 
     def _render_targets(self, view: CallView) -> None:
         chosen = view.chosen()
@@ -180,6 +188,7 @@ class NoteForm(QDialog):
             tuple(r.key for r in chosen),
             tuple((a.account_id, a.records) for a in undecided),
             view.complete,
+            tuple(sorted((k, v) for k, v in view.unlinked.items() if k in chosen_keys)),
         )
         if signature == self._target_signature:
             return
@@ -195,14 +204,24 @@ class NoteForm(QDialog):
                 widget.deleteLater()
         self.target_checks = {}
         self.target_combos = {}
+        self.unlinked_notices = {}
 
         labels = {a.account_id: a.account_label for a in view.accounts}
         for record in chosen:
             box = QCheckBox(fmt.target_text(labels.get(record.account_id, record.account_id), record))
             box.setObjectName("targetCheck")
-            box.setChecked(was_checked.get(record.key, True))
+            unlinked = view.unlinked.get(record.key)
+            fresh = unlinked is not None and record.key not in self._unlinked_seen
+            box.setChecked(False if fresh else was_checked.get(record.key, unlinked is None))
             self.target_checks[record.key] = box
             add_shown(self._targets, box)
+            if unlinked is not None:
+                self._unlinked_seen.add(record.key)
+                notice = UnlinkedNotice(view, record, unlinked)
+                notice.pickRequested.connect(self._pick_instead)
+                notice.createRequested.connect(self._create_instead)
+                self.unlinked_notices[record.key] = notice
+                add_shown(self._targets, notice)
         for result in undecided:
             add_shown(self._targets, self._combo_row(result, was_picked.get(result.account_id)))
 
@@ -251,6 +270,12 @@ class NoteForm(QDialog):
 
     # -- intents -------------------------------------------------------------------------
 
+    def _pick_instead(self, account_id: str, record_key: str) -> None:
+        self._controls.select_record(self.call_id, account_id, record_key)
+
+    def _create_instead(self, account_id: str, kind: NewRecordKind, record: Record) -> None:
+        self.create_forms.open(self._view, account_id, kind, prefill=record)
+
     def save(self) -> None:
         if self._done:
             return
@@ -276,6 +301,9 @@ class NoteForm(QDialog):
         if not self._placed:
             self._placed = True
             self._place()
+        # The call just ended and the recruiter's next act is typing the note: take the focus
+        # (the ringing card, by contrast, never steals it).
+        self.activateWindow()
         self.editor.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def _place(self) -> None:

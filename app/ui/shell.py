@@ -8,14 +8,18 @@ note form was dealt with and every note logged (a failed note keeps its card up)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from app.accounts.backend import SettingsControls
 from app.core.models import NoteStatus
 from app.core.views import CallState, CallView, Controls
+from app.storage.settings import Settings
 from app.ui.bridge import Bridge
 from app.ui.card import CallCard
+from app.ui.history import HistoryWindow
 from app.ui.note_form import NoteForm
+from app.ui.settings.window import SettingsWindow
 from app.ui.style import apply_style
 from app.ui.tray import TrayController
 
@@ -34,7 +38,12 @@ class UiShell(QObject):
     Also: `has_tray`, `show_main()` (a second `ringside` invocation), `close()` (before quitting).
 
     Test accessors: `tray`, `paused`, `cards()` (newest first), `card(call_id)`,
-    `note_form(call_id)`, `note_forms()`.
+    `note_form(call_id)`, `note_forms()`, `settings_window`, `card_position`, `history_window`.
+
+    History: `open_history()` (tray → Recent calls → History and missed calls…), `reopen_card(view)`.
+
+    Settings: `open_settings(account_id=None)` (tray → Settings…, or a card's "Sign in again" for a
+    password account) when constructed with `settings=`; `set_card_position(position)`.
     """
 
     quitRequested = Signal()
@@ -47,6 +56,7 @@ class UiShell(QObject):
         *,
         use_tray: bool | None = None,
         settled_close_ms: int = SETTLED_CLOSE_MS,
+        settings: SettingsControls | None = None,
     ) -> None:
         super().__init__(parent)
         app = QApplication.instance()
@@ -63,6 +73,21 @@ class UiShell(QObject):
         self.tray = TrayController(controls, self, use_tray=use_tray)
         self.tray.quitRequested.connect(self.quitRequested)
         self.tray.pausedChanged.connect(self._set_paused)
+        # Tray → Settings (a window of its own, opened on demand; None: no settings to edit).
+        self._settings_controls = settings
+        self.settings_window: SettingsWindow | None = None
+        self.card_position: str = settings.current().general.card_position if settings else "bottom-right"
+        self.tray.settingsRequested.connect(lambda: self.open_settings())
+        self.tray.menu.settings_action.setVisible(settings is not None)
+        if self.tray.main_window is not None:
+            self.tray.main_window.settings_button.setVisible(settings is not None)
+        # Tray → Recent calls → History and missed calls (opened on demand); cards reopened from it
+        # stay up until closed. The tray's missed-call badge follows every change the core reports.
+        self.history_window: HistoryWindow | None = None
+        self._reopened: set[str] = set()
+        self.tray.historyRequested.connect(lambda: self.open_history())
+        bridge.trayStateChanged.connect(lambda _state, _detail: self._history_changed())
+        bridge.callUpdated.connect(lambda _view: self._history_changed(missed=False))
 
         bridge.callUpdated.connect(self.on_call_updated)
         bridge.noteRequested.connect(self.on_note_requested)
@@ -73,10 +98,63 @@ class UiShell(QObject):
 
     def start(self) -> None:
         self.tray.show()
+        self._history_changed()
+
+    def open_history(self) -> HistoryWindow:
+        """Show the history window (one, kept for next time), refreshed."""
+        if self.history_window is None:
+            self.history_window = HistoryWindow(self._controls)
+            self.history_window.cardRequested.connect(self.reopen_card)
+        self.history_window.show()
+        self.history_window.raise_()
+        self.history_window.activateWindow()
+        return self.history_window
+
+    def reopen_card(self, view: CallView) -> CallCard:
+        """Show a call's card again (from history): it stays until the recruiter closes it."""
+        self._gone.discard(view.call_id)
+        self._reopened.add(view.call_id)
+        card = self._cards.get(view.call_id)
+        if card is None:
+            card = self._pop(view)
+        else:
+            card.render(view)
+        card.raise_()
+        return card
+
+    def _history_changed(self, *, missed: bool = True) -> None:
+        if missed:
+            self.tray.set_missed(len(self._controls.missed_calls()))
+        if self.history_window is not None:
+            self.history_window.schedule_refresh()
 
     @property
     def has_tray(self) -> bool:
         return self.tray.using_tray
+
+    def open_settings(self, account_id: str | None = None) -> SettingsWindow | None:
+        """Show the Settings window (one at a time), at `account_id` when given."""
+        if self._settings_controls is None:
+            return None
+        if self.settings_window is None:
+            window = SettingsWindow(self._settings_controls)
+            window.saved.connect(self._settings_saved)
+            window.destroyed.connect(self._settings_closed)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.settings_window = window
+        self.settings_window.show_account(account_id)
+        return self.settings_window
+
+    def set_card_position(self, position: str) -> None:
+        """Where cards stack: "bottom-right" (the default), "top-right", "bottom-left", "top-left"."""
+        self.card_position = position
+        self._restack()
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.set_card_position(settings.general.card_position)
+
+    def _settings_closed(self) -> None:
+        self.settings_window = None
 
     def show_main(self) -> None:
         """Someone started Ringside again: bring the window forward, or point at the tray."""
@@ -99,6 +177,11 @@ class UiShell(QObject):
         self._forms.clear()
         for card in list(self._cards.values()):
             card.close()
+        if self.settings_window is not None:  # quitting discards unsaved settings, without asking
+            self.settings_window.dirty = False
+            self.settings_window.close()
+        if self.history_window is not None:
+            self.history_window.close()
         self.tray.hide()
 
     # -- accessors -----------------------------------------------------------------------
@@ -122,18 +205,22 @@ class UiShell(QObject):
         if card is not None:
             card.render(view)
         elif view.call_id not in self._gone and not self.paused:
-            card = CallCard(self._controls, view)
-            card.closed.connect(self._card_closed)
-            card.heightChanged.connect(self._restack)
-            self._cards[view.call_id] = card
-            self._trim()
-            self._restack()
-            card.show()
+            card = self._pop(view)
         form = self._forms.get(view.call_id)
         if form is not None:
             form.update_view(view)
         if card is not None and self._settled(view):
             self._close_later(view.call_id)
+
+    def _pop(self, view: CallView) -> CallCard:
+        card = CallCard(self._controls, view)
+        card.closed.connect(self._card_closed)
+        card.heightChanged.connect(self._restack)
+        self._cards[view.call_id] = card
+        self._trim()
+        self._restack()
+        card.show()
+        return card
 
     def on_note_requested(self, view: CallView) -> None:
         form = self._forms.get(view.call_id)
@@ -154,6 +241,8 @@ class UiShell(QObject):
 
     def _settled(self, view: CallView) -> bool:
         if view.state not in (CallState.ENDED, CallState.MISSED) or view.call_id in self._forms:
+            return False
+        if view.call_id in self._reopened:  # asked for from history: closed by the recruiter only
             return False
         if view.notes:
             return all(n.status is NoteStatus.LOGGED for n in view.notes)
@@ -197,5 +286,5 @@ class UiShell(QObject):
     def _restack(self, _height: int = 0) -> None:
         offset = 0
         for card in self.cards():
-            card.place(offset)
+            card.place(offset, self.card_position)
             offset += card.height() + CARD_GAP

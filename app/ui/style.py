@@ -305,7 +305,9 @@ def _system_scheme_changed(_scheme: Qt.ColorScheme) -> None:
 
 # Each state has a 64-unit drawing and hand-fitted 16- and 22-pixel ones whose edges sit on
 # whole pixels: rendering the big one that small blurs the tile's edges and the glyph.
-ICON_SIZES = (16, 20, 22, 24, 32, 40, 48, 64, 128)
+# 44 is a 22-pixel tray on a 2x screen: the 22-pixel drawing doubled stays crisp, where 48 scaled
+# down would blur.
+ICON_SIZES = (16, 20, 22, 24, 32, 40, 44, 48, 64, 128)
 
 
 def _icon_file(state: str, grid: int | None = None) -> str:
@@ -319,10 +321,11 @@ def _icon_file(state: str, grid: int | None = None) -> str:
 def _render(state: str, size: int) -> QPixmap:
     """`size` pixels of the state's icon, from the drawing made for that size when there is one
     (16, 22; 20 and 24 get the 22-pixel drawing, scaled down or centred)."""
-    grid = 16 if size == 16 else 22 if size in (20, 22, 24) else None
+    grid = 16 if size == 16 else 22 if size in (20, 22, 24, 44) else None
     if grid is None:
         return QIcon(_icon_file(state)).pixmap(QSize(size, size))
-    drawn = QIcon(_icon_file(state, grid)).pixmap(QSize(min(size, grid), min(size, grid)))
+    side = size if size % grid == 0 else min(size, grid)  # whole multiples of the grid keep its edges
+    drawn = QIcon(_icon_file(state, grid)).pixmap(QSize(side, side))
     if drawn.width() == size:
         return drawn
     canvas = QPixmap(size, size)

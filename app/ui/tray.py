@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from app.core.views import Controls, TrayState
 from app.ui import format as fmt
+from app.ui.badge import badged_tray_icon
 from app.ui.main_window import MainWindow
 from app.ui.menu import TrayMenu
 from app.ui.style import tray_icon
@@ -28,11 +29,13 @@ class TrayController(QObject):
         pausedChanged(bool)  Pause pops toggled (controls.set_paused has been called)
 
     Test accessors: `menu`, `tray_icon` (None in fallback), `main_window` (None with a tray),
-    `using_tray`, `state`, `detail`, `tooltip()`, `toasts`.
+    `using_tray`, `state`, `detail`, `tooltip()`, `toasts`, `missed` (the badge's count).
     """
 
     quitRequested = Signal()
     pausedChanged = Signal(bool)
+    settingsRequested = Signal()  # tray → Settings…
+    historyRequested = Signal()  # tray → Recent calls → History and missed calls…
 
     def __init__(self, controls: Controls, parent: QObject | None = None, *, use_tray: bool | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +43,9 @@ class TrayController(QObject):
         self.menu = TrayMenu(controls)
         self.menu.quitRequested.connect(self.quitRequested)
         self.menu.pausedChanged.connect(self.pausedChanged)
+        self.menu.settingsRequested.connect(self.settingsRequested)
+        self.menu.historyRequested.connect(self.historyRequested)
+        self.missed = 0  # missed calls awaiting a call back: a badge on the icon
         self.state = TrayState.IDLE.value
         self.detail = ""
         self.toasts: list[Toast] = []
@@ -69,7 +75,8 @@ class TrayController(QObject):
             toast.close()
 
     def tooltip(self) -> str:
-        return fmt.tray_tooltip(self.state, self.detail)
+        missed = f"\n{self.missed} missed call(s) to return" if self.missed else ""
+        return fmt.tray_tooltip(self.state, self.detail) + missed
 
     def set_state(self, state: str, detail: str) -> None:
         self.state = state
@@ -77,10 +84,20 @@ class TrayController(QObject):
         tip = self.tooltip()
         self.menu.set_status(tip.splitlines()[0])
         if self.tray_icon is not None:
-            self.tray_icon.setIcon(tray_icon(state))
+            self.tray_icon.setIcon(badged_tray_icon(state, self.missed))
             self.tray_icon.setToolTip(tip)
         if self.main_window is not None:
             self.main_window.set_state(state, detail)
+            if self.missed:
+                icon = badged_tray_icon(state, self.missed)
+                self.main_window.icon_label.setPixmap(icon.pixmap(40, 40))
+                self.main_window.setWindowIcon(icon)
+
+    def set_missed(self, count: int) -> None:
+        """Missed calls not yet returned: a count on the icon (and in the tooltip)."""
+        if count != self.missed:
+            self.missed = count
+            self.set_state(self.state, self.detail)
 
     def show_message(self, text: str, error: bool = False) -> None:
         """A balloon from the tray icon, or a toast (and a line in the window) without one."""

@@ -12,13 +12,15 @@ import pytest
 
 from app.connectors.oauth import TokenSet
 from app.connectors.recruitwizard import RecruitWizardConnector
+from app.connectors.retailcrm import RetailCrmConnector
 from app.connectors.trackerrms import TrackerRmsConnector
 from app.sandbox.recruitwizard import RecruitWizardSandbox
+from app.sandbox.retailcrm import RetailCrmSandbox
 from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms import DEMO_API_KEY, TrackerRmsSandbox
 from app.sandbox.trackerrms_store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
-from app.storage.settings import RecruitWizardAccount, TrackerRmsAccount
+from app.storage.settings import RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
 
 RW_CLIENT_ID = "ringside-it"
 RW_CLIENT_SECRET = "it-client-secret-value"
@@ -160,5 +162,54 @@ def tr_connector(
                                     "username": TR_USER, **changes}
         account = TrackerRmsAccount.model_validate(settings)
         return TrackerRmsConnector(account, http_clients(timeout=timeout), tr_secrets, tz=TR_TZ)
+
+    return make
+
+
+# -- retailCRM and FixDigital (the CRMs that expect a telephony peer) ---------------------------------
+
+RC_TZ = timezone(timedelta(hours=3), "MSK")  # the retailCRM account's zone in the upload tests
+
+RcSandbox = tuple[RetailCrmSandbox, SandboxServer]
+
+
+class RcConnectorFactory(Protocol):
+    def __call__(self, *, timeout: float = 5.0, **changes: Any) -> RetailCrmConnector: ...
+
+
+@pytest.fixture
+def rc_sandbox() -> Iterator[RcSandbox]:
+    sandbox = RetailCrmSandbox()
+    with SandboxServer(sandbox.make_app) as server:
+        yield sandbox, server
+
+
+@pytest.fixture
+def rc_secrets() -> KeyringSecrets:
+    from app.sandbox.retailcrm import DEMO_API_KEY
+
+    secrets = KeyringSecrets(backend=MemoryKeyring())
+    secrets.set("rc", "apikey", DEMO_API_KEY)
+    return secrets
+
+
+@pytest.fixture
+def rc_account(rc_sandbox: RcSandbox) -> RetailCrmAccount:
+    from app.sandbox.retailcrm_store import DEMO_CLIENT_ID, DEMO_SITE, RECRUITER_CODE, RECRUITER_ID
+
+    return RetailCrmAccount(kind="retailcrm", id="rc", api_url=rc_sandbox[1].url, site=DEMO_SITE,
+                            user_id=RECRUITER_ID, code=RECRUITER_CODE, client_id=DEMO_CLIENT_ID,
+                            external_phone="+61255500250")
+
+
+@pytest.fixture
+def rc_connector(
+    rc_account: RetailCrmAccount, rc_secrets: KeyringSecrets, http_clients: Callable[..., httpx.AsyncClient]
+) -> RcConnectorFactory:
+    """Build a retailCRM connector for the emulator; keyword arguments change the account's settings."""
+
+    def make(*, timeout: float = 5.0, **changes: Any) -> RetailCrmConnector:
+        account = rc_account.model_copy(update=changes)
+        return RetailCrmConnector(account, http_clients(timeout=timeout), rc_secrets, tz=RC_TZ)
 
     return make

@@ -35,7 +35,7 @@ from app.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_br
 from app.runtime import Runtime
 from app.storage import paths
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
+from app.storage.settings import CacheSettings, GeneralSettings, RecruitWizardAccount, Settings
 from app.ui.bridge import Bridge
 from app.ui.card import CallCard
 from app.ui.shell import UiShell
@@ -129,7 +129,9 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
     app.installEventFilter(watch)
     home = Path(tempfile.mkdtemp(prefix="ringside-bench-"))
     bridge = Bridge()
-    runtime = Runtime(paths=paths.resolve(home), settings=Settings(general=GeneralSettings(), accounts=accounts),
+    # The lookup cache off: this measures the CRMs' answers (tests/perf/bench_history.py measures the cache).
+    runtime = Runtime(paths=paths.resolve(home), settings=Settings(general=GeneralSettings(), accounts=accounts,
+                                                                   cache=CacheSettings(enabled=False)),
                       listener=bridge, secrets=secrets)
     shell = UiShell(runtime.switchboard, bridge, use_tray=False)
 

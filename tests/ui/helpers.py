@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.connectors.base import NewPerson, NewRecordKind
 from app.core.models import AccountResult, Direction, Job, LookupStatus, NoteStatus, Record, RecordType
-from app.core.views import CallState, CallView, NoteTarget
+from app.core.views import CallState, CallView, MissedCall, NoteTarget
 
 T0 = datetime(2025, 3, 4, 14, 2, 0).astimezone()  # 14:02 on this computer's clock
 
@@ -27,6 +29,9 @@ class FakeControls:
 
     calls: list[tuple[Any, ...]] = field(default_factory=list)
     recent: list[CallView] = field(default_factory=list)
+    signed_out: list[tuple[str, str]] = field(default_factory=list)  # (account id, label) needing sign-in
+    history: list[CallView] = field(default_factory=list)  # what call_history() answers
+    missed: list[MissedCall] = field(default_factory=list)  # what missed_calls() answers
     callers: list[tuple[str, str]] = field(
         default_factory=lambda: [
             ("Priya Raman — contact, Kestrel Software", PRIYA_NUMBER),
@@ -70,6 +75,39 @@ class FakeControls:
 
     def demo_callers(self) -> list[tuple[str, str]]:
         return list(self.callers)
+
+    def dial(self, number: str) -> None:
+        self.calls.append(("dial", number))
+
+    def create_record(self, call_id: str, account_id: str, kind: NewRecordKind, person: NewPerson) -> None:
+        self.calls.append(("create_record", call_id, account_id, kind, person))
+
+    def create_from_resume(self, call_id: str, account_id: str, path: Path) -> None:
+        self.calls.append(("create_from_resume", call_id, account_id, path))
+
+    def sign_in(self, account_id: str) -> None:
+        self.calls.append(("sign_in", account_id))
+
+    def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
+        return list(self.signed_out)
+
+    def call_history(self, limit: int = 200) -> list[CallView]:
+        return self.history[:limit]
+
+    def retry_note(self, call_id: str, record_key: str) -> None:
+        self.calls.append(("retry_note", call_id, record_key))
+
+    def confirm_note(self, call_id: str, record_key: str) -> None:
+        self.calls.append(("confirm_note", call_id, record_key))
+
+    def dismiss_note(self, call_id: str, record_key: str) -> None:
+        self.calls.append(("dismiss_note", call_id, record_key))
+
+    def missed_calls(self) -> list[MissedCall]:
+        return list(self.missed)
+
+    def dismiss_missed(self, key: str) -> None:
+        self.calls.append(("dismiss_missed", key))
 
 
 # -- records and results ------------------------------------------------------------------

@@ -73,8 +73,9 @@ def test_other_number_cancelled_rings_nothing(tray: TrayController, controls: Fa
 
 def test_recent_calls(tray: TrayController, controls: FakeControls) -> None:
     tray.menu.refresh_recent()
-    [empty] = tray.menu.recent_menu.actions()
+    empty, _, history = tray.menu.recent_menu.actions()
     assert empty.text() == "No calls yet" and not empty.isEnabled()
+    assert history.text() == "History and missed calls…"  # ui/history.py
 
     logged = with_notes(call(found(RW, PRIYA), state=CallState.ENDED), NoteStatus.LOGGED)
     missed = call(
@@ -82,9 +83,10 @@ def test_recent_calls(tray: TrayController, controls: FakeControls) -> None:
     )
     controls.recent = [logged, missed]
     tray.menu.refresh_recent()
-    assert [a.text() for a in tray.menu.recent_menu.actions()] == [
+    assert [a.text() for a in tray.menu.recent_menu.actions() if not a.isSeparator()] == [
         "14:02 ↙ Priya Raman · logged",
         "14:02 ↙ 0491 570 159 · missed",
+        "History and missed calls…",
     ]
 
 

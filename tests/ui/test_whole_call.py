@@ -74,6 +74,10 @@ def test_ring_card_hangup_note_logged(app: App, rw_env: RwEnv) -> None:
         assert form is not None
         assert list(form.target_checks) == [row.record.key]
         QTest.keyClicks(form.editor, "Needs a platform engineer by March.")
+        # The recruiter clicks into the form. (Under the offscreen platform any window shown later,
+        # even a card that never takes focus, deactivates it; a real desktop does not.)
+        form.activateWindow()
+        await until(form.isActiveWindow, what="the note form to have the keyboard")
         QTest.keyClick(form.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         await until(lambda: rw_env.sandbox.activities(), what="the activity to reach Recruit Wizard")
         await until(lambda: "logged" in " ".join(label.text() for label in card.note_labels).lower(),

@@ -1,0 +1,103 @@
+"""The lookup cache: a repeat caller's card is painted from what each account said last time, at
+once, while the CRM is asked again in the background (`LookupService` publishes what changed).
+
+Entries are per account and normalised (E.164) number. Matches are shown for `found_ttl_s`; a "no
+match" for the shorter `not_found_ttl_s` (a new contact is more likely than a vanished one). Only
+complete, error-free answers are stored. Records created from Ringside call `invalidate`, so the
+next ring asks the CRM. A broken cache never breaks a lookup: its errors are logged and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from app.core.models import AccountResult, LookupStatus
+
+log = logging.getLogger(__name__)
+
+
+class CacheBackend(Protocol):
+    def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None: ...
+    def put(self, account_id: str, e164: str, status: str, result: str, stored_at: float) -> None: ...
+    def delete(self, account_id: str | None = None, e164: str | None = None,
+               older_than: float | None = None) -> int: ...
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    enabled: bool = True
+    found_ttl_s: float = 7 * 24 * 3600.0
+    not_found_ttl_s: float = 3600.0
+
+
+class LookupCache:
+    def __init__(self, backend: CacheBackend, policy: CachePolicy | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._backend = backend
+        self.policy = policy or CachePolicy()
+        self._clock = clock
+
+    def get(self, account_id: str, e164: str) -> AccountResult | None:
+        """The account's last complete answer for the number if still fresh, marked from_cache."""
+        if not self.policy.enabled:
+            return None
+        started = time.perf_counter()
+        try:
+            entry = self._backend.get(account_id, e164)
+            if entry is None:
+                return None
+            status, payload, stored_at = entry
+            ttl = self.policy.found_ttl_s if status == LookupStatus.FOUND.value else self.policy.not_found_ttl_s
+            if self._clock() - stored_at >= ttl:
+                return None
+            result = AccountResult.model_validate_json(payload)
+        except (ValidationError, ValueError) as exc:  # written by another version: ask the CRM
+            log.info("Ignoring an unreadable cache entry for %s: %s", account_id, exc.__class__.__name__)
+            return None
+        except Exception:
+            log.exception("Lookup cache read failed")
+            return None
+        return result.model_copy(update={"from_cache": True,
+                                         "elapsed_ms": (time.perf_counter() - started) * 1000})
+
+    def put(self, e164: str, result: AccountResult) -> None:
+        if not self.policy.enabled or not result.complete or result.error is not None:
+            return
+        if result.status not in (LookupStatus.FOUND, LookupStatus.NOT_FOUND):
+            return
+        stored = result.model_copy(update={"from_cache": False, "elapsed_ms": None, "needs_sign_in": False})
+        try:
+            self._backend.put(result.account_id, e164, result.status.value, stored.model_dump_json(),
+                              self._clock())
+        except Exception:
+            log.exception("Lookup cache write failed")
+
+    def invalidate(self, account_id: str | None = None, e164: str | None = None) -> int:
+        """Forget what an account (or every account) said about a number (or every number): after a
+        record was created from Ringside, say. Returns how many entries went."""
+        try:
+            return self._backend.delete(account_id, e164)
+        except Exception:
+            log.exception("Lookup cache invalidation failed")
+            return 0
+
+    def prune(self) -> int:
+        """Drop entries too old to be shown any more."""
+        oldest = max(self.policy.found_ttl_s, self.policy.not_found_ttl_s)
+        try:
+            return self._backend.delete(older_than=self._clock() - oldest)
+        except Exception:
+            log.exception("Lookup cache pruning failed")
+            return 0
+
+
+def differs(cached: AccountResult, fresh: AccountResult) -> bool:
+    """Whether a refreshed answer changes what the card shows."""
+    return (cached.status, cached.records, cached.jobs, cached.error) != (
+        fresh.status, fresh.records, fresh.jobs, fresh.error)

@@ -1,0 +1,273 @@
+"""Benchmarks for the lookup cache and for bursts of calls, through the real app (runtime, widgets,
+qasync) against an emulated Recruit Wizard in a process of its own. Prints figures; asserts nothing
+about time.
+
+    python -m tests.perf.bench_history [--calls 30] [--burst-events 200] [--burst-seconds 10]
+
+1. Cached repeat caller: event → card complete (painted), when the caller is in the lookup cache;
+   the emulator answers every request in 400 ms, so anything near that means the cache was missed.
+   "published (core)" is event → the complete view leaving the core, before any widget work.
+2. Burst: call events (ring / answer / hang-up, mixed numbers, calls overlapping) sent to the running
+   instance's door over HTTP from another thread, evenly over the given seconds, with auto-log on so
+   the outbox works meanwhile. Reports whether every call ended up in history in the right state
+   (none dropped) and the longest gap between ticks of a 10 ms Qt timer (how long the event loop
+   stalled), with the gap percentiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import qasync
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.core.models import CallEvent, EventType
+from app.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
+from app.instance import InstanceClient
+from app.runtime import Runtime
+from app.sandbox.demo_data import load_demo
+from app.storage import paths
+from app.storage.cache_db import CacheStore
+from app.storage.secrets import KeyringSecrets, MemoryKeyring
+from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
+from app.ui.bridge import Bridge
+from app.ui.shell import UiShell
+from tests.perf.bench_card import CallTimes, PaintWatch, line, pct
+from tests.support import until
+
+LATENCY_S = 0.400
+CALLER = "+61491570006"  # a contact with open jobs: two requests when not cached
+
+
+@dataclass
+class Sandbox:
+    account: RecruitWizardAccount
+    secrets: KeyringSecrets
+    process: subprocess.Popen[str]
+
+
+def start_sandbox(latency: float) -> Sandbox:
+    """The emulator in a process of its own (like a real CRM: no GIL shared with the app), signed in."""
+    process = subprocess.Popen([sys.executable, "-m", "app", "sandbox", "--latency", str(latency)],
+                               stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    url = next(x for x in process.stdout if x.startswith("Recruit Wizard emulator:")).split()[3]
+    account = RecruitWizardAccount(kind="recruitwizard", id="rw", label="Recruit Wizard", api_url=url, web_url=url,
+                                   client_id=DEMO_CLIENT_ID, timeout_s=3.0)
+    secrets = KeyringSecrets(backend=MemoryKeyring())
+    secrets.set("rw", "client_secret", DEMO_CLIENT_SECRET)
+    asyncio.run(sign_in_with_pretend_browser(account, secrets))
+    return Sandbox(account, secrets, process)
+
+
+class App:
+    """Runtime + widgets on a qasync loop, in a throwaway home."""
+
+    def __init__(self, qapp: QApplication, sandbox: Sandbox, **general: object) -> None:
+        self.loop = qasync.QEventLoop(qapp)
+        asyncio.set_event_loop(self.loop)
+        self.home = Path(tempfile.mkdtemp(prefix="ringside-bench-"))
+        settings = Settings(general=GeneralSettings(**general), accounts=[sandbox.account])  # type: ignore[arg-type]
+        self.bridge = Bridge()
+        # Connected before the shell's, so it sees each view before any widget work is done for it.
+        self.published: dict[str, int] = {}  # call id → perf_counter_ns when its view was first complete
+        self.bridge.callUpdated.connect(
+            lambda view: view.complete and self.published.setdefault(view.call_id, time.perf_counter_ns()))
+        self.runtime = Runtime(paths=paths.resolve(self.home), settings=settings, listener=self.bridge,
+                               secrets=sandbox.secrets)
+        self.shell = UiShell(self.runtime.switchboard, self.bridge, use_tray=False)
+
+    async def start(self) -> None:
+        await self.runtime.start()
+        self.shell.start()
+
+    async def stop(self) -> None:
+        self.shell.close()
+        await self.runtime.stop()
+
+
+# -- 1. cached repeat caller -------------------------------------------------------------------
+
+
+def bench_cached(qapp: QApplication, sandbox: Sandbox, calls: int) -> dict[str, list[float]]:
+    app = App(qapp, sandbox)
+    watch = PaintWatch()
+    qapp.installEventFilter(watch)
+    board = app.runtime.switchboard
+    cache = CacheStore(app.runtime.db.connection)
+    from_cache: list[bool] = []
+
+    async def one_call(call_id: str) -> CallTimes:
+        rang = time.time()
+        origin = time.perf_counter_ns()
+        board.handle(CallEvent(type=EventType.RING, number=CALLER, call_id=call_id, source="bench",
+                               at=datetime.now(UTC), received_ns=origin))
+        watch.calls[call_id] = times = CallTimes(origin)
+        await until(lambda: times.complete_ms is not None, 10, f"call {call_id} to complete")
+        card = app.shell.card(call_id)
+        from_cache.append(bool(card and all(a.from_cache for a in card.view.accounts)))
+        for kind in (EventType.ANSWER, EventType.HANGUP):
+            board.handle(CallEvent(type=kind, number=CALLER, call_id=call_id, source="bench", at=datetime.now(UTC)))
+        await until(lambda: app.shell.note_form(call_id) is not None, 10, "the note form")
+        form = app.shell.note_form(call_id)
+        assert form is not None
+        form.reject()
+        # Let the background refresh finish before the next call, as between real calls (the cache
+        # entry is stored again when the CRM has answered).
+        await until(lambda: (entry := cache.get("rw", CALLER)) is not None and entry[2] >= rang, 10, "the refresh")
+        return times
+
+    async def main() -> dict[str, list[float]]:
+        await app.start()
+        cold = await one_call("cold")  # fills the cache (and warms pools and widget caches)
+        warm = [await one_call(f"cached-{i}") for i in range(calls)]
+        await app.stop()
+        assert cold.complete_ms is not None
+        core = [(app.published[f"cached-{i}"] - t.origin_ns) / 1e6 for i, t in enumerate(warm)]
+        return {
+            "not cached (first call, 2 round trips)": [cold.complete_ms],
+            "cached: complete view published (core)": core,
+            "cached: ringing card shown": [t.ringing_ms for t in warm if t.ringing_ms is not None],
+            "cached: card complete (incl. jobs)": [t.complete_ms for t in warm if t.complete_ms is not None],
+        }
+
+    with app.loop:
+        result = app.loop.run_until_complete(main())
+    qapp.removeEventFilter(watch)
+    print(f"  (cards painted complete from the cache: {sum(from_cache[1:])} of {len(from_cache) - 1})")
+    return result
+
+
+# -- 2. burst ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Burst:
+    events: list[tuple[float, str, str, str]] = field(default_factory=list)  # (at s, type, number, call id)
+    expected: dict[str, str] = field(default_factory=dict)  # call id → final state
+    sent: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def plan_burst(n_events: int, seconds: float, seed: int = 7) -> Burst:
+    """Calls of 3 events (ring, maybe answer, hang-up) or 2 (missed), starting at random times and
+    lasting 0.5–3 s, so several overlap; numbers from the demo (found, shared line, unknown) and made up."""
+    rng = random.Random(seed)
+    demo = [n for p in load_demo().people for n in p.numbers]
+    burst = Burst()
+    i = 0
+    while len(burst.events) < n_events:
+        call_id = f"burst-{i}"
+        number = rng.choice(demo) if rng.random() < 0.7 else f"+614915{rng.randrange(10**5):05d}"
+        start = rng.uniform(0, seconds * 0.8)
+        end = min(seconds, start + rng.uniform(0.5, 3.0))
+        answered = rng.random() < 0.75 and n_events - len(burst.events) >= 3
+        burst.events.append((start, "ring", number, call_id))
+        if answered:
+            burst.events.append(((start + end) / 2, "answer", number, call_id))
+        burst.events.append((end, "hangup", number, call_id))
+        burst.expected[call_id] = "ended" if answered else "missed"
+        i += 1
+    burst.events.sort()
+    # Spread evenly: event k at k × seconds / n, keeping each call's order.
+    burst.events = [(k * seconds / len(burst.events), kind, number, call_id)
+                    for k, (_, kind, number, call_id) in enumerate(burst.events)]
+    return burst
+
+
+def send_burst(instance_file: Path, burst: Burst, started: threading.Event) -> None:
+    """From another thread, as softphone hooks would: each event at its time, over the door."""
+    client = InstanceClient(instance_file)
+    started.wait()
+    t0 = time.perf_counter()
+    with httpx.Client(timeout=10) as http:
+        for at, kind, number, call_id in burst.events:
+            delay = at - (time.perf_counter() - t0)
+            if delay > 0:
+                time.sleep(delay)
+            response = http.post(f"{client._url}/v1/events", json={
+                "type": kind, "number": number, "direction": "inbound", "call_id": call_id},
+                headers={"Authorization": f"Bearer {client._token}"})
+            burst.sent += 1
+            if response.status_code != 200:
+                burst.refused.append(f"{kind} {call_id}: {response.status_code} {response.text}")
+
+
+def bench_burst(qapp: QApplication, sandbox: Sandbox, n_events: int, seconds: float) -> None:
+    app = App(qapp, sandbox, auto_log=True)
+    burst = plan_burst(n_events, seconds)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setInterval(10)
+
+    def tick() -> None:
+        gaps.append(clock.nsecsElapsed() / 1e6)
+        clock.restart()
+
+    ticker.timeout.connect(tick)
+    started = threading.Event()
+
+    async def main() -> tuple[dict[str, str], float]:
+        await app.start()
+        sender = threading.Thread(target=send_burst, args=(app.runtime.paths.instance_file, burst, started))
+        sender.start()
+        clock.start()
+        ticker.start()
+        began = time.perf_counter()
+        started.set()
+        await until(lambda: not sender.is_alive(), seconds + 30, "the burst to be sent")
+        took = time.perf_counter() - began
+        ticker.stop()
+        db = app.runtime.db
+        await until(lambda: all(c.state == burst.expected.get(c.call_id, c.state)
+                                for c in db.recent_calls(1000)), 20, "history to settle")
+        states = {c.call_id: c.state for c in db.recent_calls(1000)}
+        await app.stop()
+        return states, took
+
+    with app.loop:
+        states, took = app.loop.run_until_complete(main())
+    wrong = {cid: (states.get(cid), want) for cid, want in burst.expected.items() if states.get(cid) != want}
+    print(f"Burst: {burst.sent} events for {len(burst.expected)} calls sent over {took:.1f} s "
+          f"(planned {seconds:g} s), {len(burst.refused)} refused by the door")
+    print(f"  calls in history with the right final state: {len(burst.expected) - len(wrong)} of "
+          f"{len(burst.expected)}" + (f"; wrong: {sorted(wrong.items())[:5]}" if wrong else " (none dropped)"))
+    if gaps:
+        print(f"  10 ms timer: longest gap {max(gaps):.1f} ms; gaps p50 {pct(gaps, 0.5):.1f} ms, "
+              f"p99 {pct(gaps, 0.99):.1f} ms over {len(gaps)} ticks")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--burst-events", type=int, default=200)
+    parser.add_argument("--burst-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    qapp = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(qapp, QApplication)
+    sandbox = start_sandbox(LATENCY_S)
+    try:
+        print(f"Cached repeat caller over {args.calls} calls (the CRM answers in {LATENCY_S * 1000:.0f} ms):")
+        for name, values in bench_cached(qapp, sandbox, args.calls).items():
+            print(line(name, values))
+        bench_burst(qapp, sandbox, args.burst_events, args.burst_seconds)
+    finally:
+        sandbox.process.terminate()
+        sandbox.process.wait(10)
+
+
+if __name__ == "__main__":
+    main()
