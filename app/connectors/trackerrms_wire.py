@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from app.core.errors import BadResponse, NeedsSignIn, Rejected
+from app.core.errors import AlreadyExists, BadResponse, NeedsSignIn, NotResolved, Rejected
 from app.core.models import Direction, Job, NoteDraft, Record, RecordType
 from app.core.phone import normalise
 from app.storage.settings import TrackerRmsAccount
@@ -28,17 +28,9 @@ PhoneFormat = Literal["national", "e164"]
 AuthKind = Literal["oauth", "password", "apikey"]
 
 
-class RecordNotResolved(Rejected):
-    """checkPerson gave a name but no id, and getRecords found no single record by that name: the
-    note form should offer to pick or create the record rather than log an unlinked activity."""
-
-    def __init__(self, message: str, found: int) -> None:
-        super().__init__(message)
-        self.found = found
-
-
-class ExistsAlready(Rejected):
-    """Status 3: TrackerRMS found the record and was told not to overwrite it."""
+# TrackerRMS's names for the core's generic errors.
+RecordNotResolved = NotResolved
+ExistsAlready = AlreadyExists
 
 
 # -- record types ------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@
         ├── Unavailable        could not reach it, it timed out, or it answered 5xx
         ├── BadResponse        it answered something we cannot read (HTML, malformed JSON, wrong shape)
         └── Rejected           it understood and refused (4xx with its own message): not worth retrying
+            ├── AlreadyExists  creating a record it already has and will not overwrite
+            └── NotResolved    a matched record has no id the CRM can log against (pick or create one)
 
 Messages never include tokens, passwords or request bodies.
 """
@@ -67,3 +69,16 @@ class Rejected(ConnectorError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class AlreadyExists(Rejected):
+    """The CRM already has the record being created and will not overwrite it."""
+
+
+class NotResolved(Rejected):
+    """The CRM named a record but gave no id, and no single record could be found by that name: the
+    note form offers to pick or create the record rather than log an unlinked activity."""
+
+    def __init__(self, message: str, found: int) -> None:
+        super().__init__(message)
+        self.found = found

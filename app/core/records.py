@@ -12,7 +12,7 @@ Linking (decided here): a record without an id (TrackerRMS) is resolved through 
 `resolve` when the note form opens, and again when the recruiter picks another record for an ended
 call. A record that cannot be resolved goes into `CallView.unlinked` with the reason; the note form
 unticks it and offers to pick another match or create the record. Delivery checks once more (the
-connector raises RecordNotResolved, and the note fails with that reason), so a note is never logged
+connector raises NotResolved, and the note fails with that reason), so a note is never logged
 against nothing.
 """
 
@@ -28,8 +28,7 @@ from typing import Any, Literal, Protocol, cast
 import phonenumbers
 
 from app.connectors.base import Connector, CreatedRecord, NewPerson, NewRecordKind, RecordCreator
-from app.connectors.trackerrms_wire import ExistsAlready
-from app.core.errors import ConnectorError, Rejected, Unavailable
+from app.core.errors import AlreadyExists, ConnectorError, Rejected, Unavailable
 from app.core.lookup import Account, LookupService
 from app.core.models import AccountResult, LookupStatus, Record, RecordType
 from app.core.session import CallSession
@@ -205,7 +204,7 @@ class RecordDesk:
         try:
             async with asyncio.timeout(CREATE_TIMEOUT_S):
                 created = await make()
-        except ExistsAlready:
+        except AlreadyExists:
             who = "this person" if creation.from_resume else subject
             self._failed(call_id, creation, f"{label} already has {who} and won't overwrite them — open the "
                          f"existing record in {label}.", exists=True)
@@ -274,7 +273,7 @@ class RecordDesk:
         try:
             async with asyncio.timeout(RESOLVE_TIMEOUT_S):
                 await resolve(record)
-        except Rejected as exc:  # no single record by that name (RecordNotResolved), or a user
+        except Rejected as exc:  # no single record by that name (NotResolved), or a user
             session = self._board.session(call_id)
             if session is not None:
                 session.unlinked[record.key] = str(exc)
