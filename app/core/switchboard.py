@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.connectors.base import NewPerson, NewRecordKind
+from app.core.call_rows import auto_note_text, matches, same_number, timings
 from app.core.dialing import DIALER, NO_DIALER, Dialer, DialLinks, ManualCalls
 from app.core.errors import ConfigError, RingsideError
 from app.core.history import CallHistory
@@ -32,10 +33,11 @@ from app.core.models import (
 )
 from app.core.notices import Notices
 from app.core.outbox import Outbox
-from app.core.phone import normalise, try_normalise
+from app.core.phone import normalise
 from app.core.records import Adjust, RecordDesk
 from app.core.session import CallSession, NoteProgress
-from app.core.views import CallState, CallView, MissedCall, SwitchboardListener, TrayState
+from app.core.tray_state import tray_state
+from app.core.views import CallState, CallView, MissedCall, SwitchboardListener
 from app.storage.db import NoteBusy, NoteRow
 
 log = logging.getLogger(__name__)
@@ -169,7 +171,7 @@ class Switchboard:
                 continue
             if (now - session.started_at).total_seconds() > PAIRING_WINDOW_S:
                 continue
-            if _same_number(session, event.number, self.default_region):
+            if same_number(session, event.number, self.default_region):
                 return session
         return None
 
@@ -219,7 +221,7 @@ class Switchboard:
         self._publish(session)
         self._persist(session)
         if self.auto_log:
-            self.save_note(session.call_id, _auto_text(session), [r.key for r in session.view().chosen()])
+            self.save_note(session.call_id, auto_note_text(session), [r.key for r in session.view().chosen()])
         elif self._wants_note(session):
             self.records.check_links(session)
             self._listener.note_requested(session.view())
@@ -249,32 +251,16 @@ class Switchboard:
                 e164=session.phone.e164 if session.phone else None,
                 direction=session.direction.value, state=session.state.value, source=session.source,
                 started_at=session.started_at, answered_at=session.answered_at,
-                ended_at=session.ended_at, matches=_matches(session), timings=_timings(session),
+                ended_at=session.ended_at, matches=matches(session), timings=timings(session),
             )
         except Exception as exc:  # history is a convenience; a full disk must not stop calls
             log.error("Could not save call %s to history: %s", session.call_id, exc)
 
     def _tray(self) -> None:
-        sessions = list(self._sessions.values())
-        # Failed or unconfirmed notes: of calls in memory, and (from the outbox) of older ones.
-        failed = max(self.outbox.attention, sum(
-            p.status in (NoteStatus.FAILED, NoteStatus.UNCONFIRMED) for s in sessions for p in s.notes.values()))
-        sign_in = {r.account_label for s in sessions if s.open for r in s.results.values() if r.needs_sign_in}
-        sign_in |= set(self._signed_out.values())
-        if any(s.state is CallState.RINGING for s in sessions):
-            state, detail = TrayState.RINGING, "Incoming call"
-        elif any(s.state is CallState.ANSWERED for s in sessions):
-            state, detail = TrayState.IN_CALL, "In a call"
-        elif self._offline:
-            state, detail = TrayState.OFFLINE, "; ".join(sorted(self._offline.values())) + "; Ringside keeps trying"
-        elif failed or sign_in:
-            detail = (f"{failed} note(s) need you: failed, or to be checked in the CRM" if failed
-                      else f"{', '.join(sorted(sign_in))} needs you to sign in again")
-            state = TrayState.ATTENTION
-        else:
-            state, detail = TrayState.IDLE, "Paused" if self.paused else "Ready"
-        if self._presence:
-            detail += " · " + ", ".join(f"{who}: {what}" for who, what in sorted(self._presence.items()))
+        state, detail = tray_state(
+            list(self._sessions.values()), outbox_attention=self.outbox.attention,
+            signed_out=set(self._signed_out.values()), offline=self._offline, presence=self._presence,
+            paused=self.paused)
         self._listener.tray_state_changed(state, detail)
 
     # -- controls (intents from the UI) ------------------------------------------------------
@@ -543,35 +529,3 @@ class Switchboard:
         if self.history is not None:
             self.history.dismiss_missed(key)
         self._tray()
-
-def _same_number(session: CallSession, number: str, region: str | None) -> bool:
-    phone = try_normalise(number, region)
-    if phone is not None and session.phone is not None:
-        return phone.e164 == session.phone.e164
-    return number.strip() == session.number.strip()
-
-
-def _auto_text(session: CallSession) -> str:
-    minutes, seconds = divmod(session.duration_s, 60)
-    kind = "Inbound" if session.direction is Direction.INBOUND else "Outbound"
-    return f"{kind} call, {minutes}m {seconds:02d}s (logged automatically by Ringside)."
-
-
-def _matches(session: CallSession) -> list[dict[str, Any]]:
-    return [
-        {"account": r.account_id, "type": rec.type.value, "id": rec.id, "name": rec.name,
-         # the rest lets history show the call's card and log a note for it later (core.history)
-         "job_title": rec.job_title, "company": rec.company, "link": rec.link, "type_label": rec.type_label,
-         "chosen": rec.key in chosen}
-        for chosen in [{c.key for c in session.view().chosen()}]
-        for r in session.results.values() if r.status is LookupStatus.FOUND for rec in r.records
-    ]
-
-
-def _timings(session: CallSession) -> dict[str, Any]:
-    return {
-        "card_shown_ms": round(session.card_shown_ms, 1) if session.card_shown_ms is not None else None,
-        "lookup_ms": {a: round(r.elapsed_ms, 1) for a, r in session.results.items()
-                      if r.elapsed_ms is not None},
-        "lookup_status": {a: r.status.value for a, r in session.results.items()},
-    }
