@@ -7,8 +7,16 @@ Under qasync, asyncio only advances while the loop runs, so such tests are corou
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+    from app.storage.secrets import SecretStore
+    from app.storage.settings import Settings
+    from app.ui.shell import UiShell
 
 T = TypeVar("T")
 
@@ -27,3 +35,43 @@ async def until(predicate: Callable[[], object], timeout: float = 5.0, what: str
 
 def run(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
     return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+
+@dataclass
+class RunningApp:
+    """The real app — runtime and widgets — on a qasync loop, as the UI tests drive it."""
+
+    loop: asyncio.AbstractEventLoop
+    runtime: Runtime
+    shell: UiShell
+
+
+@contextmanager
+def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtime_args: Any) -> Iterator[RunningApp]:
+    """Start runtime and shell on a fresh qasync loop; stop them inside the loop afterwards (closing
+    widgets processes Qt, and so asyncio, events: outside the loop that would run tasks loop-less)."""
+    import qasync
+
+    from app.runtime import Runtime
+    from app.storage import paths
+    from app.ui.bridge import Bridge
+    from app.ui.shell import UiShell
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    bridge = Bridge()
+    runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets, **runtime_args)
+    shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
+    run(loop, runtime.start())
+    shell.start()
+    try:
+        yield RunningApp(loop, runtime, shell)
+    finally:
+
+        async def teardown() -> None:
+            shell.close()
+            await runtime.stop()
+
+        run(loop, teardown())
+        asyncio.set_event_loop(None)
+        loop.close()

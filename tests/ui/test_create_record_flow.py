@@ -4,14 +4,12 @@ and drops the way a recruiter does."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
@@ -19,19 +17,15 @@ from PySide6.QtWidgets import QApplication
 
 from app.connectors.base import NewRecordKind
 from app.core.models import LookupStatus
-from app.runtime import Runtime
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms import TrackerRmsSandbox
 from app.sandbox.trackerrms_store import RECRUITER, default_users
-from app.storage import paths
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from app.storage.settings import GeneralSettings, Settings, TrackerRmsAccount
-from app.ui.bridge import Bridge
 from app.ui.card import CallCard
 from app.ui.create_record import CreateRecordForm
-from app.ui.shell import UiShell
-from tests.support import run, until
+from tests.support import RunningApp, run, running_app, until
 
 PRIYA = load_demo().person("priya-raman")  # a TrackerRMS contact at Kestrel Software
 PASSWORD = next(u.password for u in default_users() if u.username == RECRUITER)
@@ -39,10 +33,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @dataclass
-class App:
-    loop: qasync.QEventLoop
-    runtime: Runtime
-    shell: UiShell
+class App(RunningApp):
     sandbox: TrackerRmsSandbox
 
     def created(self, call: str) -> list[dict[str, object]]:
@@ -58,22 +49,8 @@ def app(qapp: QApplication) -> Iterator[App]:
         secrets = KeyringSecrets(backend=MemoryKeyring())
         secrets.set("tr", "password", PASSWORD)
         settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[account])
-        loop = qasync.QEventLoop(qapp)
-        asyncio.set_event_loop(loop)
-        bridge = Bridge()
-        runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets)
-        shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
-        run(loop, runtime.start())
-        shell.start()
-        yield App(loop, runtime, shell, sandbox)
-
-        async def teardown() -> None:
-            shell.close()
-            await runtime.stop()
-
-        run(loop, teardown())
-        asyncio.set_event_loop(None)
-        loop.close()
+        with running_app(qapp, settings, secrets) as running:
+            yield App(running.loop, running.runtime, running.shell, sandbox)
 
 
 async def _card_for(app: App, number: str, status: LookupStatus) -> CallCard:

@@ -3,24 +3,18 @@ Wizard emulator on one qasync loop, driven with clicks."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
-import qasync
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.core.models import NoteStatus
-from app.runtime import Runtime
 from app.sandbox.faults import FaultKind
-from app.storage import paths
 from app.storage.settings import OutboxSettings
-from app.ui.bridge import Bridge
 from app.ui.note_actions import RETRY
-from app.ui.shell import UiShell
 from tests.conftest import RwEnv
-from tests.support import run, until
+from tests.support import run, running_app, until
 from tests.ui.test_whole_call import App
 
 PRIYA = "+61491570006"
@@ -29,24 +23,10 @@ UNKNOWN = "+61491570159"
 
 @pytest.fixture
 def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    bridge = Bridge()
     settings = rw_env.settings().model_copy(update={"outbox": OutboxSettings(
         backoff_initial_s=0.05, backoff_max_s=0.2, delivery_timeout_s=0.5)})
-    runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=rw_env.secrets)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
-    run(loop, runtime.start())
-    shell.start()
-    yield App(loop, runtime, shell)
-
-    async def teardown() -> None:
-        shell.close()
-        await runtime.stop()
-
-    run(loop, teardown())
-    asyncio.set_event_loop(None)
-    loop.close()
+    with running_app(qapp, settings, rw_env.secrets) as running:
+        yield running
 
 
 def test_a_skipped_note_is_written_later_from_history(app: App, rw_env: RwEnv) -> None:

@@ -3,52 +3,27 @@ all on one qasync loop, driven the way a recruiter drives it (buttons and keys).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.runtime import Runtime
-from app.storage import paths
-from app.ui.bridge import Bridge
-from app.ui.shell import UiShell
 from tests.conftest import RwEnv
-from tests.support import run, until
+from tests.support import RunningApp, run, running_app, until
 
 PRIYA = "+61491570006"
 HARBOURLINE_OFFICE = "+61370100200"  # matches Daniel O'Connor and Mei Lin Chen
 
 
-@dataclass
-class App:
-    loop: qasync.QEventLoop
-    runtime: Runtime
-    shell: UiShell
+App = RunningApp
 
 
 @pytest.fixture
 def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    bridge = Bridge()
-    runtime = Runtime(paths=paths.resolve(), settings=rw_env.settings(), listener=bridge, secrets=rw_env.secrets)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
-    run(loop, runtime.start())
-    shell.start()
-    yield App(loop, runtime, shell)
-
-    async def teardown() -> None:  # inside the loop: closing widgets processes Qt (and asyncio) events
-        shell.close()
-        await runtime.stop()
-
-    run(loop, teardown())
-    asyncio.set_event_loop(None)
-    loop.close()
+    with running_app(qapp, rw_env.settings(), rw_env.secrets) as running:
+        yield running
 
 
 def test_ring_card_hangup_note_logged(app: App, rw_env: RwEnv) -> None:

@@ -4,60 +4,36 @@ emulator, then Call back from the same card. The system dialer's tel: opener is 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.runtime import Runtime
-from app.storage import paths
 from app.storage.settings import SystemDialerSettings
-from app.ui.bridge import Bridge
-from app.ui.shell import UiShell
 from tests.conftest import RwEnv
-from tests.support import run, until
+from tests.support import RunningApp, run, running_app, until
 
 PRIYA = "+61491570006"
 
 
 @dataclass
-class App:
-    loop: qasync.QEventLoop
-    runtime: Runtime
-    shell: UiShell
-    opened: list[str] = field(default_factory=list)
+class App(RunningApp):
+    opened: list[str] = field(default_factory=list)  # tel: URLs handed to the desktop
 
 
 @pytest.fixture
 def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
     opened: list[str] = []
 
     async def open_tel(url: str) -> None:
         opened.append(url)
 
-    bridge = Bridge()
     settings = rw_env.settings().model_copy(update={"dialer": SystemDialerSettings(kind="system")})
-    runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=rw_env.secrets,
-                      open_tel=open_tel)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
-    run(loop, runtime.start())
-    shell.start()
-    yield App(loop, runtime, shell, opened)
-
-    async def teardown() -> None:
-        shell.close()
-        await runtime.stop()
-
-    run(loop, teardown())
-    asyncio.set_event_loop(None)
-    loop.close()
+    with running_app(qapp, settings, rw_env.secrets, open_tel=open_tel) as running:
+        yield App(running.loop, running.runtime, running.shell, opened)
 
 
 def test_dial_from_the_tray_then_note_and_call_back(app: App, rw_env: RwEnv) -> None:
