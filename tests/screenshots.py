@@ -14,14 +14,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE / "ui")]
+sys.path[:0] = [str(HERE.parent), str(HERE), str(HERE / "ui")]
 
 import httpx  # noqa: E402
 from helpers import FakeControls, with_notes  # noqa: E402
@@ -29,7 +29,19 @@ from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from screenshot_windows import (  # noqa: E402
+    DemoSettingsControls,
+    dialer,
+    earlier,
+    failed_note,
+    history,
+    missed_entry,
+    settings_accounts,
+    settings_general,
+)
 
+from app.accounts.service import AccountService  # noqa: E402
+from app.accounts.status import AccountStatus  # noqa: E402
 from app.connectors.base import NewRecordKind  # noqa: E402
 from app.connectors.registry import build_connector  # noqa: E402
 from app.core.errors import InvalidNumber, NeedsSignIn  # noqa: E402
@@ -64,6 +76,8 @@ BACKDROP = {Scheme.LIGHT: "#e2e8f0", Scheme.DARK: "#0b1120"}
 class DemoAnswers:
     results: dict[str, tuple[AccountResult, ...]]  # E.164 -> each account's final answer
     accounts: list[Account]
+    settings: settings_mod.Settings
+    statuses: dict[str, AccountStatus]  # account id -> what the real account check said
 
     def of(self, number: str) -> tuple[AccountResult, ...]:
         return self.results[number]
@@ -89,15 +103,15 @@ class DemoAnswers:
 def ask_the_demo(numbers: list[str]) -> DemoAnswers:
     env = prepare_demo(latency={})
     try:
-        return asyncio.run(_look_up(env.settings.accounts, env.secrets, numbers))
+        return asyncio.run(_look_up(env.settings, env.secrets, numbers))
     finally:
         env.close()
 
 
-async def _look_up(configured: Sequence[settings_mod.Account], secrets: SecretStore, numbers: list[str]) -> DemoAnswers:
+async def _look_up(demo: settings_mod.Settings, secrets: SecretStore, numbers: list[str]) -> DemoAnswers:
     clients: list[httpx.AsyncClient] = []
     accounts: list[Account] = []
-    for settings in configured:
+    for settings in demo.accounts:
         client = httpx.AsyncClient(timeout=10)
         clients.append(client)
         connector = build_connector(settings, client, secrets)
@@ -105,7 +119,12 @@ async def _look_up(configured: Sequence[settings_mod.Account], secrets: SecretSt
             accounts.append(Account(connector, settings.timeout_s))
     service = LookupService(accounts)
     results: dict[str, tuple[AccountResult, ...]] = {}
+    statuses: dict[str, AccountStatus] = {}
     try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            service_of_accounts = AccountService(secrets, client)
+            for settings in demo.accounts:
+                statuses[settings.id] = await service_of_accounts.status(settings)
         for number in numbers:
             latest: dict[str, AccountResult] = {}
             await service.run(number, lambda result, seen=latest: seen.__setitem__(result.account_id, result))
@@ -116,7 +135,7 @@ async def _look_up(configured: Sequence[settings_mod.Account], secrets: SecretSt
             await account.connector.aclose()
         for client in clients:
             await client.aclose()
-    return DemoAnswers(results, accounts)
+    return DemoAnswers(results, accounts, demo, statuses)
 
 
 # -- calls ---------------------------------------------------------------------------------------
@@ -350,6 +369,31 @@ def main(argv: list[str]) -> int:
         return main_window
 
     camera.shoot("fallback-window", window)
+
+    # The windows: History (with the callback list), Dial (recent calls to pick from), Settings.
+    ethan = view(ETHAN, demo.of(ETHAN), call_id="h2", state=CallState.ENDED, direction=Direction.OUTBOUND,
+                 talked_s=71)
+    # TrackerRMS's words for an HTTP 500 (app/connectors/http.py).
+    ethan = failed_note(ethan, "tr", "TrackerRMS had a problem answering (HTTP 500). Try again shortly.")
+    missed_unknown = view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="h3", state=CallState.MISSED)
+    missed_sarah = view(SARAH, demo.of(SARAH), call_id="h4", state=CallState.MISSED)
+    calls = [
+        with_notes(earlier(ended, at=(14, 2)), NoteStatus.LOGGED),
+        earlier(missed_unknown, at=(13, 41)),
+        earlier(ethan, at=(11, 15)),
+        earlier(missed_sarah, days=1, at=(16, 20)),
+        earlier(view(HARBOURLINE, office, call_id="h5", state=CallState.ENDED, talked_s=95,
+                     selected={office[0].account_id: mei_lin.key}), days=1, at=(10, 5)),
+    ]
+    missed = [missed_entry(calls[1], 1), missed_entry(calls[3], 2)]
+    camera.shoot("history-window", history(calls, missed, select="h2"))
+
+    camera.controls.recent = calls
+    camera.shoot("dial-window", dialer(), keep_focus=True)
+
+    accounts = DemoSettingsControls(demo.settings, demo.statuses)
+    camera.shoot("settings-accounts", settings_accounts(accounts, "tr", {"timeout_s": "0"}))
+    camera.shoot("settings-general", settings_general(accounts))
     return 0
 
 

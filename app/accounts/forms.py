@@ -211,12 +211,17 @@ def friendly(error: ErrorDetails) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "Must be a whole number."
     if kind == "greater_than":
-        return f"Must be more than {ctx.get('gt')}."
+        return f"Must be more than {_number(ctx.get('gt'))}."
     if kind == "less_than_equal":
-        return f"Must be {ctx.get('le')} or less."
+        return f"Must be {_number(ctx.get('le'))} or less."
     if kind == "literal_error":
         return "Pick one of the choices."
     return error["msg"][:1].upper() + error["msg"][1:] + "."
+
+
+def _number(value: object) -> object:
+    """0.0 reads as 0 to a person; 2.5 stays 2.5."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def kind_name(kind: str) -> str:

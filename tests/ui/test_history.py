@@ -253,3 +253,10 @@ def test_the_card_offers_what_to_do_about_a_note(qtbot: QtBot, controls: FakeCon
     assert card.note_action_rows == []
     card.render(replace(with_notes(ENDED, NoteStatus.PENDING), direction=Direction.OUTBOUND))
     assert card.note_action_rows == []
+
+
+def test_the_same_person_in_several_crms_reads_as_one_person(window: HistoryWindow, controls: FakeControls) -> None:
+    in_tr = PRIYA.model_copy(update={"account_id": "tr", "id": "77"})
+    controls.history = [call(found(RW, PRIYA), found(TR, in_tr), state=CallState.ENDED)]
+    window.show()
+    assert cells(window, 0)[3] == "Priya Raman (Recruit Wizard, TrackerRMS)"

@@ -41,6 +41,9 @@ def test_every_readme_picture_is_rendered_light_and_dark(qapp_restyled: QApplica
     assert load_script().main(["screenshots.py", str(tmp_path)]) == 0
 
     made = {p.name for p in tmp_path.glob("*.png")}
+    windows = {"history-window", "dial-window", "settings-accounts", "settings-general"}  # each window, not just cards
+    assert windows <= {n.removesuffix(".png") for n in made}, "a window's picture is missing"
+    assert windows <= {n.removesuffix(".png") for n in linked}, "README does not show every window"
     for name in {n.removesuffix("-dark.png").removesuffix(".png") for n in linked}:
         assert {f"{name}.png", f"{name}-dark.png"} <= made, name
     for name in made:
