@@ -104,7 +104,8 @@ def test_the_installed_entries_are_valid(bundle: Path, home: Path) -> None:
              home / ".config" / "autostart" / "ringside.desktop")
 
 
-@pytest.mark.skipif(shutil.which("xdg-mime") is None and not os.environ.get("CI"), reason="needs xdg-mime (Debian: xdg-utils)")
+@pytest.mark.skipif(shutil.which("xdg-mime") is None and not os.environ.get("CI"),
+                    reason="needs xdg-mime (Debian: xdg-utils)")
 def test_install_makes_ringside_the_default_for_phone_links(bundle: Path, home: Path) -> None:
     result = install(home, "--bundle", str(bundle))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -81,7 +81,8 @@ def test_the_xdg_entry_quotes_awkward_paths_so_they_come_back_intact() -> None:
     assert exec_line(xdg_entry(["/opt/ringside/ringside"])) == "/opt/ringside/ringside"
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None and not os.environ.get("CI"), reason="needs desktop-file-utils")
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None and not os.environ.get("CI"),
+                    reason="needs desktop-file-utils")
 def test_the_xdg_entry_is_a_valid_desktop_file(tmp_path: Path) -> None:
     file = tmp_path / "ringside.desktop"
     file.write_text(xdg_entry(AWKWARD), encoding="utf-8")
