@@ -1,0 +1,143 @@
+"""The windows tests/screenshots.py renders beside the cards: Dial, Settings and History.
+
+Their content is the demo's: the Settings window edits the demo's own settings and shows each
+account's state as the real account check reported it against the emulators; Dial and History list
+calls built from the demo's answers. Only a frozen picture's moments (times, note outcomes) are set
+by hand, worded as the app words them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from helpers import FakeControls, with_notes
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from app.accounts.backend import Done, Outcome
+from app.accounts.status import AccountStatus
+from app.core.models import NoteStatus
+from app.core.views import CallView, MissedCall
+from app.storage.settings import Account, Settings
+from app.ui.dialer import DialDialog
+from app.ui.history import HistoryWindow
+from app.ui.settings.window import SettingsWindow
+
+
+@dataclass
+class DemoSettingsControls:
+    """`SettingsControls` over the demo's settings, answering each account's state with what the
+    real check said while the emulators ran (the window asks again as it opens)."""
+
+    settings: Settings
+    statuses: dict[str, AccountStatus]
+
+    def current(self) -> Settings:
+        return self.settings
+
+    def keyring_problem(self) -> str | None:
+        return None
+
+    def secrets_in_file(self) -> bool:
+        return False
+
+    def missing(self, account: Account) -> str | None:
+        return None
+
+    def save(self, settings: Settings, done: Done) -> None:
+        done(Outcome(True, "Saved."))
+
+    def status(self, account: Account, done: Done) -> None:
+        known = self.statuses.get(account.id)
+        if known is not None:
+            done(Outcome.of(known))
+
+    def test(self, account: Account, secret: str | None, done: Done) -> None:
+        self.status(account, done)
+
+    def connect(self, account: Account, secret: str | None, done: Done) -> None:
+        self.status(account, done)
+
+    def disconnect(self, account: Account, done: Done) -> None:
+        self.status(account, done)
+
+    def autostart_available(self) -> bool:
+        return True
+
+
+def settings_accounts(controls: DemoSettingsControls, account_id: str, typed: dict[str, str]) -> Callable[
+        [FakeControls], QWidget]:
+    """Settings → Accounts at `account_id`, with `typed` replacing fields' text (its checks show)."""
+
+    def build(_calls: FakeControls) -> QWidget:
+        window = SettingsWindow(controls)
+        window.show_account(account_id)
+        editor = window.accounts_page.editor(account_id)
+        assert editor is not None
+        for key, text in typed.items():
+            field = editor.fields[key]
+            assert isinstance(field, QLineEdit)
+            field.selectAll()
+            QTest.keyClicks(field, text)
+        return window
+
+    return build
+
+
+def settings_general(controls: DemoSettingsControls) -> Callable[[FakeControls], QWidget]:
+    def build(_calls: FakeControls) -> QWidget:
+        window = SettingsWindow(controls)
+        window.tabs.setCurrentWidget(window.general_page)
+        return window
+
+    return build
+
+
+def dialer(typed: str = "") -> Callable[[FakeControls], QWidget]:
+    def build(calls: FakeControls) -> QWidget:
+        dialog = DialDialog(calls)
+        if typed:
+            QTest.keyClicks(dialog.number_edit, typed)
+        return dialog
+
+    return build
+
+
+def history(calls: list[CallView], missed: list[MissedCall], select: str) -> Callable[[FakeControls], QWidget]:
+    def build(controls: FakeControls) -> QWidget:
+        controls.history, controls.missed = calls, missed
+        window = HistoryWindow(controls)
+        window.show()
+        window.select(select)
+        return window
+
+    return build
+
+
+def missed_entry(view: CallView, count: int) -> MissedCall:
+    """The callback-list entry the core makes of `view`, a missed inbound call."""
+    who = view.chosen() or list(view.matches)
+    label = next((a.account_label for a in view.accounts if who and a.account_id == who[0].account_id), "")
+    return MissedCall(key=view.e164 or view.number, number=view.number, number_display=view.number_display,
+                      e164=view.e164, count=count, last_at=view.started_at, call_id=view.call_id,
+                      name=who[0].name if who else "", account_label=label)
+
+
+def earlier(view: CallView, *, days: int = 0, at: tuple[int, int]) -> CallView:
+    """`view` moved to `at` (hour, minute) `days` ago, its other times kept in step."""
+    start = (datetime.now().astimezone() - timedelta(days=days)).replace(hour=at[0], minute=at[1], second=0,
+                                                                          microsecond=0)
+    shift = start - view.started_at
+    return replace(view, started_at=start,
+                   answered_at=view.answered_at + shift if view.answered_at else None,
+                   ended_at=view.ended_at + shift if view.ended_at else None)
+
+
+def failed_note(view: CallView, account_id: str, reason: str) -> CallView:
+    """`view` with its notes logged, but for `account_id`'s, which failed for `reason`."""
+    logged = with_notes(view, NoteStatus.LOGGED)
+    return replace(logged, notes=tuple(replace(n, status=NoteStatus.FAILED, message=reason)
+                                       if n.account_id == account_id else n for n in logged.notes))
+
