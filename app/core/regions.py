@@ -5,13 +5,16 @@ from __future__ import annotations
 from functools import cache
 
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
 
 # Regions phonenumbers supports but its locale data leaves unnamed.
 _MISSING = {"AC": "Ascension Island", "TA": "Tristan da Cunha", "XK": "Kosovo"}
 
 
 def region_name(code: str) -> str:
+    # Imported here, not at the top: the locale data takes ~0.5 s and ~100 MB to load, and only the
+    # Settings window's country list needs it (not the start-up path to the tray).
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
     names = LOCALE_DATA.get(code, {})
     name = names.get("en", "")
     if name.startswith("*"):  # "*xx": the name is kept under another language
