@@ -42,6 +42,7 @@ from app.storage import paths as paths_mod
 from app.storage import settings as settings_mod
 from app.storage.secrets import KeyringSecrets
 from app.storage.settings import GeneralSettings, OutboxSettings, RecruitWizardAccount, Settings
+from tests import support
 from tests.integration.conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,11 +53,7 @@ SEED = int(os.environ.get("RINGSIDE_FAULT_SEED", "0")) or random.SystemRandom().
 
 
 def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what} (seed {SEED})")
-        time.sleep(0.01)  # polling a condition, not waiting for time to pass
+    support.wait_until(predicate, timeout, f"{what} (seed {SEED})")
 
 
 class App:
