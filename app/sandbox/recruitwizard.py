@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import hashlib
-import hmac
 import itertools
 import json
 import re
@@ -34,6 +32,7 @@ from app.sandbox.control import mount_control
 from app.sandbox.demo_data import DemoData, DemoPerson, load_demo
 from app.sandbox.faults import Faults, instrument
 from app.sandbox.journal import Journal
+from app.sandbox.oauth_tokens import FORM, NO_STORE, TokenStore, oauth_error, s256, same
 
 ENTITY_CLIENT, ENTITY_CONTACT, ENTITY_CANDIDATE = 1, 2, 3
 _ENTITY_OF_KIND = {"client": ENTITY_CLIENT, "contact": ENTITY_CONTACT, "candidate": ENTITY_CANDIDATE}
@@ -47,8 +46,6 @@ _INT32 = re.compile(r"-?\d{1,10}")
 _PKCE_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")  # base64url(SHA-256), unpadded
 _PKCE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")  # RFC 7636 §4.1
 _ISO_WITH_ZONE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})")
-_FORM = "application/x-www-form-urlencoded"
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 # --- activity payload -------------------------------------------------------------------------
 
@@ -91,14 +88,6 @@ class _Code:
     grant_id: str
 
 
-@dataclass
-class _Token:
-    grant_id: str
-    scope: str
-    expires_at: float
-    revoked: bool = False
-
-
 class RecruitWizardSandbox:
     """Emulates api.recruitwizard.com. One instance keeps its state across `make_app()` calls."""
 
@@ -116,8 +105,6 @@ class RecruitWizardSandbox:
         self.data = data if data is not None else load_demo()
         self.client_id = client_id
         self.client_secret = client_secret
-        self.access_ttl_s = access_ttl_s
-        self.refresh_ttl_s = refresh_ttl_s
         self.require_pkce = require_pkce  # the real API's PKCE support is unverified [U]
         self._clock = clock
         self.journal = Journal(extra_secret_keys={"code"})  # an authorization code is a credential
@@ -127,8 +114,8 @@ class RecruitWizardSandbox:
         self._lock = threading.Lock()
         self._codes: dict[str, _Code] = {}
         self._spent_codes: dict[str, str] = {}  # code -> grant id, to revoke a grant on code replay
-        self._access: dict[str, _Token] = {}
-        self._refresh: dict[str, _Token] = {}
+        self._tokens = TokenStore(self.journal, access_ttl_s=access_ttl_s, refresh_ttl_s=refresh_ttl_s,
+                                  clock=clock)  # owned by the sign-in (grant) they came from
         self._deny_next = False
         self._activities: list[dict[str, Any]] = []
         self._activity_ids = itertools.count(880001)
@@ -143,13 +130,11 @@ class RecruitWizardSandbox:
     def expire_access_tokens(self) -> None:
         """Every access token issued so far now answers 401; refresh tokens stay valid."""
         with self._lock:
-            for token in self._access.values():
-                token.expires_at = float("-inf")
+            self._tokens.expire_access()
 
     def revoke_all(self) -> None:
         with self._lock:
-            for token in itertools.chain(self._access.values(), self._refresh.values()):
-                token.revoked = True
+            self._tokens.revoke_all()
 
     def issue_tokens(self, scope: str = "read write offline_access") -> dict[str, Any]:
         """A valid token response, as if the browser flow had completed."""
@@ -232,87 +217,79 @@ class RecruitWizardSandbox:
     async def _token(self, request: web.Request) -> web.StreamResponse:
         if not _accepts_json(request.headers.get("Accept"), loose=True):
             return web.json_response({"error": "invalid_request"}, status=406)
-        if request.content_type != _FORM:
-            return _oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
+        if request.content_type != FORM:
+            return oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
         form = await request.post()
         if any(len(form.getall(name)) > 1 for name in form):
-            return _oauth_error("invalid_request", "A parameter was repeated.")
+            return oauth_error("invalid_request", "A parameter was repeated.")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if not self._client_ok(fields.get("client_id"), fields.get("client_secret")):
-            return _oauth_error("invalid_client", status=401)
+            return oauth_error("invalid_client", status=401)
         grant_type = fields.get("grant_type")
         if grant_type == "authorization_code":
             return self._exchange_code(fields)
         if grant_type == "refresh_token":
             return self._refresh_grant(fields)
         if grant_type is None:
-            return _oauth_error("invalid_request", "grant_type is required.")
-        return _oauth_error("unsupported_grant_type")
+            return oauth_error("invalid_request", "grant_type is required.")
+        return oauth_error("unsupported_grant_type")
 
     def _exchange_code(self, fields: dict[str, str]) -> web.StreamResponse:
         code = fields.get("code")
         if not code or "redirect_uri" not in fields:
-            return _oauth_error("invalid_request", "code and redirect_uri are required.")
+            return oauth_error("invalid_request", "code and redirect_uri are required.")
         with self._lock:
             grant = self._codes.pop(code, None)  # single use, even when the exchange then fails
             if grant is None:
                 replayed = self._spent_codes.get(code)
                 if replayed is not None:
-                    self._revoke_grant(replayed)  # RFC 6749 §4.1.2: a replayed code voids its tokens
-                return _oauth_error("invalid_grant", "The code is unknown, expired or already used.")
+                    self._tokens.revoke_owner(replayed)  # RFC 6749 §4.1.2: a replayed code voids its tokens
+                return oauth_error("invalid_grant", "The code is unknown, expired or already used.")
             self._spent_codes[code] = grant.grant_id
             if grant.expires_at <= self._clock():
-                return _oauth_error("invalid_grant", "The code has expired.")
+                return oauth_error("invalid_grant", "The code has expired.")
             if fields["redirect_uri"] != grant.redirect_uri:
-                return _oauth_error("invalid_grant", "redirect_uri differs from the one authorized.")
+                return oauth_error("invalid_grant", "redirect_uri differs from the one authorized.")
             verifier = fields.get("code_verifier")
             if grant.challenge is None:
                 if verifier is not None:
-                    return _oauth_error("invalid_grant", "code_verifier sent but no challenge was made.")
+                    return oauth_error("invalid_grant", "code_verifier sent but no challenge was made.")
             elif verifier is None or not _pkce_matches(verifier, grant.challenge):
-                return _oauth_error("invalid_grant", "code_verifier does not match the challenge.")
+                return oauth_error("invalid_grant", "code_verifier does not match the challenge.")
             return self._token_response(self._issue(grant.grant_id, grant.scope))
 
     def _refresh_grant(self, fields: dict[str, str]) -> web.StreamResponse:
         old = fields.get("refresh_token")
         if not old:
-            return _oauth_error("invalid_request", "refresh_token is required.")
+            return oauth_error("invalid_request", "refresh_token is required.")
         with self._lock:
-            token = self._refresh.pop(old, None)  # rotation: each refresh token works once
-            if token is None or token.revoked or token.expires_at <= self._clock():
-                return _oauth_error("invalid_grant", "The refresh token is invalid, used or expired.")
+            token = self._tokens.rotate(old)  # rotation: each refresh token works once
+            if token is None:
+                return oauth_error("invalid_grant", "The refresh token is invalid, used or expired.")
             wanted = set(fields.get("scope", token.scope).split())
             if not wanted <= set(token.scope.split()):
-                return _oauth_error("invalid_scope")
+                return oauth_error("invalid_scope")
             self.refresh_count += 1
-            return self._token_response(self._issue(token.grant_id, token.scope))
+            return self._token_response(self._issue(token.owner, token.scope))
 
     async def _revocation(self, request: web.Request) -> web.StreamResponse:
         if not self._basic_ok(request.headers.get("Authorization", "")):
-            return _oauth_error("invalid_client", status=401, headers={"WWW-Authenticate": "Basic"})
-        if request.content_type != _FORM:
-            return _oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
+            return oauth_error("invalid_client", status=401, headers={"WWW-Authenticate": "Basic"})
+        if request.content_type != FORM:
+            return oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
         form = await request.post()
         token = form.get("token")
         hint = form.get("token_type_hint")
         if not isinstance(token, str) or not token:
-            return _oauth_error("invalid_request", "token is required.")
+            return oauth_error("invalid_request", "token is required.")
         if hint not in (None, "access_token", "refresh_token"):
-            return _oauth_error("unsupported_token_type")
+            return oauth_error("unsupported_token_type")
         with self._lock:
-            if token in self._refresh:
-                self._revoke_grant(self._refresh[token].grant_id)  # RFC 7009 §2.1
-            elif token in self._access:
-                self._access[token].revoked = True
+            self._tokens.revoke(token)
         return web.Response(status=200)  # unknown tokens too, per RFC 7009
 
     def _client_ok(self, client_id: str | None, secret: str | None) -> bool:
-        return (
-            client_id is not None
-            and secret is not None
-            and hmac.compare_digest(client_id.encode(), self.client_id.encode())
-            and hmac.compare_digest(secret.encode(), self.client_secret.encode())
-        )
+        return same(client_id, self.client_id) and same(secret, self.client_secret)
 
     def _basic_ok(self, header: str) -> bool:
         scheme, _, encoded = header.partition(" ")
@@ -327,28 +304,18 @@ class RecruitWizardSandbox:
 
     def _issue(self, grant_id: str, scope: str) -> dict[str, Any]:
         """Mint an access + refresh token pair in `grant_id`. Caller holds the lock."""
-        now = self._clock()
-        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        self._access[access] = _Token(grant_id, scope, now + self.access_ttl_s)
-        self._refresh[refresh] = _Token(grant_id, scope, now + self.refresh_ttl_s)
-        self.journal.add_secret(access)
-        self.journal.add_secret(refresh)
+        access, refresh = self._tokens.issue(grant_id, scope)
         return {
             "access_token": access,
             "refresh_token": refresh,
-            "expires_in": int(self.access_ttl_s),
+            "expires_in": int(self._tokens.access_ttl_s),
             "token_type": "Bearer",
             "scope": scope,
         }
 
-    def _revoke_grant(self, grant_id: str) -> None:
-        for token in itertools.chain(self._access.values(), self._refresh.values()):
-            if token.grant_id == grant_id:
-                token.revoked = True
-
     @staticmethod
     def _token_response(body: dict[str, Any]) -> web.StreamResponse:
-        return web.json_response(body, headers=_NO_STORE)
+        return web.json_response(body, headers=NO_STORE)
 
     # --- API --------------------------------------------------------------------------------------
 
@@ -369,8 +336,7 @@ class RecruitWizardSandbox:
         if scheme.lower() != "bearer" or not token:
             return False
         with self._lock:
-            info = self._access.get(token.strip())
-            return info is not None and not info.revoked and info.expires_at > self._clock()
+            return self._tokens.live(token.strip()) is not None
 
     def _people(self) -> list[DemoPerson]:
         return self.data.in_crm("recruitwizard")
@@ -465,13 +431,6 @@ def _message(status: int, text: str) -> web.StreamResponse:
     return web.json_response({"Message": text}, status=status)
 
 
-def _oauth_error(
-    error: str, description: str | None = None, *, status: int = 400, headers: dict[str, str] | None = None
-) -> web.StreamResponse:
-    body = {"error": error} if description is None else {"error": error, "error_description": description}
-    return web.json_response(body, status=status, headers={**_NO_STORE, **(headers or {})})
-
-
 def _error_page(error: str, description: str) -> web.StreamResponse:
     # IdentityServer shows an error page instead of redirecting when it cannot trust redirect_uri.
     html = f"<!DOCTYPE html><html><body><h1>Error</h1><p>{error}: {description}</p></body></html>"
@@ -489,9 +448,7 @@ def _is_absolute_http(uri: str) -> bool:
 def _pkce_matches(verifier: str, challenge: str) -> bool:
     if not _PKCE_VERIFIER.fullmatch(verifier):
         return False
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-    return hmac.compare_digest(expected, challenge)
+    return same(s256(verifier), challenge)
 
 
 def _accepts_json(header: str | None, *, loose: bool) -> bool:

@@ -33,7 +33,8 @@ from app.sandbox.control import mount_control
 from app.sandbox.demo_data import DemoData, load_demo
 from app.sandbox.faults import Faults, instrument
 from app.sandbox.journal import Journal
-from app.sandbox.trackerrms_oauth import OAuthServer, same
+from app.sandbox.oauth_tokens import same
+from app.sandbox.trackerrms_oauth import OAuthServer
 from app.sandbox.trackerrms_store import (
     ADMIN,
     RECRUITER,

@@ -7,11 +7,7 @@ a challenge, though the seed never mentions it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import html
-import itertools
 import secrets
 import threading
 import time
@@ -24,10 +20,9 @@ from aiohttp import web
 from yarl import URL
 
 from app.sandbox.journal import Journal
+from app.sandbox.oauth_tokens import FORM, NO_STORE, TokenStore, oauth_error, s256, same
 
 CODE_TTL_S = 300.0
-_FORM = "application/x-www-form-urlencoded"
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @dataclass
@@ -36,13 +31,6 @@ class _Code:
     username: str
     challenge: str | None
     expires_at: float
-
-
-@dataclass
-class _Token:
-    username: str
-    expires_at: float
-    revoked: bool = False
 
 
 class OAuthServer:
@@ -62,15 +50,14 @@ class OAuthServer:
         self.client_id = client_id
         self.client_secret = client_secret
         self.user = user  # who "signs in" at the authorize page
-        self.access_ttl_s = access_ttl_s
-        self.refresh_ttl_s = refresh_ttl_s
         self.refresh_count = 0
         self._journal = journal
         self._clock = clock
         self._lock = threading.Lock()
         self._codes: dict[str, _Code] = {}
-        self._access: dict[str, _Token] = {}
-        self._refresh: dict[str, _Token] = {}
+        # GUID tokens, as TrackerRMS issues them; owned by the user they act as.
+        self._tokens = TokenStore(journal, access_ttl_s=access_ttl_s, refresh_ttl_s=refresh_ttl_s, clock=clock,
+                                  mint=lambda: str(uuid.uuid4()))
         self._deny_next = False
         journal.add_secret(client_secret)
 
@@ -86,13 +73,11 @@ class OAuthServer:
 
     def expire_access_tokens(self) -> None:
         with self._lock:
-            for token in self._access.values():
-                token.expires_at = float("-inf")
+            self._tokens.expire_access()
 
     def revoke_all(self) -> None:
         with self._lock:
-            for token in itertools.chain(self._access.values(), self._refresh.values()):
-                token.revoked = True
+            self._tokens.revoke_all()
 
     def issue(self, username: str) -> dict[str, Any]:
         with self._lock:
@@ -105,10 +90,8 @@ class OAuthServer:
 
     def token_user(self, token: str) -> str | None:
         with self._lock:
-            info = self._access.get(token)
-            if info is None or info.revoked or info.expires_at <= self._clock():
-                return None
-            return info.username
+            info = self._tokens.live(token)
+            return info.owner if info is not None else None
 
     # --- endpoints ----------------------------------------------------------------------------------
 
@@ -147,53 +130,38 @@ class OAuthServer:
         return back(code=code)
 
     async def _token(self, request: web.Request) -> web.StreamResponse:
-        if request.content_type != _FORM:
-            return _oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
+        if request.content_type != FORM:
+            return oauth_error("invalid_request", "The body must be application/x-www-form-urlencoded.")
         form = await request.post()
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if not (same(fields.get("client_id"), self.client_id)
                 and same(fields.get("client_secret"), self.client_secret)):
-            return _oauth_error("invalid_client", status=401)
+            return oauth_error("invalid_client", status=401)
         grant_type = fields.get("grant_type")
         with self._lock:
             if grant_type == "authorization_code":
                 code = self._codes.pop(fields.get("code", ""), None)  # single use
                 if code is None or code.expires_at <= self._clock():
-                    return _oauth_error("invalid_grant", "The code is unknown, expired or already used.")
+                    return oauth_error("invalid_grant", "The code is unknown, expired or already used.")
                 if fields.get("redirect_uri") != code.redirect_uri:
-                    return _oauth_error("invalid_grant", "redirect_uri differs from the one authorised.")
+                    return oauth_error("invalid_grant", "redirect_uri differs from the one authorised.")
                 verifier = fields.get("code_verifier")
-                if code.challenge is not None and (verifier is None or _s256(verifier) != code.challenge):
-                    return _oauth_error("invalid_grant", "code_verifier does not match the challenge.")
-                return web.json_response(self._issue(code.username), headers=_NO_STORE)
+                if code.challenge is not None and (verifier is None or not same(s256(verifier), code.challenge)):
+                    return oauth_error("invalid_grant", "code_verifier does not match the challenge.")
+                return web.json_response(self._issue(code.username), headers=NO_STORE)
             if grant_type == "refresh_token":
-                old = self._refresh.pop(fields.get("refresh_token", ""), None)  # rotated: single use
-                if old is None or old.revoked or old.expires_at <= self._clock():
-                    return _oauth_error("invalid_grant", "The refresh token is invalid, used or expired.")
+                old = self._tokens.rotate(fields.get("refresh_token", ""))  # rotated: single use
+                if old is None:
+                    return oauth_error("invalid_grant", "The refresh token is invalid, used or expired.")
                 self.refresh_count += 1
-                return web.json_response(self._issue(old.username), headers=_NO_STORE)
-        return _oauth_error("unsupported_grant_type")
+                return web.json_response(self._issue(old.owner), headers=NO_STORE)
+        return oauth_error("unsupported_grant_type")
 
     def _issue(self, username: str) -> dict[str, Any]:
-        """GUID tokens, as TrackerRMS issues them. Caller holds the lock."""
-        access, refresh = str(uuid.uuid4()), str(uuid.uuid4())
-        now = self._clock()
-        self._access[access] = _Token(username, now + self.access_ttl_s)
-        self._refresh[refresh] = _Token(username, now + self.refresh_ttl_s)
-        self._journal.add_secret(access)
-        self._journal.add_secret(refresh)
-        return {"access_token": access, "token_type": "bearer", "expires_in": int(self.access_ttl_s),
+        """A token response for `username`. Caller holds the lock."""
+        access, refresh = self._tokens.issue(username)
+        return {"access_token": access, "token_type": "bearer", "expires_in": int(self._tokens.access_ttl_s),
                 "refresh_token": refresh}
-
-
-def same(given: str | None, expected: str) -> bool:
-    """Constant-time comparison of a credential."""
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _absolute_http(uri: str) -> bool:
@@ -202,11 +170,6 @@ def _absolute_http(uri: str) -> bool:
     except ValueError:
         return False
     return url.is_absolute() and url.scheme in {"http", "https"} and not url.fragment
-
-
-def _oauth_error(error: str, description: str | None = None, *, status: int = 400) -> web.StreamResponse:
-    body = {"error": error} | ({"error_description": description} if description else {})
-    return web.json_response(body, status=status, headers=_NO_STORE)
 
 
 def _error_page(error: str, description: str) -> web.StreamResponse:
