@@ -190,9 +190,12 @@ class Switchboard:
         else:
             session.results = {r.account_id: r for r in self.lookup.pending()}
             self._look_up(session)
-            # The requests go out first; the ringing card is painted on the next turn of the loop
-            # (painting takes a few ms that would otherwise delay every CRM's answer).
-            asyncio.get_running_loop().call_soon(self._publish, session)
+            if any(r.from_cache for r in session.results.values()):
+                self._publish(session)  # a repeat caller: the whole card at once, from the cache
+            else:
+                # Nothing to show but the number: the requests go out first and the ringing card is
+                # painted on the next turn of the loop (painting would delay every CRM's answer).
+                asyncio.get_running_loop().call_soon(self._publish, session)
             # CRMs that pop their own card or keep call history: queued after the paint, never awaited.
             self.notices.tell(session, event)
         self._persist(session)
@@ -201,13 +204,18 @@ class Switchboard:
 
     def _look_up(self, session: CallSession) -> None:
         assert session.phone is not None
+        # Cached answers come back inside lookup.start: store them for _start's single first paint
+        # rather than painting the card once per cached account.
+        started = False
 
         def publish(result: AccountResult) -> None:
             session.results[result.account_id] = result
             self._track_sign_in(result)
-            self._publish(session)
+            if started:
+                self._publish(session)
 
         tasks = self.lookup.start(session.phone.e164, publish)
+        started = True
         for task in tasks:
             self._own(task)
         self.spawn(self._looked_up(session, tasks))
