@@ -57,12 +57,23 @@ def check_version(exe: Path) -> None:
         raise SmokeFailure(f"--version said {out.strip()!r}, expected 'ringside {__version__}'")
 
 
+def pinned_binding() -> str:
+    """The PySide6 version packaging/constraints.txt pins: the one the tests ran with."""
+    for line in (ROOT / "packaging" / "constraints.txt").read_text().splitlines():
+        if line.lower().startswith("pyside6_essentials==") or line.lower().startswith("pyside6-essentials=="):
+            return line.split("==", 1)[1].strip()
+    raise SmokeFailure("packaging/constraints.txt pins no PySide6-Essentials")
+
+
 def check_self_check(exe: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="ringside-smoke-") as home:
         out = _run(exe, "--self-check", env=_env(RINGSIDE_HOME=home))
         print("    " + out.rstrip().replace("\n", "\n    "), flush=True)
         if any(Path(home).iterdir()):
             raise SmokeFailure("--self-check wrote into a fresh home; it must only look")
+        pinned = pinned_binding()
+        if f"PySide6 {pinned}" not in out:
+            raise SmokeFailure(f"the bundle does not carry the pinned PySide6 {pinned}:\n{out}")
 
 
 def check_demo(exe: Path) -> None:

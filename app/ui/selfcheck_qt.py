@@ -12,6 +12,21 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 Result = tuple[str, str]  # (status: "ok" | "warn" | "FAIL", what was found)
 
+# PySide6 releases that drop references to None/True from timers and signals: on CPython 3.11 the
+# process aborts after some thousand calls. pyproject.toml keeps them out; this catches a hand install.
+REFCOUNT_BUG_RELEASES = frozenset({"6.12.0"})
+
+
+def binding_finding() -> Result:
+    import PySide6
+
+    version = PySide6.__version__
+    if version in REFCOUNT_BUG_RELEASES and sys.version_info < (3, 12):
+        return "FAIL", (f"PySide6 {version} has a reference-count bug that aborts Ringside on Python "
+                        f"{sys.version_info.major}.{sys.version_info.minor}: install the pinned versions "
+                        "(pip install -c packaging/constraints.txt ...)")
+    return "ok", f"PySide6 {version}"
+
 
 def _choose_platform() -> Result | None:
     """On Linux, let Qt fall back to `offscreen` instead of aborting the process when the desktop's
@@ -62,6 +77,7 @@ def probe() -> list[Result]:
                                 f"or window can show.{said}"))
     else:
         results.append(("ok", f"Qt {qVersion()} on the {platform} platform"))
+    results.append(binding_finding())
     if QSystemTrayIcon.isSystemTrayAvailable():
         results.append(("ok", "a system tray is available"))
     else:

@@ -79,7 +79,7 @@ def _drop(card: CallCard, *files: Path) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
     at = QPoint(card.width() // 2, card.height() // 2)
     actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(QPointF(at), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(at, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(card, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(at), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
