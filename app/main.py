@@ -8,9 +8,9 @@ import signal
 import sys
 import time
 
-from app.storage.paths import Paths
+from app.config.paths import Paths
+from app.config.settings import Settings
 from app.storage.secrets import KeyringSecrets, SecretStore
-from app.storage.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def run_app(
     from PySide6.QtWidgets import QApplication
 
     from app.accounts.backend import SettingsBackend
-    from app.runtime import Runtime
+    from app.runtime.runtime import Runtime
     from app.ui.bridge import Bridge
     from app.ui.shell import UiShell
 
@@ -38,7 +38,7 @@ def run_app(
     app.setApplicationName("Ringside")
     app.setQuitOnLastWindowClosed(False)  # a tray app lives on with no window open
     # Windows, task switchers and Wayland compositors show Ringside's own icon and find its menu entry.
-    from app.ui.app_icon import app_icon
+    from app.ui.common.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("ringside")

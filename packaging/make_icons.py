@@ -34,7 +34,7 @@ def png(size: int) -> bytes:
     from PySide6.QtGui import QIcon
 
     from app import resources
-    from app.ui.app_icon import SIZES, app_icon
+    from app.ui.common.app_icon import SIZES, app_icon
 
     # The app's own pixmaps where it has one that size; the drawing itself, scaled, above those.
     icon = app_icon() if size in SIZES else QIcon(str(resources.path("icons", "ringside.svg")))

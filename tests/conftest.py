@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from app.config.settings import GeneralSettings, RecruitWizardAccount, Settings
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
 
 if TYPE_CHECKING:
-    from app.sandbox.recruitwizard import RecruitWizardSandbox
+    from app.sandbox.recruitwizard.server import RecruitWizardSandbox
     from app.sandbox.runner import SandboxServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -50,8 +50,8 @@ class RwEnv:
 
 @pytest.fixture
 def rw_env() -> Iterator[RwEnv]:
-    from app.demo import sign_in_with_pretend_browser
-    from app.sandbox.recruitwizard import RecruitWizardSandbox
+    from app.demo.demo import sign_in_with_pretend_browser
+    from app.sandbox.recruitwizard.server import RecruitWizardSandbox
     from app.sandbox.runner import SandboxServer
 
     sandbox = RecruitWizardSandbox(client_id="ringside-test", client_secret="s3cret-client-value")

@@ -22,9 +22,9 @@ from PySide6.QtCore import QRect, QSize, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.bundle import TRAY_STATES  # noqa: E402
-from app.ui.app_icon import app_icon  # noqa: E402
-from app.ui.style import tray_icon  # noqa: E402
+from app.runtime.bundle import TRAY_STATES  # noqa: E402
+from app.ui.common.app_icon import app_icon  # noqa: E402
+from app.ui.common.style import tray_icon  # noqa: E402
 
 SIZES = (16, 22, 24, 32, 44, 48, 64)
 PANELS = (("#f1f5f9", "#0f172a"), ("#1f2937", "#f8fafc"))  # (panel, text): a light and a dark tray

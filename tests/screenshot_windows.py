@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.accounts.backend import Done, Outcome
 from app.accounts.status import AccountStatus
+from app.config.settings import Account, Settings
 from app.core.models import NoteStatus
 from app.core.views import CallView, MissedCall
-from app.storage.settings import Account, Settings
-from app.ui.dialer import DialDialog
-from app.ui.history import HistoryWindow
+from app.ui.dial.window import DialDialog
+from app.ui.history.window import HistoryWindow
 from app.ui.settings.window import SettingsWindow
 
 

@@ -42,24 +42,24 @@ from screenshot_windows import (  # noqa: E402
 
 from app.accounts.service import AccountService  # noqa: E402
 from app.accounts.status import AccountStatus  # noqa: E402
-from app.connectors.base import NewRecordKind  # noqa: E402
-from app.connectors.registry import build_connector  # noqa: E402
-from app.core.errors import InvalidNumber, NeedsSignIn  # noqa: E402
+from app.config import settings as settings_mod  # noqa: E402
 from app.core.lookup import Account, LookupService, describe  # noqa: E402
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  # noqa: E402
 from app.core.phone import normalise  # noqa: E402
+from app.core.ports import NewRecordKind  # noqa: E402
 from app.core.records import creatable  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
-from app.demo import prepare_demo  # noqa: E402
+from app.crm.registry import build_connector  # noqa: E402
+from app.demo.demo import prepare_demo  # noqa: E402
+from app.errors import InvalidNumber, NeedsSignIn  # noqa: E402
 from app.sandbox.demo_data import UNKNOWN_NUMBER, demo_callers  # noqa: E402
-from app.storage import settings as settings_mod  # noqa: E402
 from app.storage.secrets import SecretStore  # noqa: E402
-from app.ui.card import CallCard  # noqa: E402
-from app.ui.create_record import CreateRecordForm  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.menu import TrayMenu  # noqa: E402
-from app.ui.note_form import NoteForm  # noqa: E402
-from app.ui.style import Scheme, apply_style  # noqa: E402
+from app.ui.card.card import CallCard  # noqa: E402
+from app.ui.card.create_record import CreateRecordForm  # noqa: E402
+from app.ui.common.style import Scheme, apply_style  # noqa: E402
+from app.ui.note.form import NoteForm  # noqa: E402
+from app.ui.tray.main_window import MainWindow  # noqa: E402
+from app.ui.tray.menu import TrayMenu  # noqa: E402
 
 REGION = "AU"
 PRIYA = "+61491570006"  # contact with open jobs, in both CRMs
@@ -373,7 +373,7 @@ def main(argv: list[str]) -> int:
     # The windows: History (with the callback list), Dial (recent calls to pick from), Settings.
     ethan = view(ETHAN, demo.of(ETHAN), call_id="h2", state=CallState.ENDED, direction=Direction.OUTBOUND,
                  talked_s=71)
-    # TrackerRMS's words for an HTTP 500 (app/connectors/http.py).
+    # TrackerRMS's words for an HTTP 500 (app/crm/_shared/http.py).
     ethan = failed_note(ethan, "tr", "TrackerRMS had a problem answering (HTTP 500). Try again shortly.")
     missed_unknown = view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="h3", state=CallState.MISSED)
     missed_sarah = view(SARAH, demo.of(SARAH), call_id="h4", state=CallState.MISSED)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from app.runtime import Runtime
+    from app.config.settings import Settings
+    from app.runtime.runtime import Runtime
     from app.storage.secrets import SecretStore
-    from app.storage.settings import Settings
     from app.ui.shell import UiShell
 
 T = TypeVar("T")
@@ -63,8 +63,8 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtim
     widgets processes Qt, and so asyncio, events: outside the loop that would run tasks loop-less)."""
     import qasync
 
-    from app.runtime import Runtime
-    from app.storage import paths
+    from app.config import paths
+    from app.runtime.runtime import Runtime
     from app.ui.bridge import Bridge
     from app.ui.shell import UiShell
 

@@ -19,15 +19,15 @@ from app.accounts.candidate import CandidateSecrets
 from app.accounts.kinds import SignIn, secret_for, sign_in_method
 from app.accounts.service import AccountService, missing
 from app.accounts.status import AccountState, AccountStatus, status_of
-from app.connectors.oauth import OAuthClient
-from app.core.errors import RingsideError, SecretStoreError
-from app.storage import settings as settings_mod
+from app.config import settings as settings_mod
+from app.config.settings import Account, Settings
+from app.crm._shared.oauth import OAuthClient
+from app.errors import RingsideError, SecretStoreError
 from app.storage.secret_file import FileSecrets, secrets_file
 from app.storage.secrets import KeyringSecrets, keyring_problem
-from app.storage.settings import Account, Settings
 
 if TYPE_CHECKING:
-    from app.runtime import Runtime
+    from app.runtime.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

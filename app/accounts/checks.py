@@ -16,13 +16,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from app.accounts import puzzel_check, retailcrm_check
-from app.connectors.http import Http
-from app.connectors.recruitwizard import RecruitWizardConnector
-from app.connectors.trackerrms import TrackerRmsConnector
-from app.core.errors import BadResponse, Rejected
-from app.storage.secrets import SecretStore
-from app.storage.settings import (
+from app.config.settings import (
     Account,
     FixDigitalAccount,
     PuzzelAccount,
@@ -30,6 +24,13 @@ from app.storage.settings import (
     RetailCrmAccount,
     TrackerRmsAccount,
 )
+from app.crm._shared.http import Http
+from app.crm.puzzel import check as puzzel_check
+from app.crm.recruitwizard.connector import RecruitWizardConnector
+from app.crm.retailcrm import check as retailcrm_check
+from app.crm.trackerrms.connector import TrackerRmsConnector
+from app.errors import BadResponse, Rejected
+from app.storage.secrets import SecretStore
 
 # A number from the range Australia keeps for fiction: a search for it proves the token works
 # without touching anyone's record.

@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.accounts.kinds import KIND_NAMES
-from app.storage.settings import (
+from app.config.settings import (
     Account,
     FixDigitalAccount,
     PuzzelAccount,

@@ -1,10 +1,10 @@
 """What each account kind needs to sign in, and the keyring entries it owns.
 
 Every secret lives in the keyring as `ringside` / `<account id>:<name>`. The names are the ones the
-connectors read: `tokens` and `client_secret` for OAuth (app/connectors/oauth.py), `password` and
-`apikey` for TrackerRMS (app/connectors/trackerrms.py), `apikey` for retailCRM, `password` for
+connectors read: `tokens` and `client_secret` for OAuth (app/crm/_shared/oauth.py), `password` and
+`apikey` for TrackerRMS (app/crm/trackerrms/connector.py), `apikey` for retailCRM, `password` for
 Puzzel, and for FixDigital `callback_password`: the password FixDigital must send when it calls
-Ringside (app/telephony/fixdigital_callbacks.py), with the account's `callback_username`.
+Ringside (app/crm/fixdigital/callbacks.py), with the account's `callback_username`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.storage.settings import Account, FixDigitalAccount, PuzzelAccount, RetailCrmAccount, TrackerRmsAccount
+from app.config.settings import Account, FixDigitalAccount, PuzzelAccount, RetailCrmAccount, TrackerRmsAccount
 
 KIND_NAMES: dict[str, str] = {
     "recruitwizard": "Recruit Wizard",

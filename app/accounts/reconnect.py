@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from app.accounts.kinds import SignIn, sign_in_method
 from app.accounts.service import AccountService
-from app.connectors.oauth import OAuthClient
-from app.core.errors import ConfigError, RingsideError
+from app.crm._shared.oauth import OAuthClient
+from app.errors import ConfigError, RingsideError
 
 if TYPE_CHECKING:
-    from app.runtime import Runtime
+    from app.runtime.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from app.accounts import checks
 from app.accounts.candidate import CandidateSecrets
 from app.accounts.kinds import ALL_SECRETS, CLIENT_SECRET, KIND_NAMES, TOKENS, SignIn, secret_for, sign_in_method
 from app.accounts.status import AccountState, AccountStatus, status_of
-from app.connectors.oauth import OAuthClient, OpenUrl, authorize
-from app.connectors.registry import oauth_config_for
-from app.core.errors import ConnectorError, NeedsSignIn, RingsideError, SecretStoreError
+from app.config.settings import Account
+from app.crm._shared.oauth import OAuthClient, OpenUrl, authorize
+from app.crm.registry import oauth_config_for
+from app.errors import ConnectorError, NeedsSignIn, RingsideError, SecretStoreError
 from app.storage.secrets import SecretStore
-from app.storage.settings import Account
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.core.errors import ConnectorError, NeedsSignIn, RingsideError, SecretStoreError
+from app.errors import ConnectorError, NeedsSignIn, RingsideError, SecretStoreError
 
 
 class AccountState(StrEnum):

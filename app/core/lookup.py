@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.connectors.base import Connector
 from app.core.cache import LookupCache, differs
-from app.core.errors import ConnectorError, NeedsSignIn
 from app.core.models import AccountResult, Job, LookupStatus, Record, RecordType
+from app.core.ports import Connector
+from app.errors import ConnectorError, NeedsSignIn
 
 log = logging.getLogger(__name__)
 

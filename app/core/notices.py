@@ -13,11 +13,11 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from app.core.errors import ConnectorError
 from app.core.lookup import Account
 from app.core.models import CallEvent, CallNotice
 from app.core.session import CallSession
 from app.core.views import SwitchboardListener
+from app.errors import ConnectorError
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.connectors.base import Connector
-from app.core.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 from app.core.models import NoteDraft, NoteStatus, Receipt
+from app.core.ports import Connector
+from app.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 from app.storage.notes_db import WAIT_SIGN_IN, NoteRow
 
 log = logging.getLogger(__name__)

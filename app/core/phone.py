@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-from app.core.errors import InvalidNumber
+from app.errors import InvalidNumber
 
 # Characters people and softphones put in numbers that carry no meaning.
 _DECORATION = re.compile(r"[\s().\-/]")

@@ -27,12 +27,12 @@ from typing import Any, Literal, Protocol, cast
 
 import phonenumbers
 
-from app.connectors.base import Connector, CreatedRecord, NewPerson, NewRecordKind, RecordCreator
-from app.core.errors import AlreadyExists, ConnectorError, Rejected, Unavailable
 from app.core.lookup import Account, LookupService
 from app.core.models import AccountResult, LookupStatus, Record, RecordType
+from app.core.ports import Connector, CreatedRecord, NewPerson, NewRecordKind, RecordCreator
 from app.core.session import CallSession
 from app.core.views import Creatable, CreateStatus, Creation, SwitchboardListener
+from app.errors import AlreadyExists, ConnectorError, Rejected, Unavailable
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.core.errors import InvalidNumber
 from app.core.models import AccountResult, Direction, NoteStatus, Record
 from app.core.phone import PhoneNumber, normalise
 from app.core.views import CallState, CallView, Creatable, Creation, NoteTarget
+from app.errors import InvalidNumber
 
 
 def new_call_id() -> str:

@@ -16,10 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.connectors.base import NewPerson, NewRecordKind
 from app.core.call_rows import auto_note_text, matches, same_number, timings
 from app.core.dialing import DIALER, NO_DIALER, Dialer, DialLinks, ManualCalls
-from app.core.errors import ConfigError, RingsideError
 from app.core.history import CallHistory
 from app.core.lookup import LookupService
 from app.core.models import (
@@ -34,10 +32,12 @@ from app.core.models import (
 from app.core.notices import Notices
 from app.core.outbox import Outbox
 from app.core.phone import normalise
+from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import Adjust, RecordDesk
 from app.core.session import CallSession, NoteProgress
 from app.core.tray_state import tray_state
 from app.core.views import CallState, CallView, MissedCall, SwitchboardListener
+from app.errors import ConfigError, RingsideError
 from app.storage.db import NoteBusy, NoteRow
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from app.connectors.base import NewPerson, NewRecordKind
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
+from app.core.ports import NewPerson, NewRecordKind
 
 
 class CallState(StrEnum):

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.bundle import APP_NAME, BUNDLE_ID, EXE_NAME
-from app.core.errors import RingsideError
+from app.errors import RingsideError
+from app.runtime.bundle import APP_NAME, BUNDLE_ID, EXE_NAME
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = APP_NAME

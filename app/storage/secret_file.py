@@ -15,10 +15,10 @@ import stat
 import threading
 from pathlib import Path
 
-from app.core.errors import SecretStoreError
-from app.storage.paths import Paths
+from app.config.paths import Paths
+from app.config.settings import Settings
+from app.errors import SecretStoreError
 from app.storage.secrets import KeyringSecrets, SecretStore, keyring_problem
-from app.storage.settings import Settings
 
 log = logging.getLogger(__name__)
 

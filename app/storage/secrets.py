@@ -12,7 +12,7 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from app.core.errors import SecretStoreError
+from app.errors import SecretStoreError
 
 SERVICE = "ringside"
 

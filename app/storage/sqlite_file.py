@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.core.errors import RingsideError
+from app.errors import RingsideError
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.core.errors import Rejected, Unavailable
+from app.config.settings import split_address
 from app.core.models import CallEvent, Direction, EventType
 from app.core.phone import strip_uri
-from app.storage.settings import split_address
+from app.errors import Rejected, Unavailable
 from app.telephony.netstring import DEFAULT_MAX_LENGTH, NetstringDecoder, NetstringError, encode
 
 log = logging.getLogger(__name__)

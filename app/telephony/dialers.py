@@ -2,7 +2,7 @@
 
     baresip   `dial sip:<E.164>@<domain>` over the baresip source's ctrl_tcp; baresip then reports
               the call like any other, and the switchboard pairs it with the card that popped
-    puzzel    Puzzel's callout (app.connectors.puzzel): Puzzel rings the recruiter's phone, then
+    puzzel    Puzzel's callout (app.crm.puzzel.client): Puzzel rings the recruiter's phone, then
               the number; nothing comes back, so the card's buttons record the call
     system    opens `tel:<E.164>` with the desktop's handler (Teams, Zoiper, MicroSIP…)
 
@@ -21,18 +21,18 @@ from dataclasses import dataclass
 
 import httpx
 
-from app.connectors.puzzel import PuzzelClient
-from app.core.dialing import DIALER, Dialer
-from app.core.errors import ConfigError, Rejected, Unavailable
-from app.core.phone import PhoneNumber
-from app.storage.secrets import SecretStore
-from app.storage.settings import (
+from app.config.settings import (
     BaresipDialerSettings,
     PuzzelAccount,
     PuzzelDialerSettings,
     Settings,
     SystemDialerSettings,
 )
+from app.core.dialing import DIALER, Dialer
+from app.core.phone import PhoneNumber
+from app.crm.puzzel.client import PuzzelClient
+from app.errors import ConfigError, Rejected, Unavailable
+from app.storage.secrets import SecretStore
 from app.telephony.baresip import BaresipSource
 
 __all__ = ["DIALER", "BaresipDialer", "Dialer", "DialerContext", "PuzzelDialer", "SystemDialer", "build_dialer",

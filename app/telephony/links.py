@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from app.core.errors import InvalidNumber
+from app.errors import InvalidNumber
 
 _LINK = re.compile(r"^(?P<scheme>tel|callto|sips?):(?://)?(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _MAX_LINK = 512

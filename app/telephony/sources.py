@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from app.config.settings import BaresipSourceSettings, Source, WebhookSourceSettings
 from app.core.models import CallEvent
-from app.storage.settings import BaresipSourceSettings, Source, WebhookSourceSettings
 from app.telephony.baresip import BaresipSource
 from app.telephony.webhook import WebhookServer, load_or_create_token
 

@@ -29,11 +29,11 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from app.core.errors import InvalidNumber, RingsideError
+from app.config.settings import split_address
 from app.core.models import CallEvent
 from app.core.phone import normalise
-from app.instance import EventRequest, validation_message
-from app.storage.settings import split_address
+from app.errors import InvalidNumber, RingsideError
+from app.runtime.instance import EventRequest, validation_message
 
 log = logging.getLogger(__name__)
 

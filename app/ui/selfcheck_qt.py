@@ -83,8 +83,8 @@ def probe() -> list[Result]:
     else:
         results.append(("warn", "no system tray here: Ringside shows a small window instead"))
 
-    from app.ui.app_icon import app_icon
-    from app.ui.style import tray_icon
+    from app.ui.common.app_icon import app_icon
+    from app.ui.common.style import tray_icon
 
     drawn = _draws(app_icon().pixmap(QSize(22, 22)).toImage()) and \
         _draws(tray_icon("ringing").pixmap(QSize(16, 16)).toImage())

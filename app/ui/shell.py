@@ -12,16 +12,16 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.accounts.backend import SettingsControls
+from app.config.settings import Settings
 from app.core.models import NoteStatus
 from app.core.views import CallState, CallView, Controls
-from app.storage.settings import Settings
 from app.ui.bridge import Bridge
-from app.ui.card import CallCard
-from app.ui.history import HistoryWindow
-from app.ui.note_form import NoteForm
+from app.ui.card.card import CallCard
+from app.ui.common.style import apply_style
+from app.ui.history.window import HistoryWindow
+from app.ui.note.form import NoteForm
 from app.ui.settings.window import SettingsWindow
-from app.ui.style import apply_style
-from app.ui.tray import TrayController
+from app.ui.tray.tray import TrayController
 
 MAX_CARDS = 3
 CARD_GAP = 8

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from app.config import paths
+from app.config.settings import BaresipSourceSettings
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState, CallView
-from app.runtime import Runtime
-from app.storage import paths
-from app.storage.settings import BaresipSourceSettings
+from app.runtime.runtime import Runtime
 from app.telephony.baresip import BaresipSource
 from tests.conftest import RwEnv
 from tests.e2e.softphone import WAIT, CtrlClient, Softphone, baresip_binary, free_ports

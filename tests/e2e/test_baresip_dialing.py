@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from app.config import paths
+from app.config.settings import BaresipDialerSettings, BaresipSourceSettings
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState
-from app.runtime import Runtime
-from app.storage import paths
-from app.storage.settings import BaresipDialerSettings, BaresipSourceSettings
+from app.runtime.runtime import Runtime
 from app.telephony.baresip import BaresipSource
 from tests.conftest import RwEnv
 from tests.e2e.softphone import WAIT, CtrlClient

@@ -10,17 +10,17 @@ from typing import Any, Protocol
 import httpx
 import pytest
 
-from app.connectors.oauth import TokenSet
-from app.connectors.recruitwizard import RecruitWizardConnector
-from app.connectors.retailcrm import RetailCrmConnector
-from app.connectors.trackerrms import TrackerRmsConnector
-from app.sandbox.recruitwizard import RecruitWizardSandbox
-from app.sandbox.retailcrm import RetailCrmSandbox
+from app.config.settings import RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
+from app.crm._shared.oauth import TokenSet
+from app.crm.recruitwizard.connector import RecruitWizardConnector
+from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.trackerrms.connector import TrackerRmsConnector
+from app.sandbox.recruitwizard.server import RecruitWizardSandbox
+from app.sandbox.retailcrm.server import RetailCrmSandbox
 from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms import DEMO_API_KEY, TrackerRmsSandbox
-from app.sandbox.trackerrms_store import RECRUITER, default_users
+from app.sandbox.trackerrms.server import DEMO_API_KEY, TrackerRmsSandbox
+from app.sandbox.trackerrms.store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
-from app.storage.settings import RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
 
 RW_CLIENT_ID = "ringside-it"
 RW_CLIENT_SECRET = "it-client-secret-value"
@@ -186,7 +186,7 @@ def rc_sandbox() -> Iterator[RcSandbox]:
 
 @pytest.fixture
 def rc_secrets() -> KeyringSecrets:
-    from app.sandbox.retailcrm import DEMO_API_KEY
+    from app.sandbox.retailcrm.server import DEMO_API_KEY
 
     secrets = KeyringSecrets(backend=MemoryKeyring())
     secrets.set("rc", "apikey", DEMO_API_KEY)
@@ -195,7 +195,7 @@ def rc_secrets() -> KeyringSecrets:
 
 @pytest.fixture
 def rc_account(rc_sandbox: RcSandbox) -> RetailCrmAccount:
-    from app.sandbox.retailcrm_store import DEMO_CLIENT_ID, DEMO_SITE, RECRUITER_CODE, RECRUITER_ID
+    from app.sandbox.retailcrm.store import DEMO_CLIENT_ID, DEMO_SITE, RECRUITER_CODE, RECRUITER_ID
 
     return RetailCrmAccount(kind="retailcrm", id="rc", api_url=rc_sandbox[1].url, site=DEMO_SITE,
                             user_id=RECRUITER_ID, code=RECRUITER_CODE, client_id=DEMO_CLIENT_ID,

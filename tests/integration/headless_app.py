@@ -20,11 +20,11 @@ import contextlib
 import sys
 from datetime import UTC, datetime
 
+from app.config import paths as paths_mod
+from app.config import settings as settings_mod
 from app.core.models import CallEvent, EventType
 from app.core.views import CallView, TrayState
-from app.runtime import Runtime
-from app.storage import paths as paths_mod
-from app.storage import settings as settings_mod
+from app.runtime.runtime import Runtime
 from tests.support import until
 
 LOOKUP_WAIT_S = 5.0

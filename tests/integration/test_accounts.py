@@ -16,23 +16,23 @@ from aiohttp import web
 
 from app.accounts.service import AccountService
 from app.accounts.status import AccountState
-from app.connectors.oauth import SignInFailed
-from app.core.errors import NeedsSignIn, Rejected, Unavailable
-from app.sandbox import puzzel as pz
-from app.sandbox.fixdigital import DEMO_CLIENT_ID as FD_CLIENT_ID
-from app.sandbox.fixdigital import DEMO_EXTENSION, FixDigitalSandbox
-from app.sandbox.retailcrm import DEMO_API_KEY as RC_API_KEY
-from app.sandbox.retailcrm_store import INACTIVE_ID
-from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms_store import RECRUITER
-from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import (
+from app.config.settings import (
     FixDigitalAccount,
     PuzzelAccount,
     RecruitWizardAccount,
     RetailCrmAccount,
     TrackerRmsAccount,
 )
+from app.crm._shared.oauth import SignInFailed
+from app.errors import NeedsSignIn, Rejected, Unavailable
+from app.sandbox.fixdigital.server import DEMO_CLIENT_ID as FD_CLIENT_ID
+from app.sandbox.fixdigital.server import DEMO_EXTENSION, FixDigitalSandbox
+from app.sandbox.puzzel import server as pz
+from app.sandbox.retailcrm.server import DEMO_API_KEY as RC_API_KEY
+from app.sandbox.retailcrm.store import INACTIVE_ID
+from app.sandbox.runner import SandboxServer
+from app.sandbox.trackerrms.store import RECRUITER
+from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from tests.integration.conftest import (
     RW_CLIENT_SECRET,
     TR_API_KEY,

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from app.core.errors import Rejected, Unavailable
+from app.config import paths
+from app.config.settings import BaresipSourceSettings
 from app.core.models import Direction
 from app.core.views import CallState
-from app.runtime import Runtime
-from app.storage import paths
-from app.storage.settings import BaresipSourceSettings
+from app.errors import Rejected, Unavailable
+from app.runtime.runtime import Runtime
 from app.telephony.baresip import BaresipSource
 from app.telephony.netstring import encode
 from tests.conftest import RwEnv

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.config import paths
 from app.core.lookup import Account
 from app.core.models import CallEvent, Direction, EventType, LookupStatus, NoteStatus, RecordType
 from app.core.views import CallState, CallView, TrayState
-from app.runtime import Runtime
+from app.runtime.runtime import Runtime
 from app.sandbox.faults import FaultKind
-from app.storage import paths
 from tests.conftest import RwEnv
 
 PRIYA = "+61491570006"

@@ -14,9 +14,9 @@ import httpx
 import keyring
 import pytest
 
+from app.config import paths, settings
 from app.core.views import CallState
-from app.runtime import Runtime
-from app.storage import paths, settings
+from app.runtime.runtime import Runtime
 from app.storage.secrets import KeyringSecrets
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import Recorder

@@ -10,13 +10,13 @@ from pathlib import Path
 import keyring
 import pytest
 
-from app.sandbox import puzzel as pz
+from app.config import paths, settings
+from app.config.settings import PuzzelAccount, RecruitWizardAccount, Settings, TrackerRmsAccount
+from app.sandbox.puzzel import server as pz
 from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms_store import RECRUITER
-from app.storage import paths, settings
+from app.sandbox.trackerrms.store import RECRUITER
 from app.storage.secret_file import secrets_file
 from app.storage.secrets import NO_BACKEND_HELP, KeyringSecrets
-from app.storage.settings import PuzzelAccount, RecruitWizardAccount, Settings, TrackerRmsAccount
 from tests.integration.conftest import RW_CLIENT_SECRET, TR_PASSWORD, RwSandbox, TrSandbox, closed_port, store_tokens
 from tests.integration.test_cli import ringside
 

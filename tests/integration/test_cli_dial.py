@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.runtime import Runtime
-from app.sandbox.puzzel import DEMO_PASSWORD, DEMO_USER
-from app.storage import paths
+from app.config import paths
+from app.runtime.runtime import Runtime
+from app.sandbox.puzzel.server import DEMO_PASSWORD, DEMO_USER
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import PRIYA, Recorder
 from tests.integration.test_cli import ringside

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from app.config import paths
 from app.core.models import EventType
-from app.runtime import Runtime
-from app.storage import paths
+from app.runtime.runtime import Runtime
 from app.storage.db import Database, DatabaseUnreadable
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import Recorder, event

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.demo import DemoEnv, prepare_demo
-from app.runtime import Runtime
-from app.storage.settings import PuzzelAccount, PuzzelDialerSettings
+from app.config.settings import PuzzelAccount, PuzzelDialerSettings
+from app.demo.demo import DemoEnv, prepare_demo
+from app.runtime.runtime import Runtime
 from tests.integration.test_call_flow import PRIYA, Recorder
 
 

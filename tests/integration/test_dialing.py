@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from app.core.models import Direction, NoteStatus
-from app.core.views import CallState, TrayState
-from app.runtime import Runtime
-from app.sandbox.puzzel import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, PuzzelSandbox
-from app.sandbox.runner import SandboxServer
-from app.storage import paths
-from app.storage.settings import (
+from app.config import paths
+from app.config.settings import (
     BaresipDialerSettings,
     BaresipSourceSettings,
     PuzzelAccount,
@@ -24,6 +19,11 @@ from app.storage.settings import (
     Settings,
     SystemDialerSettings,
 )
+from app.core.models import Direction, NoteStatus
+from app.core.views import CallState, TrayState
+from app.runtime.runtime import Runtime
+from app.sandbox.puzzel.server import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, PuzzelSandbox
+from app.sandbox.runner import SandboxServer
 from app.telephony.baresip import BaresipSource
 from tests.conftest import RwEnv
 from tests.integration.conftest import closed_port

@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.connectors.fixdigital import FixDigitalConnector
-from app.connectors.registry import build_connector
-from app.core.errors import BadResponse, Rejected, Unavailable
+from app.config.settings import FixDigitalAccount
 from app.core.models import CallEvent, CallNotice, Direction, EventType
+from app.crm.fixdigital.connector import FixDigitalConnector
+from app.crm.registry import build_connector
+from app.errors import BadResponse, Rejected, Unavailable
 from app.sandbox.faults import FaultKind
-from app.sandbox.fixdigital import DEMO_CLIENT_ID, DEMO_EXTENSION, FixDigitalSandbox
+from app.sandbox.fixdigital.server import DEMO_CLIENT_ID, DEMO_EXTENSION, FixDigitalSandbox
 from app.sandbox.runner import SandboxServer
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import FixDigitalAccount
 from tests.integration.conftest import closed_port
 
 PRIYA = "+61491570006"

@@ -7,15 +7,15 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from app.config import paths
+from app.config.settings import CacheSettings
 from app.core.cache import CachePolicy, LookupCache
 from app.core.models import AccountResult, EventType, LookupStatus, Record, RecordType
 from app.core.views import CallView
-from app.runtime import Runtime
+from app.runtime.runtime import Runtime
 from app.sandbox.faults import FaultKind
-from app.storage import paths
 from app.storage.cache_db import CacheStore
 from app.storage.db import Database
-from app.storage.settings import CacheSettings
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import PRIYA, Recorder, event
 from tests.integration.test_cli import ringside

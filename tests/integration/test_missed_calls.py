@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
+from app.config import paths
 from app.core.models import Direction, EventType
 from app.core.views import MissedCall
-from app.runtime import Runtime
-from app.storage import paths
+from app.runtime.runtime import Runtime
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import PRIYA, Recorder, event
 

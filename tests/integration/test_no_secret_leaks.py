@@ -16,12 +16,12 @@ import httpx
 import keyring
 import pytest
 
-from app.connectors.oauth import TokenSet
+from app.config import paths, settings
+from app.config.settings import Settings, TrackerRmsAccount
 from app.core.models import NoteStatus
-from app.runtime import Runtime
-from app.storage import paths, settings
+from app.crm._shared.oauth import TokenSet
+from app.runtime.runtime import Runtime
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import Settings, TrackerRmsAccount
 from tests.conftest import RwEnv
 from tests.integration.conftest import TR_PASSWORD, TrSandbox
 from tests.integration.test_call_flow import Recorder

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import httpx
 import pytest
 
-from app.connectors.oauth import OAuthClient, SignInFailed, TokenSet, authorize
-from app.connectors.recruitwizard import RecruitWizardConnector, oauth_config
-from app.core.errors import ConnectorError, NeedsSignIn
+from app.config.settings import RecruitWizardAccount
+from app.crm._shared.oauth import OAuthClient, SignInFailed, TokenSet, authorize
+from app.crm.recruitwizard.connector import RecruitWizardConnector, oauth_config
+from app.errors import ConnectorError, NeedsSignIn
 from app.sandbox.demo_data import load_demo
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import RecruitWizardAccount
 from tests.integration.conftest import RW_CLIENT_ID, RW_CLIENT_SECRET, RwSandbox
 
 PRIYA = load_demo().person("priya-raman").numbers[0]

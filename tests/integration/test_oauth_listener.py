@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from app.connectors.oauth import OAuthClient, SignInFailed, authorize
-from app.connectors.recruitwizard import oauth_config
+from app.config.settings import RecruitWizardAccount
+from app.crm._shared.oauth import OAuthClient, SignInFailed, authorize
+from app.crm.recruitwizard.connector import oauth_config
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import RecruitWizardAccount
 from tests.integration.conftest import RwSandbox
 
 

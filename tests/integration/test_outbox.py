@@ -11,15 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.connectors.recruitwizard import RecruitWizardConnector
+from app.config import paths
+from app.config import settings as settings_mod
+from app.config.settings import OutboxSettings, Settings
 from app.core.models import Direction, EventType, NoteStatus
 from app.core.views import CallView, TrayState
-from app.runtime import Runtime
+from app.crm.recruitwizard.connector import RecruitWizardConnector
+from app.runtime.runtime import Runtime
 from app.sandbox.faults import FaultKind
-from app.storage import paths
-from app.storage import settings as settings_mod
 from app.storage.db import Database
-from app.storage.settings import OutboxSettings, Settings
 from tests.conftest import RwEnv
 from tests.integration.conftest import store_tokens
 from tests.integration.test_call_flow import PRIYA, Recorder, event

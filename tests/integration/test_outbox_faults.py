@@ -34,14 +34,14 @@ from pathlib import Path
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
-from app.demo import sign_in_with_pretend_browser
+from app.config import paths as paths_mod
+from app.config import settings as settings_mod
+from app.config.settings import GeneralSettings, OutboxSettings, RecruitWizardAccount, Settings
+from app.demo.demo import sign_in_with_pretend_browser
 from app.sandbox.faults import FaultKind
-from app.sandbox.recruitwizard import RecruitWizardSandbox
+from app.sandbox.recruitwizard.server import RecruitWizardSandbox
 from app.sandbox.runner import SandboxServer
-from app.storage import paths as paths_mod
-from app.storage import settings as settings_mod
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import GeneralSettings, OutboxSettings, RecruitWizardAccount, Settings
 from tests import support
 from tests.integration.conftest import closed_port
 

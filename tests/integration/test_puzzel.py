@@ -9,15 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-from app.connectors.puzzel import PuzzelClient, callout_body
-from app.core.errors import NeedsSignIn, Rejected, Unavailable
+from app.config.settings import PuzzelAccount
 from app.core.phone import normalise
+from app.crm.puzzel.client import PuzzelClient, callout_body
+from app.errors import NeedsSignIn, Rejected, Unavailable
 from app.sandbox.faults import FaultKind
 from app.sandbox.journal import REDACTED
-from app.sandbox.puzzel import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, TWO_FACTOR_USER, PuzzelSandbox
+from app.sandbox.puzzel.server import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, TWO_FACTOR_USER, PuzzelSandbox
 from app.sandbox.runner import SandboxServer
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import PuzzelAccount
 
 PRIYA = normalise("0491 570 006", "AU")
 Puzzel = tuple[PuzzelSandbox, SandboxServer]
@@ -198,7 +198,7 @@ async def test_the_emulator_refuses_what_the_seed_does_not_allow(puzzel: Puzzel)
 
 
 def test_the_callout_body_is_only_seed_fields() -> None:
-    from app.sandbox.puzzel_models import CalloutIn
+    from app.sandbox.puzzel.models import CalloutIn
 
     body = callout_body(PRIYA, queue_key="q", access_point="+61255500299")
     assert set(body) <= set(CalloutIn.model_fields)

@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.connectors.base import Connector
-from app.connectors.oauth import TokenSet
-from app.connectors.registry import build_connector
-from app.core.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
+from app.config.settings import RecruitWizardAccount
 from app.core.models import Direction, NoteDraft, Record, RecordType
+from app.core.ports import Connector
+from app.crm._shared.oauth import TokenSet
+from app.crm.registry import build_connector
+from app.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.faults import FaultKind
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import RecruitWizardAccount
 from tests.integration.conftest import RW_WEB, RwConnectorFactory, RwSandbox, closed_port, store_tokens
 
 DEMO = load_demo()

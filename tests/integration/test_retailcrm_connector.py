@@ -13,20 +13,20 @@ from typing import Any
 import httpx
 import pytest
 
-from app.connectors import retailcrm as retailcrm_mod
-from app.connectors.base import Connector
-from app.connectors.registry import build_connector
-from app.connectors.retailcrm import RetailCrmConnector
-from app.core.errors import BadResponse, NeedsSignIn, RateLimited, Rejected
+from app.config.settings import RetailCrmAccount
 from app.core.models import CallNotice, Direction, EventType, NoteDraft, Record, RecordType
+from app.core.ports import Connector
+from app.crm.registry import build_connector
+from app.crm.retailcrm import connector as retailcrm_mod
+from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.retailcrm.upload_queue import REFUSED, UploadQueue
+from app.errors import BadResponse, NeedsSignIn, RateLimited, Rejected
 from app.sandbox.demo_data import UNKNOWN_NUMBER, DemoData, load_demo
 from app.sandbox.faults import FaultKind
-from app.sandbox.retailcrm import RetailCrmSandbox
-from app.sandbox.retailcrm_store import RECRUITER_CODE, RECRUITER_ID
+from app.sandbox.retailcrm.server import RetailCrmSandbox
+from app.sandbox.retailcrm.store import RECRUITER_CODE, RECRUITER_ID
 from app.sandbox.runner import SandboxServer
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import RetailCrmAccount
-from app.storage.upload_queue import REFUSED, UploadQueue
 from tests.integration.conftest import RcConnectorFactory, RcSandbox
 from tests.support import until
 

@@ -19,7 +19,7 @@ import pytest
 
 from app.sandbox.demo_data import UNKNOWN_NUMBER, demo_callers, load_demo
 from app.sandbox.faults import FaultKind
-from app.sandbox.recruitwizard import RecruitWizardSandbox
+from app.sandbox.recruitwizard.server import RecruitWizardSandbox
 from app.sandbox.runner import SandboxServer
 
 REDIRECT = "http://127.0.0.1:53682/callback"

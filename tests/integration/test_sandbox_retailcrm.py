@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.sandbox.retailcrm import DEMO_API_KEY, RetailCrmSandbox
-from app.sandbox.retailcrm_store import DEMO_CLIENT_ID, RECRUITER_CODE, RECRUITER_ID
+from app.sandbox.retailcrm.server import DEMO_API_KEY, RetailCrmSandbox
+from app.sandbox.retailcrm.store import DEMO_CLIENT_ID, RECRUITER_CODE, RECRUITER_ID
 from tests.integration.conftest import RcSandbox
 
 KEY = {"X-API-KEY": DEMO_API_KEY}

@@ -16,8 +16,8 @@ import pytest
 
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms import DEMO_API_KEY, TrackerRmsSandbox
-from app.sandbox.trackerrms_store import ADMIN, COLLEAGUE, INACTIVE, RECRUITER
+from app.sandbox.trackerrms.server import DEMO_API_KEY, TrackerRmsSandbox
+from app.sandbox.trackerrms.store import ADMIN, COLLEAGUE, INACTIVE, RECRUITER
 
 REDIRECT = "http://127.0.0.1:53682/callback"
 SECRET = "sandbox-client-secret"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app import bundle, resources, selfcheck
-from app.connectors import registry
-from app.selfcheck import Status
+from app import resources
+from app.crm import registry
+from app.runtime import bundle, selfcheck
+from app.runtime.selfcheck import Status
 from app.storage.db import Database
 from app.telephony import sources
 
@@ -139,10 +140,10 @@ def test_a_configured_source_kind_without_a_factory_is_a_problem(monkeypatch: py
 
 
 def test_a_connector_module_that_will_not_import_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bundle, "connector_modules", lambda: {"gone": ["app.connectors.not_bundled"]})
+    monkeypatch.setattr(bundle, "connector_modules", lambda: {"gone": ["app.crm.not_bundled"]})
     [finding] = selfcheck.check_connectors(None)
     assert finding.status is Status.FAIL
-    assert finding.detail.startswith("gone: ModuleNotFoundError") and "app.connectors.not_bundled" in finding.detail
+    assert finding.detail.startswith("gone: ModuleNotFoundError") and "app.crm.not_bundled" in finding.detail
 
 
 def test_the_database_of_a_running_ringside_is_checked_alongside(ringside_home: Path) -> None:

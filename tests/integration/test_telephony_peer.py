@@ -14,26 +14,26 @@ from typing import Any
 import httpx
 import pytest
 
-from app.core.models import CallEvent, Direction, EventType, LookupStatus, RecordType
-from app.core.views import CallState
-from app.demo_peer import free_port
-from app.runtime import Runtime
-from app.sandbox.faults import FaultKind
-from app.sandbox.fixdigital import DEMO_CLIENT_ID as FD_CLIENT
-from app.sandbox.fixdigital import DEMO_EXTENSION, FixDigitalSandbox
-from app.sandbox.retailcrm import DEMO_API_KEY, RetailCrmSandbox
-from app.sandbox.retailcrm_store import COLLEAGUE_ID, DEMO_CLIENT_ID, DEMO_SITE, RECRUITER_CODE, RECRUITER_ID
-from app.sandbox.runner import SandboxServer
-from app.storage import paths
-from app.storage.settings import (
+from app.config import paths
+from app.config.settings import (
     CallbacksSettings,
     FixDigitalAccount,
     RetailCrmAccount,
     Settings,
     SystemDialerSettings,
 )
-from app.telephony.callbacks import FIXDIGITAL_CALLS, FIXDIGITAL_CLICK_TO_CALL
-from app.telephony.fixdigital_callbacks import PASSWORD
+from app.core.models import CallEvent, Direction, EventType, LookupStatus, RecordType
+from app.core.views import CallState
+from app.crm.callbacks import FIXDIGITAL_CALLS, FIXDIGITAL_CLICK_TO_CALL
+from app.crm.fixdigital.callbacks import PASSWORD
+from app.demo.peer import free_port
+from app.runtime.runtime import Runtime
+from app.sandbox.faults import FaultKind
+from app.sandbox.fixdigital.server import DEMO_CLIENT_ID as FD_CLIENT
+from app.sandbox.fixdigital.server import DEMO_EXTENSION, FixDigitalSandbox
+from app.sandbox.retailcrm.server import DEMO_API_KEY, RetailCrmSandbox
+from app.sandbox.retailcrm.store import COLLEAGUE_ID, DEMO_CLIENT_ID, DEMO_SITE, RECRUITER_CODE, RECRUITER_ID
+from app.sandbox.runner import SandboxServer
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import PRIYA, Recorder
 from tests.support import until
@@ -220,8 +220,8 @@ async def test_the_retailcrm_status_shows_in_the_tray(peer: Peer) -> None:
 
 
 async def test_register_from_the_command_line(peer: Peer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.storage import settings as settings_mod
-    from app.telephony import retailcrm_register
+    from app.config import settings as settings_mod
+    from app.crm.retailcrm import register as retailcrm_register
 
     settings_mod.save(peer.runtime.paths.config_file, peer.runtime.settings)
     lines: list[str] = []
@@ -308,8 +308,8 @@ async def test_a_page_in_a_browser_cannot_make_ringside_dial(peer: Peer) -> None
 
 
 def test_register_refuses_what_it_cannot_use(capsys: pytest.CaptureFixture[str], rw_env: RwEnv) -> None:
-    from app import cli
-    from app.storage import settings as settings_mod
+    from app.cli import main as cli
+    from app.config import settings as settings_mod
 
     settings_mod.save(paths.resolve().config_file, rw_env.settings())
     assert cli.main(["retailcrm", "register", "rw", "--public-url", "https://rs.example.com"]) == cli.EXIT_FAIL

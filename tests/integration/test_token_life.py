@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from app.connectors.oauth import TokenSet
+from app.config import paths, settings
+from app.config.settings import Settings, TrackerRmsAccount
 from app.core.models import CallEvent, EventType, LookupStatus
 from app.core.views import TrayState
-from app.runtime import Runtime
-from app.storage import paths, settings
-from app.storage.settings import Settings, TrackerRmsAccount
+from app.crm._shared.oauth import TokenSet
+from app.runtime.runtime import Runtime
 from tests.conftest import RwEnv
 from tests.integration.conftest import TR_PASSWORD, TrSandbox
 from tests.integration.test_call_flow import Recorder

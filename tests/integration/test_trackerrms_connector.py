@@ -13,24 +13,24 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.connectors import trackerrms as trackerrms_mod
-from app.connectors.base import Connector, NewPerson, NewRecordKind, RecordCreator
-from app.connectors.oauth import OAuthClient, TokenSet, authorize
-from app.connectors.registry import build_connector
-from app.connectors.trackerrms import TrackerRmsConnector, oauth_config
-from app.connectors.trackerrms_wire import ExistsAlready, RecordNotResolved
-from app.core.errors import BadResponse, ConnectorError, NeedsSignIn, Rejected, Unavailable
+from app.config import paths
+from app.config.settings import GeneralSettings, Settings, TrackerRmsAccount
 from app.core.models import CallEvent, Direction, EventType, NoteDraft, Record, RecordType
+from app.core.ports import Connector, NewPerson, NewRecordKind, RecordCreator
 from app.core.views import CallView, TrayState
-from app.runtime import Runtime
+from app.crm._shared.oauth import OAuthClient, TokenSet, authorize
+from app.crm.registry import build_connector
+from app.crm.trackerrms import connector as trackerrms_mod
+from app.crm.trackerrms.connector import TrackerRmsConnector, oauth_config
+from app.crm.trackerrms.wire import ExistsAlready, RecordNotResolved
+from app.errors import BadResponse, ConnectorError, NeedsSignIn, Rejected, Unavailable
+from app.runtime.runtime import Runtime
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.faults import FaultKind
 from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms import TrackerRmsSandbox
-from app.sandbox.trackerrms_store import COLLEAGUE, INACTIVE
-from app.storage import paths
+from app.sandbox.trackerrms.server import TrackerRmsSandbox
+from app.sandbox.trackerrms.store import COLLEAGUE, INACTIVE
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import GeneralSettings, Settings, TrackerRmsAccount
 from tests.integration.conftest import (
     TR_API_KEY,
     TR_CLIENT_SECRET,
@@ -467,7 +467,7 @@ async def test_a_failing_pop_is_logged_and_swallowed(
     sandbox, _ = tr_sandbox
     sandbox.faults.inject(POP, fault)
     connector = tr_connector(notify_inbound=True, destination=RECRUITER_PHONE, timeout_s=0.3)
-    with caplog.at_level(logging.WARNING, logger="app.connectors.trackerrms"):
+    with caplog.at_level(logging.WARNING, logger="app.crm.trackerrms.connector"):
         assert await connector.notify(_ring(), PRIYA.numbers[0]) is None
     assert "TrackerRMS screen pop failed" in caplog.text and logged in caplog.text
     assert TR_PASSWORD not in caplog.text
@@ -477,7 +477,7 @@ async def test_a_pop_trackerrms_refuses_is_swallowed(
     tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     sandbox, _ = tr_sandbox
-    with caplog.at_level(logging.WARNING, logger="app.connectors.trackerrms"):
+    with caplog.at_level(logging.WARNING, logger="app.crm.trackerrms.connector"):
         await tr_connector(notify_inbound=True, destination="+61255500999").notify(_ring(), PRIYA.numbers[0])
         await tr_connector(notify_inbound=True, destination="not a number").notify(_ring(), PRIYA.numbers[0])
         port = closed_port()

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from app.config import paths, settings
+from app.config.settings import WebhookSourceSettings
 from app.core.views import CallState
-from app.runtime import Runtime
-from app.storage import paths, settings
-from app.storage.settings import WebhookSourceSettings
+from app.runtime.runtime import Runtime
 from app.telephony.webhook import MAX_BODY, TOKEN_FILE, load_or_create_token
 from tests.conftest import RwEnv
 from tests.integration.conftest import closed_port

@@ -30,14 +30,14 @@ import qasync
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
+from app.config import paths
+from app.config.settings import CacheSettings, GeneralSettings, RecruitWizardAccount, Settings
 from app.core.models import CallEvent, EventType, LookupStatus
-from app.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
-from app.runtime import Runtime
-from app.storage import paths
+from app.demo.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
+from app.runtime.runtime import Runtime
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import CacheSettings, GeneralSettings, RecruitWizardAccount, Settings
 from app.ui.bridge import Bridge
-from app.ui.card import CallCard
+from app.ui.card.card import CallCard
 from app.ui.shell import UiShell
 from tests.support import until
 

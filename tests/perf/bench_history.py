@@ -33,15 +33,15 @@ import qasync
 from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.config import paths
+from app.config.settings import GeneralSettings, RecruitWizardAccount, Settings
 from app.core.models import CallEvent, EventType
-from app.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
-from app.instance import InstanceClient
-from app.runtime import Runtime
+from app.demo.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
+from app.runtime.instance import InstanceClient
+from app.runtime.runtime import Runtime
 from app.sandbox.demo_data import load_demo
-from app.storage import paths
 from app.storage.cache_db import CacheStore
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import GeneralSettings, RecruitWizardAccount, Settings
 from app.ui.bridge import Bridge
 from app.ui.shell import UiShell
 from tests.perf.bench_card import CallTimes, PaintWatch, line, pct

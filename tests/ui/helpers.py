@@ -11,8 +11,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.connectors.base import NewPerson, NewRecordKind
 from app.core.models import AccountResult, Direction, Job, LookupStatus, NoteStatus, Record, RecordType
+from app.core.ports import NewPerson, NewRecordKind
 from app.core.views import CallState, CallView, MissedCall, NoteTarget
 
 T0 = datetime(2025, 3, 4, 14, 2, 0).astimezone()  # 14:02 on this computer's clock

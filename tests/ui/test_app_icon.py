@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
-from app import bundle
-from app.ui.app_icon import app_icon
-from app.ui.style import tray_icon
+from app.runtime import bundle
+from app.ui.common.app_icon import app_icon
+from app.ui.common.style import tray_icon
 
 # Where the tile starts: 1 px in on the 16/22 drawings and at 32 px, 2 px at 64, and at 24 px the
 # 22-pixel drawing sits centred (1 px margin + 1 px inset); at 44 (a 2x screen) it is doubled.

@@ -29,7 +29,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction, Job, NoteStatus
 from app.core.views import CallState, CallView
-from app.ui.card import CARD_WIDTH, CallCard
+from app.ui.card.card import CARD_WIDTH, CallCard
 
 
 @pytest.fixture

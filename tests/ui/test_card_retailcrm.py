@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.models import Record, RecordType
-from app.ui.card import CallCard
+from app.ui.card.card import CallCard
 
 RC = ("rc", "retailCRM")
 BASE = "https://agency.retailcrm.ru"

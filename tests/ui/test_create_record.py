@@ -11,12 +11,12 @@ from helpers import ETHAN, PRIYA, RW, TR, FakeControls, call, found, not_found
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.connectors.base import NewPerson, NewRecordKind
 from app.core.models import Record, RecordType
+from app.core.ports import NewPerson, NewRecordKind
 from app.core.views import CallState, CallView, Creatable, CreateStatus, Creation
-from app.ui.card import CallCard
-from app.ui.create_record import CreateRecordForm
-from app.ui.note_form import NoteForm
+from app.ui.card.card import CallCard
+from app.ui.card.create_record import CreateRecordForm
+from app.ui.note.form import NoteForm
 
 UNKNOWN = "+61491570159"
 OFFICE_LINE = "+61370100200"

@@ -15,16 +15,16 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.connectors.base import NewRecordKind
+from app.config.settings import GeneralSettings, Settings, TrackerRmsAccount
 from app.core.models import LookupStatus
+from app.core.ports import NewRecordKind
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms import TrackerRmsSandbox
-from app.sandbox.trackerrms_store import RECRUITER, default_users
+from app.sandbox.trackerrms.server import TrackerRmsSandbox
+from app.sandbox.trackerrms.store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
-from app.storage.settings import GeneralSettings, Settings, TrackerRmsAccount
-from app.ui.card import CallCard
-from app.ui.create_record import CreateRecordForm
+from app.ui.card.card import CallCard
+from app.ui.card.create_record import CreateRecordForm
 from tests.support import RunningApp, run, running_app, until
 
 PRIYA = load_demo().person("priya-raman")  # a TrackerRMS contact at Kestrel Software

@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction
 from app.core.views import CallState, TrayState
-from app.ui.card import CallCard
-from app.ui.dialer import DialDialog
-from app.ui.tray import TrayController
+from app.ui.card.card import CallCard
+from app.ui.dial.window import DialDialog
+from app.ui.tray.tray import TrayController
 
 HARBOURLINE_NUMBER = "+61370100200"
 

@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState, MissedCall, TrayState
-from app.ui.badge import badge_text
 from app.ui.bridge import Bridge
-from app.ui.card import CallCard
-from app.ui.history import HistoryWindow, when_text
-from app.ui.note_actions import CONFIRM, DISMISS, RETRY
+from app.ui.card.card import CallCard
+from app.ui.history.window import HistoryWindow, when_text
+from app.ui.note.actions import CONFIRM, DISMISS, RETRY
 from app.ui.shell import UiShell
-from app.ui.tray import TrayController
+from app.ui.tray.badge import badge_text
+from app.ui.tray.tray import TrayController
 
 ENDED = call(found(RW, PRIYA), not_found(TR), state=CallState.ENDED, duration_s=252)
 MISSED = call(not_found(RW), call_id="m1", number=UNKNOWN_NUMBER, number_display="0491 570 159",

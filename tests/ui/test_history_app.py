@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.config.settings import OutboxSettings
 from app.core.models import NoteStatus
 from app.sandbox.faults import FaultKind
-from app.storage.settings import OutboxSettings
-from app.ui.note_actions import RETRY
+from app.ui.note.actions import RETRY
 from tests.conftest import RwEnv
 from tests.support import run, running_app, until
 from tests.ui.test_whole_call import App

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction
 from app.core.views import CallState, CallView
-from app.ui.note_form import NO_MATCH_TEXT, STILL_LOOKING_TEXT, NoteForm
+from app.ui.note.form import NO_MATCH_TEXT, STILL_LOOKING_TEXT, NoteForm
 
 
 @pytest.fixture

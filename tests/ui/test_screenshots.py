@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from app.ui.style import apply_style
+from app.ui.common.style import apply_style
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,14 +19,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QWidget
 
 from app.accounts.backend import SettingsBackend
-from app.runtime import Runtime
+from app.config import paths, settings
+from app.config.settings import Settings
+from app.runtime.runtime import Runtime
 from app.sandbox.runner import SandboxServer
-from app.sandbox.trackerrms import TrackerRmsSandbox
-from app.sandbox.trackerrms_store import RECRUITER, default_users
-from app.storage import paths, settings
+from app.sandbox.trackerrms.server import TrackerRmsSandbox
+from app.sandbox.trackerrms.store import RECRUITER, default_users
 from app.storage.secret_file import FileSecrets
 from app.storage.secrets import KeyringSecrets
-from app.storage.settings import Settings
 from app.ui.bridge import Bridge
 from app.ui.settings.account_editor import AccountEditor
 from app.ui.settings.window import SettingsWindow

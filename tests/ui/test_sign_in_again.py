@@ -10,9 +10,9 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.ui.bridge import Bridge
-from app.ui.card import SCREEN_MARGIN, CallCard
-from app.ui.menu import TrayMenu
+from app.ui.card.card import SCREEN_MARGIN, CallCard
 from app.ui.shell import UiShell
+from app.ui.tray.menu import TrayMenu
 
 
 @pytest.fixture

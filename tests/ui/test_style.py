@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from app import resources
 from app.core.views import TrayState
-from app.ui import style
-from app.ui.card import CallCard
-from app.ui.style import DARK, LIGHT, Scheme, apply_style, stylesheet, tray_icon
+from app.ui.card.card import CallCard
+from app.ui.common import style
+from app.ui.common.style import DARK, LIGHT, Scheme, apply_style, stylesheet, tray_icon
 
 
 @pytest.fixture

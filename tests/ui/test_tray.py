@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState
-from app.ui.tray import TrayController
+from app.ui.tray.tray import TrayController
 
 
 @pytest.fixture

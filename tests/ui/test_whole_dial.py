@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.storage.settings import SystemDialerSettings
+from app.config.settings import SystemDialerSettings
 from tests.conftest import RwEnv
 from tests.support import RunningApp, run, running_app, until
 

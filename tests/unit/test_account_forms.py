@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.accounts import forms
 from app.accounts.kinds import SignIn, secret_for, sign_in_method
+from app.config.settings import FixDigitalAccount, RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
 from app.core.regions import region_label, regions
-from app.storage.settings import FixDigitalAccount, RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
 
 
 def test_every_kind_has_a_form_with_its_documented_keys() -> None:

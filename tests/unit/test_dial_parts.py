@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from app.config import settings
+from app.config.settings import BaresipDialerSettings, PuzzelDialerSettings, Settings, SystemDialerSettings
 from app.core.dialing import LINK_WINDOW_S, DialLinks
-from app.core.errors import ConfigError, InvalidNumber, Rejected, Unavailable
 from app.core.models import CallEvent, Direction, EventType
 from app.core.session import CallSession
-from app.storage import settings
-from app.storage.settings import BaresipDialerSettings, PuzzelDialerSettings, Settings, SystemDialerSettings
+from app.errors import ConfigError, InvalidNumber, Rejected, Unavailable
 from app.telephony import dialers
 from app.telephony.links import is_call_link, number_from_link
 

@@ -11,7 +11,7 @@ import sys
 PROBE = """
 import sys
 import keyring, keyring.core
-import app.storage.secrets, app.demo  # everything that defines or uses MemoryKeyring
+import app.storage.secrets, app.demo.demo  # everything that defines or uses MemoryKeyring
 from app.storage.secrets import MemoryKeyring
 if sys.argv[1] == "headless":
     # A machine with no keyring service: of the backends, only keyring's own stand-ins remain.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import ConfigError
-from app.storage import migrations, settings
+from app.config import migrations, settings
+from app.errors import ConfigError
 
 V0 = """\
 # written by hand for an early build

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.errors import InvalidNumber
 from app.core.phone import normalise
+from app.errors import InvalidNumber
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ fresh lookup is amended with the record just created."""
 
 from __future__ import annotations
 
-from app.connectors.base import CreatedRecord, NewRecordKind
 from app.core.models import AccountResult, LookupStatus, Record, RecordType
+from app.core.ports import CreatedRecord, NewRecordKind
 from app.core.records import phone_kind, split_name, with_created
 
 NOTE = "Created from the CV: TrackerRMS doesn't have this number on the record yet."

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.connectors.http import parse_retry_after
-from app.connectors.recruitwizard import (
+from app.config.settings import RecruitWizardAccount
+from app.core.models import Direction, NoteDraft, Record, RecordType
+from app.crm._shared.http import parse_retry_after
+from app.crm.recruitwizard.connector import (
     LookupMatch,
     OpenJob,
     activity_body,
@@ -16,9 +18,7 @@ from app.connectors.recruitwizard import (
     to_job,
     to_record,
 )
-from app.core.errors import Rejected
-from app.core.models import Direction, NoteDraft, Record, RecordType
-from app.storage.settings import RecruitWizardAccount
+from app.errors import Rejected
 
 WEB = "https://app.example.test"
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.connectors import retailcrm_wire as wire
-from app.core.errors import ConfigError
+from app.config import settings as settings_mod
+from app.config.settings import RetailCrmAccount
 from app.core.models import CallNotice, Direction, EventType
-from app.storage import settings as settings_mod
-from app.storage.settings import RetailCrmAccount
+from app.crm.retailcrm import wire
+from app.errors import ConfigError
 
 START = datetime(2024, 12, 31, 22, 30, 5, tzinfo=UTC)
 

@@ -11,11 +11,11 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from app.core.errors import SecretStoreError
-from app.storage import paths as paths_mod
+from app.config import paths as paths_mod
+from app.config.settings import GeneralSettings, Settings
+from app.errors import SecretStoreError
 from app.storage.secret_file import FileSecrets, open_secrets, secrets_file
 from app.storage.secrets import NO_BACKEND_HELP, KeyringSecrets, MemoryKeyring
-from app.storage.settings import GeneralSettings, Settings
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import ConfigError
-from app.storage import settings
+from app.config import settings
+from app.errors import ConfigError
 
 GOOD = """\
 [general]

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.connectors import trackerrms_records as bodies
-from app.connectors import trackerrms_wire as wire
-from app.connectors.base import NewPerson
-from app.connectors.registry import oauth_config_for
-from app.connectors.trackerrms import oauth_config
-from app.core.errors import BadResponse, ConfigError, InvalidNumber, NeedsSignIn, Rejected
+from app.config.settings import TrackerRmsAccount
 from app.core.models import Direction, NoteDraft, Record, RecordType
-from app.storage.settings import TrackerRmsAccount
+from app.core.ports import NewPerson
+from app.crm.registry import oauth_config_for
+from app.crm.trackerrms import records as bodies
+from app.crm.trackerrms import wire
+from app.crm.trackerrms.connector import oauth_config
+from app.errors import BadResponse, ConfigError, InvalidNumber, NeedsSignIn, Rejected
 
 AEDT = timezone(timedelta(hours=11))
 

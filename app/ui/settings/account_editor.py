@@ -30,8 +30,8 @@ from app.accounts import forms
 from app.accounts.backend import Outcome, SettingsControls
 from app.accounts.kinds import SignIn, secret_for, sign_in_method
 from app.accounts.status import AccountState
-from app.storage.settings import Account
-from app.ui.widgets import label, set_state_property
+from app.config.settings import Account
+from app.ui.common.widgets import label, set_state_property
 
 STATE_WORDS = {
     AccountState.CONNECTED: "Connected",

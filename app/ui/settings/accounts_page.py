@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from app.accounts import forms
 from app.accounts.backend import SettingsControls
-from app.storage.settings import Account
+from app.config.settings import Account
+from app.ui.common.widgets import label
 from app.ui.settings.account_editor import AccountEditor
-from app.ui.widgets import label
 
 
 class AccountsPage(QWidget):

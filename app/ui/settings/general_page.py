@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.backend import SettingsControls
+from app.config.settings import GeneralSettings
 from app.core.regions import region_label, regions
-from app.storage.settings import GeneralSettings
-from app.ui.widgets import label, set_state_property
+from app.ui.common.widgets import label, set_state_property
 
 POP_ON = (("ring", "When the phone rings"), ("answer", "When I answer"), ("never", "Never (history only)"))
 POSITIONS = (("bottom-right", "Bottom right"), ("top-right", "Top right"), ("bottom-left", "Bottom left"),

@@ -9,10 +9,10 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.accounts.backend import Outcome, SettingsControls
-from app.storage.settings import Settings
+from app.config.settings import Settings
+from app.ui.common.widgets import label, set_state_property
 from app.ui.settings.accounts_page import AccountsPage
 from app.ui.settings.general_page import GeneralPage
-from app.ui.widgets import label, set_state_property
 
 
 class SettingsWindow(QWidget):

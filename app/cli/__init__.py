@@ -1,0 +1,1 @@
+"""The `ringside` command line: one module per command group; `main` parses and dispatches."""

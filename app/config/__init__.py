@@ -1,0 +1,1 @@
+"""The settings file (config.toml), its migrations, and where Ringside keeps its files."""

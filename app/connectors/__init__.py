@@ -1,1 +1,0 @@
-"""One module per CRM; `base` holds the protocol, `registry` maps kinds to factories."""

@@ -1,0 +1,1 @@
+"""Plumbing every external system shares: the HTTP client and its error mapping, OAuth, call-step ordering."""

@@ -1,0 +1,1 @@
+"""FixDigital CRM (seed 003): Ringside as its call-centre peer."""

@@ -1,0 +1,92 @@
+"""FixDigital CRM (seed 003): Ringside as its call-centre peer, telling it of incoming calls.
+
+    GET {api_url}/webservice.php?operation=incomingCall&sExt=777&sNumber=033004799&ClientId=10
+    GET {api_url}/webservice.php?operation=incomingCallAnswered&sExt=…&sNumber=…&ClientId=…
+    → exactly {"success":true,"result":[]}
+
+FixDigital pops its own card; it offers Ringside no lookup, so it has no section on Ringside's card.
+What goes wrong is raised from `notify`, and the switchboard shows it as a message (once, until it
+changes). The number goes in national digits, as the seed's example has it. FixDigital's requests to
+Ringside (click-to-call, call list) are served by app/crm/fixdigital/callbacks.py.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from app.config.settings import FixDigitalAccount
+from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record
+from app.core.phone import normalise
+from app.core.ports import Capabilities
+from app.crm._shared.call_steps import CallSteps
+from app.crm._shared.http import Http
+from app.errors import BadResponse, InvalidNumber, Rejected
+
+log = logging.getLogger(__name__)
+
+SERVICE = "FixDigital"
+OPERATIONS = {EventType.RING: "incomingCall", EventType.ANSWER: "incomingCallAnswered"}
+
+
+def national(e164: str) -> str:
+    return normalise(e164, None).national()
+
+
+def check_answer(body: object) -> None:
+    """Accept exactly {"success": true, "result": []}; say what else came back in words (the same words
+    for a ring and an answer, so one problem is shown once)."""
+    if body == {"success": True, "result": []}:
+        return
+    if isinstance(body, dict) and body.get("success") is False:
+        error = body.get("error")
+        reason = error.get("message") if isinstance(error, dict) else error
+        text = " ".join(str(reason).split())[:200] if reason else "no reason given"
+        raise Rejected(f"FixDigital refused Ringside's call notice: {text}")
+    raise BadResponse('FixDigital answered a call notice with something other than {"success":true,"result":[]}.')
+
+
+class FixDigitalConnector:
+    capabilities = Capabilities(lookup=False, notify=True)
+
+    def __init__(self, account: FixDigitalAccount, client: httpx.AsyncClient) -> None:
+        self.account = account
+        self.account_id = account.id
+        self.label = account.display_name
+        self._http = Http(client, service=SERVICE, base_url=account.api_url, headers={"Accept": "application/json"})
+        self._steps = CallSteps()
+
+    async def notify(self, event: CallEvent, e164: str) -> None:
+        """incomingCall on an inbound ring, incomingCallAnswered on its answer; nothing for outbound calls."""
+        operation = OPERATIONS.get(event.type)
+        if event.direction is not Direction.INBOUND or (operation is None and event.type is not EventType.HANGUP):
+            return
+        call_id = event.call_id or e164
+        async with self._steps.step(call_id):  # the answer never overtakes its ring
+            if operation is not None:
+                await self.send(operation, e164)
+        if event.type is EventType.HANGUP:
+            self._steps.forget(call_id)
+
+    async def send(self, operation: str, e164: str) -> None:
+        try:
+            number = national(e164)
+        except InvalidNumber as exc:
+            raise Rejected(str(exc)) from None
+        params = {"operation": operation, "sExt": self.account.extension, "sNumber": number,
+                  "ClientId": self.account.client_id}
+        response = await self._http.send("GET", "/webservice.php", params=params)
+        check_answer(self._http.decode(response))
+
+    async def lookup(self, e164: str) -> list[Record]:
+        return []  # FixDigital pops its own card; it has nothing to look up for ours
+
+    async def open_jobs(self, record: Record) -> list[Job]:
+        return []
+
+    async def log_call(self, note: NoteDraft) -> Receipt:
+        raise Rejected("FixDigital keeps its own call records; Ringside has no notes to log there.")
+
+    async def aclose(self) -> None:
+        """Nothing of our own to close: whoever made the injected client closes it."""

@@ -1,0 +1,1 @@
+"""retailCRM API v5 (seed 002): Ringside as the CRM's telephony peer."""

@@ -1,0 +1,101 @@
+"""retailCRM's requests to its telephony peer (seed 002), on the callback server.
+
+    makeCallUrl?clientId=&code=&phone=&userId=&externalPhone=   → dial `phone`; 200 when the call was
+        placed, an error status otherwise (retailCRM shows the user any non-200 as a failed call)
+    changeUserStatusUrl?clientId=&userId=&code=&status=free|busy|dinner|break   → shown in the tray
+
+`clientId` names the integration (the account's `client_id`, registered by `ringside retailcrm
+register`): a missing or wrong one is refused with 403, before anything else is looked at.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from aiohttp import web
+
+from app.config.settings import RetailCrmAccount
+from app.core.phone import normalise
+from app.crm.callbacks import (
+    RETAILCRM_MAKE_CALL,
+    RETAILCRM_USER_STATUS,
+    CallbackContext,
+    dial_with_timeout,
+    parameters,
+)
+from app.crm.retailcrm.wire import STATUS_WORDS
+from app.errors import ConfigError, InvalidNumber, RingsideError
+
+log = logging.getLogger(__name__)
+
+
+def _reply(status: int = 200, error: str = "") -> web.Response:
+    body: dict[str, object] = {"success": not error}
+    if error:
+        body["errorMsg"] = error
+    return web.json_response(body, status=status)
+
+
+def _account(context: CallbackContext, client_id: str) -> RetailCrmAccount | None:
+    """The enabled retailCRM account whose integration has this clientId (compared in constant time)."""
+    found = None
+    for account in context.accounts():
+        if (isinstance(account, RetailCrmAccount) and account.enabled and account.client_id
+                and hmac.compare_digest(account.client_id.encode(), client_id.encode())):
+            found = account
+    return found
+
+
+def _not_ours(account: RetailCrmAccount, code: str, user_id: str) -> str:
+    """Why a request for another user's extension is not for this Ringside ("" when it is ours)."""
+    if code and account.code and code != account.code:
+        return f"extension code {code} is not this Ringside's ({account.code})"
+    if user_id and account.user_id is not None and user_id != str(account.user_id):
+        return f"user {user_id} is not this Ringside's ({account.user_id})"
+    return ""
+
+
+def mount(app: web.Application, context: CallbackContext) -> None:
+    async def make_call(request: web.Request) -> web.Response:
+        params = await parameters(request)
+        account = _account(context, params.get("clientId", ""))
+        if account is None:
+            return _reply(403, "unknown clientId")
+        elsewhere = _not_ours(account, params.get("code", ""), params.get("userId", ""))
+        if elsewhere:
+            return _reply(404, elsewhere)
+        try:
+            phone = normalise(params.get("phone", ""), context.default_region())
+        except InvalidNumber as exc:
+            return _reply(400, f"phone: {exc}")
+        try:
+            await dial_with_timeout(context.dial, phone.e164)
+        except ConfigError as exc:  # no dialer, or a broken [dialer] section
+            return _reply(503, str(exc))
+        except InvalidNumber as exc:
+            return _reply(400, f"phone: {exc}")
+        except TimeoutError:
+            return _reply(504, "the dialer did not answer in time")
+        except RingsideError as exc:  # the dialer refused or failed (Puzzel: not logged on, …)
+            return _reply(502, str(exc))
+        log.info("%s: retailCRM asked to call %s; dialled", account.id, phone.e164)
+        return _reply()
+
+    async def user_status(request: web.Request) -> web.Response:
+        params = await parameters(request)
+        account = _account(context, params.get("clientId", ""))
+        if account is None:
+            return _reply(403, "unknown clientId")
+        status = params.get("status", "")
+        if status not in STATUS_WORDS:
+            return _reply(400, f"status: must be one of {', '.join(STATUS_WORDS)}")
+        elsewhere = _not_ours(account, params.get("code", ""), params.get("userId", ""))
+        if elsewhere:  # a colleague's status: retailCRM tells every peer; nothing to show here
+            return _reply()
+        context.set_presence(account.display_name, STATUS_WORDS[status])
+        return _reply()
+
+    for path, handler in ((RETAILCRM_MAKE_CALL, make_call), (RETAILCRM_USER_STATUS, user_status)):
+        app.router.add_get(path, handler)
+        app.router.add_post(path, handler)

@@ -1,0 +1,1 @@
+"""TrackerRMS Widget API (seed 001): lookup, open jobs, activities, screen pop, records."""

@@ -1,0 +1,1 @@
+"""`ringside --demo`: the real app against the sandbox CRMs, with nothing to set up."""

@@ -1,0 +1,216 @@
+"""Everything the running app is made of, except the widgets: database, connectors, lookups,
+outbox, switchboard, call sources and the instance door. Built and started on a running asyncio loop
+(qasync in the app, the same in the UI tests)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import webbrowser
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from app.config import settings as settings_mod
+from app.config.paths import Paths
+from app.config.settings import GeneralSettings, Settings
+from app.core.cache import CachePolicy, LookupCache
+from app.core.history import CallHistory
+from app.core.lookup import Account, LookupService
+from app.core.models import CallEvent
+from app.core.outbox import Outbox, OutboxPolicy
+from app.core.ports import Connector
+from app.core.switchboard import Switchboard
+from app.core.views import SwitchboardListener
+from app.crm.peer import TelephonyPeer
+from app.crm.registry import build_connector
+from app.errors import RingsideError
+from app.runtime.instance import EventRequest, Handlers, InstanceServer
+from app.storage.cache_db import CacheStore
+from app.storage.db import Database
+from app.storage.secrets import KeyringSecrets, SecretStore
+from app.telephony.baresip import BaresipSource
+from app.telephony.dialers import DialerContext, build_dialer
+from app.telephony.simulator import SOURCE as SIMULATOR
+from app.telephony.simulator import Simulator
+from app.telephony.sources import CallSource, SourceContext, build_sources
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    paths: Paths
+    settings: Settings
+    listener: SwitchboardListener
+    secrets: SecretStore = field(default_factory=KeyringSecrets)
+    demo_callers: list[tuple[str, str]] = field(default_factory=list)
+    on_show: list[Callable[[], None]] = field(default_factory=list)
+    # "Sign in again": how to open the sign-in address (the app swaps in Qt's opener; tests a pretend
+    # browser), and who opens Settings at an account whose password or key must be typed again.
+    open_url: Callable[[str], object] = webbrowser.open
+    on_open_settings: list[Callable[[str | None], object]] = field(default_factory=list)
+    # How the system dialer opens tel: URLs (None: xdg-open / open / the Windows shell); tests capture it.
+    open_tel: Callable[[str], Awaitable[None]] | None = None
+
+    def __post_init__(self) -> None:
+        self.paths.ensure()
+        self.db = Database(self.paths.database)
+        self.clients: dict[str, httpx.AsyncClient] = {}
+        self.connectors: dict[str, Connector] = self._build_connectors()
+        cache = self.settings.cache
+        self.cache = LookupCache(CacheStore(self.db.connection), CachePolicy(
+            cache.enabled, cache.found_ttl_hours * 3600, cache.not_found_ttl_hours * 3600))
+        self.lookup = LookupService(self._accounts(), self.cache)
+        self.outbox = Outbox(self.db, self.connectors, on_change=lambda row: self.switchboard.note_changed(row),
+                             policy=OutboxPolicy(**self.settings.outbox.model_dump()))
+        general = self.settings.general
+        callers = self.demo_callers or list(self.settings.simulator.callers.items())
+        self.switchboard = Switchboard(
+            lookup=self.lookup, outbox=self.outbox, store=self.db, listener=self.listener,
+            default_region=general.default_region, auto_log=general.auto_log, pop_on=general.pop_on,
+            demo_callers=callers,
+        )
+        self.switchboard.sign_in_handler = self.sign_in
+        self.switchboard.history = CallHistory(
+            self.db, self.outbox, labels=lambda: {a.id: a.label for a in self.lookup.accounts},
+            region=lambda: self.switchboard.default_region)
+        self.simulator = Simulator(self.switchboard.handle)
+        self.switchboard.register_control(SIMULATOR, self.simulator)
+        self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
+            emit=self.switchboard.handle, notify=self.listener.message, data_dir=self.paths.data_dir,
+            default_region=lambda: self.switchboard.default_region))
+        for source in self.sources:
+            if isinstance(source, BaresipSource):  # a softphone answers and hangs up its own calls
+                self.switchboard.register_control(source.name, source)
+                source.status_listeners.append(self._softphone_status(source))  # the tray says when it's away
+        self._build_dialer()
+        # The telephony side retailCRM and FixDigital expect: their callbacks, retailCRM's upload queue.
+        self.peer = TelephonyPeer(
+            database=self.paths.database, settings=lambda: self.settings, secrets=self.secrets,
+            set_presence=self.switchboard.set_presence, dial=self.switchboard.place_call,
+            default_region=lambda: self.switchboard.default_region, report=self.listener.message)
+        self.peer.attach(self.connectors)
+        self.instance = InstanceServer(self.paths.instance_file, Handlers(
+            event=self._forwarded_event, show=self._show, accounts_changed=self.reload_accounts,
+            default_region=lambda: self.switchboard.default_region,
+            dial=self.switchboard.place_call,
+        ))
+
+    def _build_connectors(self) -> dict[str, Connector]:
+        connectors: dict[str, Connector] = {}
+        for account in self.settings.accounts:
+            if not account.enabled:
+                continue
+            client = self.clients.get(account.id)
+            if client is None:
+                client = httpx.AsyncClient(timeout=httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
+                                           limits=httpx.Limits(max_keepalive_connections=4))
+                self.clients[account.id] = client
+            connector = build_connector(account, client, self.secrets)
+            if connector is not None:
+                connectors[account.id] = connector
+        return connectors
+
+    def _softphone_status(self, source: BaresipSource) -> Callable[[bool], None]:
+        return lambda up: self.switchboard.softphone_status(source.name, up, f"baresip at {source.address}")
+
+    def _build_dialer(self) -> None:
+        """[dialer] → the switchboard's dialer; a broken section is what `dial` then says."""
+        try:
+            dialer = build_dialer(DialerContext(self.settings, self.sources, self.secrets, self._http_client,
+                                                self.open_tel))
+        except RingsideError as exc:
+            self.switchboard.set_dialer(None, problem=str(exc))
+            return
+        self.switchboard.set_dialer(dialer)
+
+    def _http_client(self, account_id: str) -> httpx.AsyncClient:
+        client = self.clients.get(account_id)
+        if client is None:
+            client = self.clients[account_id] = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        return client
+
+    def _accounts(self) -> list[Account]:
+        timeouts = {a.id: a.timeout_s for a in self.settings.accounts}
+        return [Account(c, timeouts.get(c.account_id, 3.0)) for c in self.connectors.values()]
+
+    async def start(self) -> None:
+        await self.instance.start()
+        for source in self.sources:
+            try:
+                await source.start()
+            except RingsideError as exc:  # e.g. the webhook's port is taken: say so, run without it
+                self.listener.message(str(exc), error=True)
+        await self.peer.start()
+        if self.db.moved_aside is not None:
+            self.listener.message(f"Ringside's database could not be read, so it was moved aside to "
+                                  f"{self.db.moved_aside} and a fresh one started.", error=True)
+        self.cache.prune()
+        self.switchboard.spawn(self.outbox.run())
+        self.switchboard.refresh_tray()  # notes a past run left failed or unconfirmed need attention
+        for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
+            if isinstance(source, BaresipSource) and not source.connected:
+                self._softphone_status(source)(False)
+        # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
+        for connector in self.connectors.values():
+            warm = getattr(connector, "warm_up", None)
+            if warm is not None:
+                self.switchboard.spawn(warm())
+
+    async def stop(self) -> None:
+        await self.instance.stop()
+        for source in self.sources:
+            await source.stop()
+        await self.outbox.aclose()  # lets notes on the wire finish, so their outcome is known
+        await self.switchboard.aclose()
+        for connector in self.connectors.values():
+            await connector.aclose()
+        await self.peer.stop()
+        for client in self.clients.values():
+            await client.aclose()
+        self.db.close()
+
+    async def reload_accounts(self, account_id: str | None = None) -> None:
+        """Settings or secrets changed in another process: rebuild connectors from config.toml."""
+        try:
+            self.settings = settings_mod.load(self.paths.config_file)
+        except Exception as exc:
+            self.listener.message(str(exc), error=True)
+            return
+        old = self.connectors
+        self.connectors = self._build_connectors()
+        self.lookup.replace_accounts(self._accounts())
+        self.outbox.set_connectors(self.connectors)
+        self.peer.attach(self.connectors)
+        await self.peer.start()  # the first retailCRM or FixDigital account starts the callbacks
+        for connector in old.values():
+            await connector.aclose()
+        self.apply_general(self.settings.general)
+        self._build_dialer()  # a Puzzel dialer's account (or [dialer] itself) may have changed
+        self.switchboard.signed_in(account_id)
+        log.info("Accounts reloaded (%s)", account_id or "all")
+
+    def apply_general(self, general: GeneralSettings) -> None:
+        """[general] takes effect at once, for the next call (the card position is the UI's)."""
+        self.switchboard.default_region = general.default_region
+        self.switchboard.auto_log = general.auto_log
+        self.switchboard.pop_on = general.pop_on
+
+    def sign_in(self, account_id: str) -> None:
+        """Controls.sign_in: the browser sign-in for one account, run in the app."""
+        from app.accounts.reconnect import sign_in_again
+
+        self.switchboard.spawn(sign_in_again(self, account_id))
+
+    def _forwarded_event(self, request: EventRequest) -> str | None:
+        event = CallEvent(type=request.type, number=request.number, direction=request.direction,
+                          call_id=request.call_id, source="cli", at=datetime.now(UTC),
+                          received_ns=time.perf_counter_ns())
+        return self.switchboard.handle(event)
+
+    def _show(self) -> None:
+        for callback in self.on_show:
+            callback()

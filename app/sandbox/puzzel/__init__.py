@@ -1,0 +1,1 @@
+"""Puzzel Contact Centre emulator."""

@@ -1,0 +1,1 @@
+"""Recruit Wizard emulator."""

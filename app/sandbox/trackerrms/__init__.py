@@ -1,0 +1,1 @@
+"""TrackerRMS emulator."""

@@ -1,0 +1,413 @@
+"""The call card: who is calling, from every CRM, filling in as each account answers.
+
+A frameless, always-on-top tool window near the tray that never steals focus. `render(view)`
+updates it in place: the header is re-labelled and only account sections whose result (or pick)
+changed are rebuilt (`card_rows.AccountSection`). Widgets here only render `CallView`s and call
+`Controls`.
+
+Keyboard, once the card has focus (a click on it): Tab walks the record picks, the record and job
+links, Answer / Hang up and the close button in that order; Enter picks the focused record (or
+opens the focused link, or presses the focused button); Esc dismisses the card.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import Direction, NoteStatus
+from app.core.ports import NewRecordKind
+from app.core.views import CallState, CallView, Controls
+from app.ui.card.create_record import CreateForms
+from app.ui.card.cv_drop import CvDrop
+from app.ui.card.rows import MAX_JOBS, AccountSection, RecordRow
+from app.ui.common import format as fmt
+from app.ui.common.widgets import add_shown, label, link_html, set_state_property
+from app.ui.note.actions import note_actions
+
+__all__ = [
+    "CARD_WIDTH",
+    "MAX_JOBS",
+    "SCREEN_MARGIN",
+    "AccountSection",
+    "CallCard",
+    "RecordRow",
+    "add_shown",
+    "link_html",
+]
+
+CARD_WIDTH = 380
+SCREEN_MARGIN = 12
+_MARGINS = (16, 12, 12, 14)  # left, top, right, bottom inside the card's frame
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class CallCard(QWidget):
+    """One call's card. Construct with the first view, then `render(view)` each update.
+
+    Signals:
+        closed(str)        the card closed (dismissed by the recruiter or by the shell)
+        heightChanged(int) its height changed (the shell restacks cards)
+
+    Test accessors: `call_id`, `view`, `section(account_id)`, `sections()`, `record_rows()`, `clock_running`,
+    `number_label`, `state_label`, `direction_label`, `invalid_label`, `close_button`,
+    `answer_button`, `hang_up_button`, `call_back_button`, `note_labels`, `focus_chain()`.
+    """
+
+    closed = Signal(str)
+    heightChanged = Signal(int)
+
+    def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controls = controls
+        self._view = view
+        self._sections: dict[str, AccountSection] = {}
+        self._shown_reported = False
+        self._dismissed = False
+
+        self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.setWindowTitle("Ringside call")
+        self.setObjectName("callCard")
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._frame = QFrame()
+        self._frame.setObjectName("cardFrame")
+        self._frame.setFixedWidth(CARD_WIDTH)
+        outer.addWidget(self._frame)
+
+        layout = QVBoxLayout(self._frame)
+        layout.setContentsMargins(*_MARGINS)
+        layout.setSpacing(10)
+
+        # Header: direction · state · close, then the number.
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.direction_label = label(name="direction", role="muted")
+        self.state_label = label(name="callState")
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("closeButton")
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Dismiss (Esc)")
+        self.close_button.setAccessibleName("Dismiss card")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.close_button.clicked.connect(self.dismiss)
+        top.addWidget(self.direction_label, 0)
+        top.addStretch(1)
+        top.addWidget(self.state_label, 0)
+        top.addWidget(self.close_button, 0)
+        layout.addLayout(top)
+
+        self.number_label = label(name="number")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.number_label)
+
+        self.invalid_label = label(name="invalidReason", wrap=True)
+        layout.addWidget(self.invalid_label)
+
+        self.empty_label = label(
+            "No CRM accounts are connected, so there is no one to look this number up in.",
+            name="noAccounts",
+            role="muted",
+            wrap=True,
+        )
+        layout.addWidget(self.empty_label)
+
+        # Account sections, scrolling only when there are more than the screen can hold.
+        self._host = QWidget()
+        self._host.setObjectName("sectionsHost")
+        self._sections_layout = QVBoxLayout(self._host)
+        self._sections_layout.setContentsMargins(0, 0, 0, 0)
+        self._sections_layout.setSpacing(12)
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("sectionsScroll")
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._host)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its rows and links take focus, not the area
+        layout.addWidget(self._scroll)
+
+        # A CV dropped on the card creates a candidate; the Create buttons open their forms.
+        self.cv_drop = CvDrop(self, controls, lambda: self._view, self._frame)
+        layout.addWidget(self.cv_drop.notice)
+        self.create_forms = CreateForms(controls, self)
+
+        # Footer: note statuses, then Answer / Hang up.
+        self._notes_box = QVBoxLayout()
+        self._notes_box.setSpacing(2)
+        layout.addLayout(self._notes_box)
+        self.note_labels: list[QLabel] = []
+        self.note_action_rows: list[QLabel] = []  # Retry / It's there / … under a note that needs it
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        buttons.setContentsMargins(0, 4, 0, 0)
+        self.answer_button = QPushButton("Answer")
+        self.answer_button.setObjectName("answerButton")
+        self.answer_button.clicked.connect(self._answer)
+        self.hang_up_button = QPushButton("Hang up")
+        self.hang_up_button.setObjectName("hangUpButton")
+        self.hang_up_button.clicked.connect(self._hang_up)
+        # An ended or missed call can be returned from its card (Controls.dial).
+        self.call_back_button = QPushButton("Call back")
+        self.call_back_button.setObjectName("callBackButton")
+        self.call_back_button.setToolTip("Call this number through your dialer")
+        self.call_back_button.clicked.connect(self._call_back)
+        for button in (self.answer_button, self.hang_up_button, self.call_back_button):
+            button.setAutoDefault(False)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            buttons.addWidget(button, 1)
+        layout.addLayout(buttons)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(250)  # cheap: the label only changes once a second
+        self._tick.timeout.connect(self._show_state)
+
+        self.render(view)
+
+    # -- accessors -----------------------------------------------------------------------
+
+    @property
+    def call_id(self) -> str:
+        return self._view.call_id
+
+    @property
+    def view(self) -> CallView:
+        return self._view
+
+    def section(self, account_id: str) -> AccountSection | None:
+        return self._sections.get(account_id)
+
+    def sections(self) -> list[AccountSection]:
+        return [self._sections[a.account_id] for a in self._view.accounts if a.account_id in self._sections]
+
+    def record_rows(self, account_id: str | None = None) -> list[RecordRow]:
+        return [row for s in self.sections() if account_id in (None, s.account_id) for row in s.rows]
+
+    @property
+    def clock_running(self) -> bool:
+        """Whether the "In call 02:14" timer is ticking."""
+        return self._tick.isActive()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    # Deliberately shadows QWidget.render(QPaintDevice…), which nothing calls on a card (grab() is
+    # C++ and unaffected): the UI contract is "render(view)" for every widget that shows a view.
+    def render(self, view: CallView) -> None:  # type: ignore[override]
+        if view.call_id != self._view.call_id:
+            raise ValueError(f"card for call {self._view.call_id} was given call {view.call_id}")
+        self._view = view
+        self.setUpdatesEnabled(False)
+        try:
+            arrow = fmt.ARROW[view.direction]
+            self._set_text(self.direction_label, f"{arrow}  {fmt.direction_word(view.direction)}")
+            self._set_text(self.number_label, view.number_display or view.number)
+            self._show_state()
+            invalid = view.invalid_reason is not None
+            self.invalid_label.setVisible(invalid)
+            self._set_text(self.invalid_label, view.invalid_reason or "")
+            self.empty_label.setVisible(not invalid and not view.accounts)
+            self._scroll.setVisible(not invalid and bool(view.accounts))
+            if not invalid:
+                self._render_sections(view)
+            self._render_notes(view)
+            self.create_forms.update_view(view)
+            self._render_buttons(view)
+            self._order_focus()
+            if view.state is CallState.ANSWERED:
+                if not self._tick.isActive():
+                    self._tick.start()
+            else:
+                self._tick.stop()
+        finally:
+            self.setUpdatesEnabled(True)
+        self._fit()
+
+    @staticmethod
+    def _set_text(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+
+    def _show_state(self) -> None:
+        self._set_text(self.state_label, fmt.call_state_text(self._view))
+        set_state_property(self.state_label, "callState", self._view.state.value)
+
+    def _render_sections(self, view: CallView) -> None:
+        wanted = [a.account_id for a in view.accounts]
+        for account_id in list(self._sections):
+            if account_id not in wanted:
+                gone = self._sections.pop(account_id)
+                gone.hide()
+                gone.deleteLater()
+        for index, result in enumerate(view.accounts):
+            section = self._sections.get(result.account_id)
+            if section is None:
+                section = AccountSection(result.account_id, result.account_label)
+                section.recordPicked.connect(self._pick)
+                section.signInRequested.connect(self._controls.sign_in)
+                section.create_bar.createRequested.connect(self._open_create)
+                self._sections[result.account_id] = section
+            if self._sections_layout.indexOf(section) != index:
+                self._sections_layout.insertWidget(index, section)
+                section.show()
+            section.update_result(result, view.selected.get(result.account_id))
+            section.create_bar.update_view(view, result)
+
+    def _render_notes(self, view: CallView) -> None:
+        texts = [(fmt.note_status_text(n), (n.status or NoteStatus.PENDING).value) for n in view.notes]
+        if [(note.text(), note.property("noteStatus")) for note in self.note_labels] == texts:
+            return
+        for note in [*self.note_labels, *self.note_action_rows]:
+            note.hide()
+            note.deleteLater()
+        self.note_labels = []
+        self.note_action_rows = []
+        for target, (text, status) in zip(view.notes, texts, strict=True):
+            note = label(text, name="noteStatus", wrap=True)
+            note.setProperty("noteStatus", status)
+            self.note_labels.append(note)
+            add_shown(self._notes_box, note)
+            actions = note_actions(self._controls, view.call_id, target)
+            if actions is not None:
+                self.note_action_rows.append(actions)
+                add_shown(self._notes_box, actions)
+
+    def _render_buttons(self, view: CallView) -> None:
+        ringing = view.state is CallState.RINGING
+        live = view.state in (CallState.RINGING, CallState.ANSWERED)
+        inbound = view.direction is Direction.INBOUND
+        # A call placed through Puzzel or a tel: link reports nothing back: the buttons record it.
+        self.answer_button.setVisible(view.can_answer and ringing and (inbound or view.manual))
+        self.answer_button.setText("Connected" if view.manual else "Answer")
+        self.answer_button.setToolTip("They picked up: start the call's clock" if view.manual else "")
+        self.hang_up_button.setVisible(view.can_answer and live)
+        self.hang_up_button.setText("Call ended" if view.manual else "Decline" if ringing and inbound else "Hang up")
+        self.hang_up_button.setToolTip("The call is over: write the note" if view.manual else "")
+        self.call_back_button.setVisible(not live and view.e164 is not None)
+
+    def focus_chain(self) -> list[QWidget]:
+        """The card's keyboard stops in Tab order: each section's picks and links, Answer,
+        Hang up, then the close button. Hidden ones are skipped by Qt."""
+        stops: list[QWidget] = [w for s in self.sections() for w in s.focus_chain()]
+        stops += self.note_action_rows  # a note's Retry / It's there links
+        return [*stops, self.answer_button, self.hang_up_button, self.call_back_button, self.close_button]
+
+    def _order_focus(self) -> None:
+        # Rows are created after the buttons, so Qt's default order (creation order) would put
+        # them last; set it explicitly on every render.
+        for first, second in itertools.pairwise(self.focus_chain()):
+            QWidget.setTabOrder(first, second)
+
+    def _fit(self) -> None:
+        """Size the window to its content (wrapped labels included), capped by the screen."""
+        host_layout = self._sections_layout
+        host_layout.activate()
+        inner = CARD_WIDTH - _MARGINS[0] - _MARGINS[2]
+        wanted = (
+            host_layout.heightForWidth(inner) if host_layout.hasHeightForWidth() else host_layout.sizeHint().height()
+        )
+        cap = int(self._available().height() * 0.7)
+        self._scroll.setFixedHeight(max(0, min(wanted, cap)))
+        scrolling = wanted > cap
+        self._scroll.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self._sections_layout.setContentsMargins(0, 0, 10 if scrolling else 0, 0)
+        self.adjustSize()
+
+    # -- placement -----------------------------------------------------------------------
+
+    def _available(self) -> QRect:
+        screen = QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+    def corner_position(self, offset: int = 0, corner: str = "bottom-right") -> QPoint:
+        """Top-left that puts the card in `corner` of the primary screen's available area
+        ("bottom-right", "top-right", "bottom-left", "top-left"), `offset` pixels in from the
+        margin (the shell stacks cards away from the corner: upward at the bottom, down at the top)."""
+        area = self._available()
+        left = corner.endswith("left")
+        x = area.left() + SCREEN_MARGIN if left else area.right() + 1 - SCREEN_MARGIN - self.width()
+        if corner.startswith("top"):
+            y = area.top() + SCREEN_MARGIN + offset
+            return QPoint(x, min(y, area.bottom() + 1 - SCREEN_MARGIN - self.height()))
+        y = area.bottom() + 1 - SCREEN_MARGIN - offset - self.height()
+        return QPoint(x, max(area.top() + SCREEN_MARGIN, y))
+
+    def place(self, offset: int = 0, corner: str = "bottom-right") -> None:
+        self.move(self.corner_position(offset, corner))
+
+    # -- intents -------------------------------------------------------------------------
+
+    def dismiss(self) -> None:
+        """The recruiter closed the card."""
+        if not self._dismissed:
+            self._dismissed = True
+            self._controls.dismiss(self.call_id)
+        self.close()
+
+    def _pick(self, account_id: str, record_key: str) -> None:
+        self._controls.select_record(self.call_id, account_id, record_key)
+
+    def _open_create(self, account_id: str, kind: NewRecordKind) -> None:
+        self.create_forms.open(self._view, account_id, kind)
+
+    def _answer(self) -> None:
+        self._controls.answer(self.call_id)
+
+    def _hang_up(self) -> None:
+        self._controls.hang_up(self.call_id)
+
+    def _call_back(self) -> None:
+        if self._view.e164 is not None:
+            self._controls.dial(self._view.e164)
+
+    # -- events --------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_reported:
+            self._shown_reported = True
+            QTimer.singleShot(0, self, self._report_shown)
+
+    def _report_shown(self) -> None:
+        self._controls.card_shown(self.call_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys the focused widget left alone: Esc dismisses; Enter presses the focused button
+        (a record's pick, Answer, Hang up, close) — links handle Enter themselves."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.dismiss()
+            return
+        focused = self.focusWidget()
+        if event.key() in _ENTER_KEYS and isinstance(focused, QAbstractButton) and focused.isVisible():
+            focused.click()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            self.heightChanged.emit(event.size().height())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._tick.stop()
+        super().closeEvent(event)
+        self.closed.emit(self.call_id)

@@ -1,0 +1,173 @@
+"""Tray → Dial…: a small, keyboard-first window for placing a call.
+
+Type or paste a number and press Enter. Typing also filters the recent calls and cards listed below
+(by name or digits); Down / Up walk that list and put the highlighted number in the box, Enter
+dials it, a double-click dials at once, Esc closes. The dialog only asks `Controls.dial`: whether
+the number is one, and whether the dialer can take it, the switchboard says as a message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.views import CallView, Controls
+from app.ui.common import format as fmt
+
+RECENT_LIMIT = 30  # calls and cards looked at; each number is listed once, newest first
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_NUMBER_ROLE = Qt.ItemDataRole.UserRole
+
+
+def suggestions(views: list[CallView]) -> list[tuple[str, str]]:
+    """(text, number) per distinct number of the recent calls, newest first; numbers that are not
+    numbers (a withheld caller) are left out."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for view in views:
+        number = view.e164
+        if number is None or number in seen:
+            continue
+        seen.add(number)
+        who = fmt.caller_name(view)
+        text = (f"{who}  ·  {view.number_display}" if who != view.number_display else view.number_display)
+        out.append((f"{text}   {fmt.ARROW[view.direction]} {fmt.local_time(view.started_at)}", number))
+    return out
+
+
+def _matches(text: str, number: str, query: str) -> bool:
+    query = query.strip().lower()
+    if not query:
+        return True
+    digits = re.sub(r"\D", "", query)
+    if digits and digits == re.sub(r"[\s()+.-]", "", query) and digits in re.sub(r"\D", "", text + number):
+        return True  # "0491 57" finds "0491 570 006" as well as "+61491570006"
+    return query in text.lower()
+
+
+class DialDialog(QDialog):
+    """Signals:
+        dialled(str)   Enter / Call was pressed with this text (already sent to controls.dial)
+
+    Test accessors: `number_edit`, `recent_list`, `call_button`, `hint_label`.
+    """
+
+    dialled = Signal(str)
+
+    def __init__(self, controls: Controls, parent: QWidget | None = None, *, number: str = "") -> None:
+        super().__init__(parent)
+        self._controls = controls
+        self.setObjectName("dialDialog")
+        self.setWindowTitle("Dial — Ringside")
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        self.setMinimumWidth(360)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(10)
+
+        self.number_edit = QLineEdit(number)
+        self.number_edit.setObjectName("dialNumber")
+        self.number_edit.setPlaceholderText("Number to call, or a name from below")
+        self.number_edit.setAccessibleName("Number to call")
+        self.number_edit.setClearButtonEnabled(True)
+        self.number_edit.textEdited.connect(self._filter)
+        self.number_edit.installEventFilter(self)
+        layout.addWidget(self.number_edit)
+
+        self.hint_label = QLabel("Recent calls")
+        self.hint_label.setObjectName("dialHint")
+        self.hint_label.setProperty("role", "muted")
+        layout.addWidget(self.hint_label)
+
+        self.recent_list = QListWidget()
+        self.recent_list.setObjectName("dialRecent")
+        self.recent_list.setAccessibleName("Recent calls")
+        self.recent_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the number box
+        self.recent_list.currentItemChanged.connect(self._picked)
+        self.recent_list.itemDoubleClicked.connect(lambda item: self._dial(item.data(_NUMBER_ROLE)))
+        layout.addWidget(self.recent_list, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton("Cancel")
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        self.call_button = QPushButton("Call")
+        self.call_button.setObjectName("callButton")
+        self.call_button.setDefault(True)
+        self.call_button.clicked.connect(lambda: self._dial(self.number_edit.text()))
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.call_button)
+        layout.addLayout(buttons)
+
+        for text, value in suggestions(controls.recent_calls(RECENT_LIMIT)):
+            item = QListWidgetItem(text)
+            item.setData(_NUMBER_ROLE, value)
+            self.recent_list.addItem(item)
+        self._filter(self.number_edit.text())
+        self.number_edit.setFocus()
+
+    # -- list ----------------------------------------------------------------------------
+
+    def _filter(self, query: str) -> None:
+        self.recent_list.setCurrentRow(-1)  # typing starts a new search: nothing picked
+        shown = 0
+        for row in range(self.recent_list.count()):
+            item = self.recent_list.item(row)
+            hide = not _matches(item.text(), str(item.data(_NUMBER_ROLE)), query)
+            item.setHidden(hide)
+            shown += not hide
+        self.recent_list.setVisible(shown > 0)
+        self.hint_label.setVisible(shown > 0)
+
+    def _picked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.number_edit.setText(str(item.data(_NUMBER_ROLE)))  # setText: the filter stays as typed
+            self.number_edit.selectAll()
+
+    def _step(self, delta: int) -> None:
+        rows = [r for r in range(self.recent_list.count()) if not self.recent_list.item(r).isHidden()]
+        if not rows:
+            return
+        current = self.recent_list.currentRow()
+        at = rows.index(current) + delta if current in rows else (0 if delta > 0 else len(rows) - 1)
+        self.recent_list.setCurrentRow(rows[max(0, min(len(rows) - 1, at))])
+
+    # -- intents -------------------------------------------------------------------------
+
+    def _dial(self, text: object) -> None:
+        number = str(text or "").strip()
+        if not number:
+            self.number_edit.setFocus()
+            return
+        self._controls.dial(number)
+        self.dialled.emit(number)
+        self.accept()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down / Up in the number box walk the list; Enter dials what the box holds."""
+        if watched is self.number_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down:
+                self._step(1)
+                return True
+            if event.key() == Qt.Key.Key_Up:
+                self._step(-1)
+                return True
+            if event.key() in _ENTER_KEYS:
+                self._dial(self.number_edit.text())
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,1 @@
+"""The history window: calls, notes, missed calls to return."""

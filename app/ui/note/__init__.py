@@ -1,0 +1,1 @@
+"""The note form that opens when a call ends."""

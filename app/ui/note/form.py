@@ -1,0 +1,320 @@
+"""The note form that opens when a call ends: what the call was, where to log it, the note.
+
+Save (Ctrl+Enter) hands the text and the checked record keys to `Controls.save_note` and closes;
+the call's card then shows how logging went in each CRM. Skip (Esc, or closing the window) calls
+`Controls.skip_note`. The form never decides anything itself: it shows the view and reports picks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import AccountResult, Direction, LookupStatus, Record
+from app.core.ports import NewRecordKind
+from app.core.views import CallState, CallView, Controls
+from app.ui.card.card import CARD_WIDTH, SCREEN_MARGIN
+from app.ui.card.create_record import CreateForms
+from app.ui.common import format as fmt
+from app.ui.common.widgets import add_shown
+from app.ui.note.links import UnlinkedNotice
+
+FORM_WIDTH = 460
+NO_MATCH_TEXT = "No CRM record matched this number — the note will stay in Ringside's history."
+STILL_LOOKING_TEXT = "Still looking this number up — matches will appear here as your CRMs answer."
+
+
+def _when_text(view: CallView) -> str:
+    when = fmt.local_time(view.started_at)
+    if view.state is CallState.MISSED:
+        return f"{when} · {'Missed call' if view.direction is Direction.INBOUND else 'No answer'}"
+    return f"{when} · {fmt.duration_text(view.duration_s)}"
+
+
+class NoteForm(QDialog):
+    """Constructed with the ended call's view; `update_view(view)` refreshes the targets as late
+    lookups arrive, keeping what the recruiter already ticked or picked.
+
+    Signals:
+        formClosed(str)   call id; the form was saved or skipped and has closed
+
+    Test accessors: `call_id`, `editor`, `save_button`, `skip_button`, `target_checks`
+    (record key -> QCheckBox), `target_combos` (account id -> QComboBox), `no_match_label`,
+    `title_label`, `when_label`, `selected_keys()`.
+    """
+
+    formClosed = Signal(str)
+
+    def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controls = controls
+        self._view = view
+        self._done = False
+        self._placed = False
+        self.target_checks: dict[str, QCheckBox] = {}
+        self.target_combos: dict[str, QComboBox] = {}
+        self._target_signature: tuple[object, ...] | None = None
+        # Records TrackerRMS couldn't resolve (CallView.unlinked): unticked once, with what to do instead.
+        self.unlinked_notices: dict[str, UnlinkedNotice] = {}
+        self._unlinked_seen: set[str] = set()
+        self.create_forms = CreateForms(controls, self)
+
+        self.setObjectName("noteForm")
+        self.setWindowTitle("Log call")
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        self.setModal(False)
+        self.setFixedWidth(FORM_WIDTH)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+
+        header = QVBoxLayout()
+        header.setSpacing(2)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("formTitle")
+        self.when_label = QLabel()
+        self.when_label.setObjectName("formWhen")
+        header.addWidget(self.title_label)
+        header.addWidget(self.when_label)
+        layout.addLayout(header)
+
+        self._targets_caption = QLabel("LOG AGAINST")
+        self._targets_caption.setObjectName("formCaption")
+        layout.addWidget(self._targets_caption)
+        self._targets_frame = QFrame()
+        self._targets_frame.setObjectName("formTargets")
+        self._targets = QVBoxLayout(self._targets_frame)
+        self._targets.setContentsMargins(0, 0, 0, 0)
+        self._targets.setSpacing(6)
+        layout.addWidget(self._targets_frame)
+        self.no_match_label = QLabel()
+        self.no_match_label.setObjectName("formNoMatch")
+        self.no_match_label.setWordWrap(True)
+        layout.addWidget(self.no_match_label)
+
+        caption = QLabel("NOTE")
+        caption.setObjectName("formCaption")
+        layout.addWidget(caption)
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("noteEditor")
+        self.editor.setPlaceholderText("What was the call about? Next steps?")
+        self.editor.setTabChangesFocus(True)
+        self.editor.setMinimumHeight(120)
+        self.editor.setAccessibleName("Note")
+        caption.setBuddy(self.editor)
+        layout.addWidget(self.editor, 1)
+
+        footer = QHBoxLayout()
+        footer.setSpacing(8)
+        hint = QLabel("Ctrl+Enter to save · Esc to skip")
+        hint.setObjectName("formHint")
+        self.skip_button = QPushButton("Skip")
+        self.skip_button.setObjectName("skipButton")
+        self.skip_button.setToolTip("Close without logging a note (Esc)")
+        self.skip_button.clicked.connect(self.reject)
+        self.save_button = QPushButton("Save note")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setToolTip("Log the call (Ctrl+Enter)")
+        self.save_button.clicked.connect(self.save)
+        for button in (self.skip_button, self.save_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+        footer.addWidget(hint, 1)
+        footer.addWidget(self.skip_button)
+        footer.addWidget(self.save_button)
+        layout.addLayout(footer)
+
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.save)
+
+        self.update_view(view)
+
+    # -- accessors -----------------------------------------------------------------------
+
+    @property
+    def call_id(self) -> str:
+        return self._view.call_id
+
+    @property
+    def view(self) -> CallView:
+        return self._view
+
+    def selected_keys(self) -> list[str]:
+        """The record keys the note will be logged against, in the order shown."""
+        keys = [key for key, box in self.target_checks.items() if box.isChecked()]
+        for combo in self.target_combos.values():
+            data = combo.currentData()
+            if isinstance(data, str) and data:
+                keys.append(data)
+        return keys
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def update_view(self, view: CallView) -> None:
+        if view.call_id != self._view.call_id:
+            raise ValueError(f"note form for call {self._view.call_id} was given call {view.call_id}")
+        self._view = view
+        arrow = fmt.ARROW[view.direction]
+        self.title_label.setText(f"{arrow}  {fmt.direction_title(view.direction)} · {view.number_display}")
+        self.when_label.setText(_when_text(view))
+        self._render_targets(view)
+        self.create_forms.update_view(view)
+
+    def _render_targets(self, view: CallView) -> None:
+        chosen = view.chosen()
+        chosen_keys = {r.key for r in chosen}
+        undecided = [
+            a
+            for a in view.accounts
+            if a.status is LookupStatus.FOUND and len(a.records) > 1 and not chosen_keys & {r.key for r in a.records}
+        ]
+        signature = (
+            tuple(r.key for r in chosen),
+            tuple((a.account_id, a.records) for a in undecided),
+            view.complete,
+            tuple(sorted((k, v) for k, v in view.unlinked.items() if k in chosen_keys)),
+        )
+        if signature == self._target_signature:
+            return
+        self._target_signature = signature
+
+        was_checked = {key: box.isChecked() for key, box in self.target_checks.items()}
+        was_picked = {aid: combo.currentData() for aid, combo in self.target_combos.items()}
+        while self._targets.count():
+            item = self._targets.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.target_checks = {}
+        self.target_combos = {}
+        self.unlinked_notices = {}
+
+        labels = {a.account_id: a.account_label for a in view.accounts}
+        for record in chosen:
+            box = QCheckBox(fmt.target_text(labels.get(record.account_id, record.account_id), record))
+            box.setObjectName("targetCheck")
+            unlinked = view.unlinked.get(record.key)
+            fresh = unlinked is not None and record.key not in self._unlinked_seen
+            box.setChecked(False if fresh else was_checked.get(record.key, unlinked is None))
+            self.target_checks[record.key] = box
+            add_shown(self._targets, box)
+            if unlinked is not None:
+                self._unlinked_seen.add(record.key)
+                notice = UnlinkedNotice(view, record, unlinked)
+                notice.pickRequested.connect(self._pick_instead)
+                notice.createRequested.connect(self._create_instead)
+                self.unlinked_notices[record.key] = notice
+                add_shown(self._targets, notice)
+        for result in undecided:
+            add_shown(self._targets, self._combo_row(result, was_picked.get(result.account_id)))
+
+        has_targets = bool(chosen or undecided)
+        self._targets_caption.setVisible(has_targets)
+        self._targets_frame.setVisible(has_targets)
+        if has_targets:
+            self.no_match_label.hide()
+        else:
+            self.no_match_label.setText(NO_MATCH_TEXT if view.complete else STILL_LOOKING_TEXT)
+            self.no_match_label.show()
+        self.adjustSize()
+
+    def _combo_row(self, result: AccountResult, previous: object) -> QWidget:
+        """'Recruit Wizard — 2 matches:' over a full-width choice (names with title and company
+        need the width)."""
+        row = QWidget()
+        row.setObjectName("targetChoice")
+        column = QVBoxLayout(row)
+        column.setContentsMargins(0, 2, 0, 0)
+        column.setSpacing(4)
+        label = QLabel(f"{result.account_label} — {len(result.records)} matches:")
+        label.setObjectName("targetChoiceLabel")
+        combo = QComboBox()
+        combo.setObjectName("targetCombo")
+        combo.setAccessibleName(f"Which {result.account_label} record was this call with?")
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(20)
+        combo.addItem("Choose who this call was with…", None)
+        for record in result.records:
+            combo.addItem(self._choice_text(record), record.key)
+        if isinstance(previous, str):
+            index = combo.findData(previous)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        label.setBuddy(combo)
+        column.addWidget(label)
+        column.addWidget(combo)
+        self.target_combos[result.account_id] = combo
+        return row
+
+    @staticmethod
+    def _choice_text(record: Record) -> str:
+        detail = fmt.record_line(record)
+        return f"{record.name} ({record.display_type})" + (f" · {detail}" if detail else "")
+
+    # -- intents -------------------------------------------------------------------------
+
+    def _pick_instead(self, account_id: str, record_key: str) -> None:
+        self._controls.select_record(self.call_id, account_id, record_key)
+
+    def _create_instead(self, account_id: str, kind: NewRecordKind, record: Record) -> None:
+        self.create_forms.open(self._view, account_id, kind, prefill=record)
+
+    def save(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._controls.save_note(self.call_id, self.editor.toPlainText().strip(), self.selected_keys())
+        self.accept()
+
+    def reject(self) -> None:
+        """Esc, Skip, or the window's close button."""
+        if not self._done:
+            self._done = True
+            self._controls.skip_note(self.call_id)
+        super().reject()
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        self.formClosed.emit(self.call_id)
+
+    # -- placement -----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._placed:
+            self._placed = True
+            self._place()
+        # The call just ended and the recruiter's next act is typing the note: take the focus
+        # (the ringing card, by contrast, never steals it).
+        self.activateWindow()
+        self.editor.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def _place(self) -> None:
+        """Beside the card column at the bottom-right, so the card stays readable while typing;
+        centred when the screen is too narrow for both."""
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        frame_extra = 40  # title bar, which is not part of height() before the window is mapped
+        x = area.right() + 1 - SCREEN_MARGIN - CARD_WIDTH - 16 - self.width()
+        y = area.bottom() + 1 - SCREEN_MARGIN - self.height() - frame_extra
+        if x < area.left() or y < area.top():
+            x = area.left() + (area.width() - self.width()) // 2
+            y = area.top() + max(0, (area.height() - self.height()) // 2)
+        self.move(x, y)
