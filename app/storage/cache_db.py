@@ -11,24 +11,12 @@ from typing import Any
 
 from app.storage.sqlite_file import transaction
 
-CACHE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS lookup_cache (
-    account_id  TEXT NOT NULL,
-    e164        TEXT NOT NULL,
-    status      TEXT NOT NULL,
-    result      TEXT NOT NULL,
-    stored_at   REAL NOT NULL,
-    PRIMARY KEY (account_id, e164)
-);
-"""
-
 
 class CacheStore:
-    """On a connection to Ringside's database (`Database.connection`)."""
+    """On a connection to Ringside's database (`Database.connection`), which has the table (schema.py)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        conn.executescript(CACHE_SCHEMA)
 
     def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None:
         """(status, result JSON, stored_at) or None."""

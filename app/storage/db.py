@@ -3,6 +3,7 @@
 A note is committed here before any network call is made, so nothing a recruiter typed is lost to
 a CRM outage or a crash; delivery state lives beside it. Opening never fails on a bad file: it is
 moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went.
+The tables and their versions are in schema.py.
 """
 
 from __future__ import annotations
@@ -14,37 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.storage.notes_db import NOTES_COLUMNS, NOTES_SCHEMA, NoteBusy, NoteRow, NotesTable, note_dict
-from app.storage.sqlite_file import DatabaseUnreadable, add_missing_columns, open_connection, transaction
+from app.storage.notes_db import NoteBusy, NoteRow, NotesTable, note_dict
+from app.storage.schema import open_database
+from app.storage.sqlite_file import DatabaseUnreadable, transaction
 
 __all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NoteBusy", "NoteRow"]
 
-_CALLS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS calls (
-    call_id      TEXT PRIMARY KEY,
-    number       TEXT NOT NULL,
-    e164         TEXT,
-    direction    TEXT NOT NULL,
-    state        TEXT NOT NULL,
-    source       TEXT NOT NULL,
-    started_at   TEXT NOT NULL,
-    answered_at  TEXT,
-    ended_at     TEXT,
-    matches      TEXT NOT NULL DEFAULT '[]',
-    timings      TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS calls_started ON calls(started_at);
-CREATE INDEX IF NOT EXISTS calls_number ON calls(e164, started_at);
-"""
-_CALLS_COLUMNS = {
-    "callback_dismissed_at": "TEXT",  # a missed call the recruiter took off the callback list
-}
-# After the columns exist: the callback list is read on every tray update, so it must not scan history.
-_LATE_INDEXES = """
-CREATE INDEX IF NOT EXISTS calls_to_call_back ON calls(started_at)
-    WHERE state='missed' AND direction='inbound' AND callback_dismissed_at IS NULL;
-"""
-SCHEMA = _CALLS_SCHEMA + NOTES_SCHEMA
 CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
 
 
@@ -89,13 +65,9 @@ class Database(NotesTable):
         """`recover`: move an unreadable file aside and start afresh (the app); False raises
         DatabaseUnreadable instead (read-only CLI commands)."""
         self.path = path
-        opened = open_connection(path, recover=recover, schema=SCHEMA)
+        opened = open_database(path, recover=recover)  # brought to the current schema version
         self._conn = opened.conn
         self.moved_aside: Path | None = opened.moved_aside
-        with transaction(self._conn) as conn:
-            add_missing_columns(conn, "calls", _CALLS_COLUMNS)
-            add_missing_columns(conn, "notes", NOTES_COLUMNS)
-        self._conn.executescript(_LATE_INDEXES)
 
     @property
     def connection(self) -> sqlite3.Connection:

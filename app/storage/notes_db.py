@@ -19,31 +19,6 @@ from typing import Any
 from app.core.models import NoteDraft, NoteStatus
 from app.storage.sqlite_file import transaction
 
-NOTES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS notes (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    call_id         TEXT NOT NULL,
-    account_id      TEXT NOT NULL,
-    record_key      TEXT NOT NULL,
-    draft           TEXT NOT NULL,
-    status          TEXT NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL DEFAULT 0,
-    last_error      TEXT NOT NULL DEFAULT '',
-    remote_id       TEXT,
-    created_at      TEXT NOT NULL,
-    logged_at       TEXT,
-    UNIQUE (call_id, record_key)
-);
-CREATE INDEX IF NOT EXISTS notes_status ON notes(status, next_attempt_at);
-"""
-# Columns added after the first release (added to older databases on open).
-NOTES_COLUMNS = {
-    "sending_at": "REAL",  # set while a request may be on the wire
-    "waiting": "TEXT NOT NULL DEFAULT ''",  # 'sign_in': retried at once when the account signs in again
-    "confirmed": "INTEGER NOT NULL DEFAULT 0",  # logged because the recruiter checked the CRM
-    "dismissed": "INTEGER NOT NULL DEFAULT 0",  # a failed note the recruiter gave up on
-}
 WAIT_SIGN_IN = "sign_in"
 _ATTENTION = (NoteStatus.FAILED.value, NoteStatus.UNCONFIRMED.value)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,11 +35,13 @@ class Opened:
     moved_aside: Path | None  # where an unreadable file was moved, when it was
 
 
-def open_connection(path: Path | str, *, recover: bool, schema: str) -> Opened:
-    """Connect (WAL, busy timeout), check the file and apply `schema` (idempotent DDL)."""
+def open_connection(path: Path | str, *, recover: bool, prepare: Callable[[sqlite3.Connection], object]) -> Opened:
+    """Connect (WAL, busy timeout), check the file and `prepare` it (schema.migrate brings it to the
+    current schema version). Only SQLite's own errors count as an unreadable file; whatever else
+    `prepare` raises (a file from a newer Ringside) leaves the file alone and reaches the caller."""
     target = Path(path)
     try:
-        return Opened(_connect(target, schema), None)
+        return Opened(_connect(target, prepare), None)
     except sqlite3.DatabaseError as exc:  # OperationalError (can't open/read) is a subclass
         reason = str(exc) or exc.__class__.__name__
         if not recover or str(path) == ":memory:":
@@ -50,12 +52,12 @@ def open_connection(path: Path | str, *, recover: bool, schema: str) -> Opened:
     moved = _move_aside(target)
     log.error("Database %s was unreadable (%s); moved aside to %s", target, reason, moved)
     try:
-        return Opened(_connect(target, schema), moved)
+        return Opened(_connect(target, prepare), moved)
     except sqlite3.DatabaseError as exc:  # e.g. the folder itself is not writable
         raise DatabaseUnreadable(f"The Ringside database {target} can't be created ({exc}).") from None
 
 
-def _connect(path: Path, schema: str) -> sqlite3.Connection:
+def _connect(path: Path, prepare: Callable[[sqlite3.Connection], object]) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.row_factory = sqlite3.Row
@@ -66,7 +68,7 @@ def _connect(path: Path, schema: str) -> sqlite3.Connection:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
         if problems != ["ok"]:
             raise sqlite3.DatabaseError("; ".join(str(p) for p in problems))
-        conn.executescript(schema)
+        prepare(conn)
     except BaseException:
         conn.close()
         raise
@@ -87,15 +89,6 @@ def _move_aside(path: Path) -> Path:
         if side.exists():
             side.replace(aside.with_name(aside.name + suffix))
     return aside
-
-
-def add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    """Bring a table made by an older Ringside up to date (SQLite can only add columns, which is
-    all we ever do)."""
-    have = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
-    for name, declaration in columns.items():
-        if name not in have:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
 
 @contextmanager

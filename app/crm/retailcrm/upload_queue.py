@@ -16,20 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.storage.sqlite_file import open_connection
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS call_uploads (
-    account_id  TEXT NOT NULL,
-    external_id TEXT NOT NULL,
-    body        TEXT NOT NULL,
-    status      TEXT NOT NULL DEFAULT 'pending',
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    last_error  TEXT NOT NULL DEFAULT '',
-    created_at  REAL NOT NULL,
-    PRIMARY KEY (account_id, external_id)
-);
-"""
+from app.storage.schema import open_database
 
 PENDING, REFUSED = "pending", "refused"
 
@@ -45,8 +32,9 @@ class QueuedCall:
 
 class UploadQueue:
     def __init__(self, path: Path | str = ":memory:") -> None:
-        # The runtime's Database has opened (and if need be recovered) the file already.
-        self._conn = open_connection(path, recover=False, schema=_SCHEMA).conn
+        # The runtime's Database has opened (and if need be recovered) the file already; the table is
+        # versioned with the rest of the file (storage.schema).
+        self._conn = open_database(path, recover=False).conn
         self._lock = threading.Lock()  # one connection, shared by the loop and the odd worker thread
 
     def close(self) -> None:

@@ -1,0 +1,167 @@
+"""The database's schema version and the migrations that bring any older file up to it.
+
+The version is SQLite's `PRAGMA user_version`. `MIGRATIONS[n]` takes a database from version n to
+n + 1; opening a file runs the ones it lacks, in order, in one transaction that also sets the new
+version, so a crash mid-upgrade leaves the file as it was. A released migration never changes:
+a new table or column is a new function appended to `MIGRATIONS`, nothing else.
+
+Version 0 is a file without a version: empty, or made by the first release (or a build before it).
+Version 1 is the first release's schema exactly, made by what the first release did on every open.
+A file from a newer Ringside (a version above `CURRENT`) is refused with `DatabaseTooNew` and left
+as it is: this code cannot know what the newer tables mean.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from app.storage.sqlite_file import DatabaseUnreadable, Opened, open_connection, transaction
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+class DatabaseTooNew(DatabaseUnreadable):
+    """The file was written by a newer Ringside."""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Each statement of `script` on `conn`, inside the caller's transaction (`executescript` would
+    commit it). Statements are whole SQL statements, so trigger bodies with `;` stay in one piece."""
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                conn.execute(statement)
+            statement = ""
+    if statement.strip(" \n;"):
+        raise ValueError(f"Incomplete SQL statement: {statement.strip()}")
+
+
+# -- version 1: the first release ---------------------------------------------------------------
+# Frozen: the first release's DDL as it ran it. Its tables were created when missing and the columns
+# added after its first builds were added when missing, so an unversioned file of any shape it could
+# meet ends up as the same version 1.
+
+_V1_TABLES = """
+CREATE TABLE IF NOT EXISTS calls (
+    call_id      TEXT PRIMARY KEY,
+    number       TEXT NOT NULL,
+    e164         TEXT,
+    direction    TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    answered_at  TEXT,
+    ended_at     TEXT,
+    matches      TEXT NOT NULL DEFAULT '[]',
+    timings      TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS calls_started ON calls(started_at);
+CREATE INDEX IF NOT EXISTS calls_number ON calls(e164, started_at);
+CREATE TABLE IF NOT EXISTS notes (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    call_id         TEXT NOT NULL,
+    account_id      TEXT NOT NULL,
+    record_key      TEXT NOT NULL,
+    draft           TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error      TEXT NOT NULL DEFAULT '',
+    remote_id       TEXT,
+    created_at      TEXT NOT NULL,
+    logged_at       TEXT,
+    UNIQUE (call_id, record_key)
+);
+CREATE INDEX IF NOT EXISTS notes_status ON notes(status, next_attempt_at);
+"""
+_V1_COLUMNS = {
+    "calls": {
+        "callback_dismissed_at": "TEXT",  # a missed call the recruiter took off the callback list
+    },
+    "notes": {
+        "sending_at": "REAL",  # set while a request may be on the wire
+        "waiting": "TEXT NOT NULL DEFAULT ''",  # 'sign_in': retried at once when the account signs in again
+        "confirmed": "INTEGER NOT NULL DEFAULT 0",  # logged because the recruiter checked the CRM
+        "dismissed": "INTEGER NOT NULL DEFAULT 0",  # a failed note the recruiter gave up on
+    },
+}
+# After the columns exist. The callback list is read on every tray update, so it must not scan history.
+# The lookup cache (core.cache) and retailCRM's upload queue (crm.retailcrm.upload_queue) live in the
+# same file, so their tables are versioned here too.
+_V1_LATE = """
+CREATE INDEX IF NOT EXISTS calls_to_call_back ON calls(started_at)
+    WHERE state='missed' AND direction='inbound' AND callback_dismissed_at IS NULL;
+CREATE TABLE IF NOT EXISTS lookup_cache (
+    account_id  TEXT NOT NULL,
+    e164        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    stored_at   REAL NOT NULL,
+    PRIMARY KEY (account_id, e164)
+);
+CREATE TABLE IF NOT EXISTS call_uploads (
+    account_id  TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending',
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT NOT NULL DEFAULT '',
+    created_at  REAL NOT NULL,
+    PRIMARY KEY (account_id, external_id)
+);
+"""
+
+
+def _v1_first_release(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V1_TABLES)
+    for table, columns in _V1_COLUMNS.items():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, declaration in columns.items():
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+    run_script(conn, _V1_LATE)
+
+
+# -- the list ------------------------------------------------------------------------------------
+
+MIGRATIONS: list[Migration] = [
+    _v1_first_release,  # 0 → 1
+]
+
+
+def current() -> int:
+    """The version this code writes: one per migration."""
+    return len(MIGRATIONS)
+
+
+def version_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, *, where: str = "") -> int:
+    """Bring the database on `conn` to the current version; returns the version it was found at.
+    Raises DatabaseTooNew (the file untouched) when it is newer than this code."""
+    target = current()
+    found = version_of(conn)
+    if found == target:  # the usual open: no write, no lock
+        return found
+    with transaction(conn) as tx:
+        found = version_of(tx)  # again under the write lock: another connection may have just done it
+        if found > target:
+            raise DatabaseTooNew(
+                f"The Ringside database {where or 'file'} was written by a newer Ringside (schema version "
+                f"{found}; this one knows up to {target}). Update Ringside to use it, or move the file "
+                "aside to start a fresh one.")
+        for step in MIGRATIONS[found:]:
+            step(tx)
+        tx.execute(f"PRAGMA user_version={target}")
+    return found
+
+
+def open_database(path: Path | str, *, recover: bool) -> Opened:
+    """Open Ringside's database file (see sqlite_file.open_connection) at the current schema version."""
+    return open_connection(path, recover=recover, prepare=lambda conn: migrate(conn, where=str(path)))
