@@ -33,7 +33,7 @@ PRIYA = "+61491570006"
 @pytest.fixture
 def log_file() -> Iterator[Path]:
     """Ringside's log file, at DEBUG for the test (`ringside` logs INFO), with the levels
-    `cli.setup_logging` gives the HTTP libraries (the test's own browser uses httpx too)."""
+    `cli.run.setup_logging` gives the HTTP libraries (the test's own browser uses httpx too)."""
     path = paths.resolve().log_file
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")

@@ -1,0 +1,148 @@
+"""`ringside history [--json] [--limit N]`: recent calls, their matches, notes and timings.
+
+`--json` prints `{"version": 1, "calls": [...]}`, the shape README documents field by field. It is an
+interface scripts rely on: a change that adds a field keeps the version; one that removes, renames
+or retypes a field is a new version (and README says what changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from app.cli.exit_codes import EXIT_OK
+from app.config import settings as settings_mod
+from app.config.paths import Paths
+from app.errors import RingsideError
+
+if TYPE_CHECKING:
+    from app.storage.db import CallRow
+
+JSON_VERSION = 1
+# The record a note is logged against: what of it `--json` shows.
+_RECORD_FIELDS = ("account_id", "type", "id", "name", "job_title", "company", "link", "type_label")
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = sub.add_parser("history", help="recent calls, matches, note status and timings")
+    history.add_argument("--json", action="store_true", help="machine-readable output")
+    history.add_argument("--limit", type=int, default=20)
+
+
+def run(paths: Paths, args: argparse.Namespace) -> int:
+    from app.storage.db import Database
+
+    rows: list[CallRow] = []
+    if paths.database.exists():
+        db = Database(paths.database, recover=False)  # an unreadable file is reported, left for the app
+        try:
+            rows = db.recent_calls(args.limit)
+        finally:
+            db.close()
+    if args.json:
+        print(json.dumps([_old_json(r) for r in rows], indent=2))
+        return EXIT_OK
+    if not rows:
+        print("No calls yet.")
+        return EXIT_OK
+    try:
+        region: str | None = settings_mod.load(paths.config_file).general.default_region
+    except RingsideError:
+        region = None  # history stays readable even when config.toml is broken
+    for row in rows:
+        print(history_line(row, region))
+    return EXIT_OK
+
+
+def _old_json(row: CallRow) -> dict[str, object]:
+    from dataclasses import asdict
+
+    data: dict[str, object] = asdict(row)
+    for key in ("started_at", "answered_at", "ended_at"):
+        value = data[key]
+        data[key] = value.isoformat() if isinstance(value, datetime) else None
+    return data
+
+
+# -- --json ---------------------------------------------------------------------------------------
+# Built field by field (not from the row's attributes), so the shape stays put when the rows change.
+# Rows written by older versions may lack a key: it is filled with the value meaning "not known".
+
+def history_json(rows: list[CallRow]) -> dict[str, Any]:
+    return {"version": JSON_VERSION, "calls": [call_json(row) for row in rows]}
+
+
+def call_json(row: CallRow) -> dict[str, Any]:
+    timings = row.timings
+    return {
+        "call_id": row.call_id,
+        "number": row.number,
+        "e164": row.e164,
+        "direction": row.direction,
+        "state": row.state,
+        "source": row.source,
+        "started_at": _iso(row.started_at),
+        "answered_at": _iso(row.answered_at),
+        "ended_at": _iso(row.ended_at),
+        "matches": [_match_json(m) for m in row.matches],
+        "timings": {
+            "card_shown_ms": timings.get("card_shown_ms"),
+            "lookup_ms": dict(timings.get("lookup_ms") or {}),
+            "lookup_status": dict(timings.get("lookup_status") or {}),
+        },
+        "notes": [_note_json(n) for n in row.notes],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _match_json(match: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "account": match["account"], "type": match["type"], "id": match.get("id"), "name": match["name"],
+        "job_title": match.get("job_title", ""), "company": match.get("company", ""),
+        "link": match.get("link"), "type_label": match.get("type_label", ""),
+        "chosen": bool(match.get("chosen", False)),
+    }
+
+
+def _note_json(note: Mapping[str, Any]) -> dict[str, Any]:
+    record = note.get("record") or {}
+    return {
+        "account_id": note["account_id"], "record_key": note["record_key"], "status": note["status"],
+        "error": note.get("error"), "attempts": note["attempts"], "logged_at": note.get("logged_at"),
+        "record_name": note["record_name"], "link": note.get("link"), "text": note["text"],
+        "record": {key: record.get(key) for key in _RECORD_FIELDS},
+        "confirmed": bool(note.get("confirmed", False)), "dismissed": bool(note.get("dismissed", False)),
+    }
+
+
+# -- for people -----------------------------------------------------------------------------------
+
+def history_line(row: CallRow, region: str | None = None) -> str:
+    from app.core.phone import try_normalise
+
+    local = row.started_at.astimezone()
+    arrow = "←" if row.direction == "inbound" else "→"
+    who = ", ".join(
+        f"{m['name']} ({m['type']}, {m['account']}" + (f" #{m['id']})" if m["id"] else ")") for m in row.matches
+    ) or "no match"
+    phone = try_normalise(row.e164 or row.number, None)
+    number = phone.display(region) if phone else row.number
+    duration = ""
+    if row.answered_at and row.ended_at:
+        secs = int((row.ended_at - row.answered_at).total_seconds())
+        duration = f" {secs // 60}m{secs % 60:02d}s"
+    notes = "; ".join(
+        f"{n['account_id']}: {n['status']}" + (f" ({n['error']})" if n["error"] and n["status"] != "logged" else "")
+        for n in row.notes) or "no note"
+    timings = row.timings
+    shown = timings.get("card_shown_ms")
+    lookups = ", ".join(f"{a} {ms:.0f} ms" for a, ms in (timings.get("lookup_ms") or {}).items())
+    timing = f"card {shown:.0f} ms" if shown is not None else "card not shown"
+    return (f"{local:%Y-%m-%d %H:%M} {arrow} {number} [{row.state}{duration}] {who} | note: {notes} | "
+            f"{timing}" + (f"; lookups: {lookups}" if lookups else ""))
