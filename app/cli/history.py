@@ -43,7 +43,7 @@ def run(paths: Paths, args: argparse.Namespace) -> int:
         finally:
             db.close()
     if args.json:
-        print(json.dumps([_old_json(r) for r in rows], indent=2))
+        print(json.dumps(history_json(rows), indent=2))
         return EXIT_OK
     if not rows:
         print("No calls yet.")
@@ -55,16 +55,6 @@ def run(paths: Paths, args: argparse.Namespace) -> int:
     for row in rows:
         print(history_line(row, region))
     return EXIT_OK
-
-
-def _old_json(row: CallRow) -> dict[str, object]:
-    from dataclasses import asdict
-
-    data: dict[str, object] = asdict(row)
-    for key in ("started_at", "answered_at", "ended_at"):
-        value = data[key]
-        data[key] = value.isoformat() if isinstance(value, datetime) else None
-    return data
 
 
 # -- --json ---------------------------------------------------------------------------------------

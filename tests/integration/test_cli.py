@@ -128,7 +128,7 @@ async def test_history_lists_calls_with_matches_and_timings(running: tuple[Runti
     rt.switchboard.card_shown(view.call_id)
     code, out, _ = await ringside("history", "--json")
     assert code == 0
-    (call,) = json.loads(out)
+    (call,) = json.loads(out)["calls"]
     assert call["matches"][0]["name"] == "Priya Raman"
     assert call["timings"]["card_shown_ms"] is not None
     assert call["timings"]["lookup_ms"]["rw"] >= 0

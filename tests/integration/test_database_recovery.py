@@ -78,7 +78,7 @@ def test_a_killed_instance_leaves_nothing_that_blocks_the_next_start(instances: 
     instances.append(second)
     assert second.wait_ready().startswith("Ringside is ready")  # not "already running"
     assert json.loads(home.instance_file.read_text())["pid"] == second.proc.pid
-    history = json.loads(ringside("history", "--json").stdout)
+    history = json.loads(ringside("history", "--json").stdout)["calls"]
     assert [c["call_id"] for c in history] == ["before-kill"]  # the killed run's history survived
     # …and it is the one running instance: a third `ringside` hands over to it and exits.
     third = ringside()
@@ -95,7 +95,7 @@ def test_a_damaged_database_is_moved_aside_and_the_app_starts(instances: list[In
     (aside,) = home.data_dir.glob("ringside.sqlite3.unreadable-*")
     assert aside.read_bytes() == GARBAGE  # kept, for whoever wants to look at it
     assert ringside("event", "ring", "--number", "0491 570 006").returncode == 0  # and it works
-    assert len(json.loads(ringside("history", "--json").stdout)) == 1
+    assert len(json.loads(ringside("history", "--json").stdout)["calls"]) == 1
     app.stop()
     assert any("moved aside" in line for line in app.err), app.err
 

@@ -299,7 +299,7 @@ def test_a_hundred_notes_through_faults_and_kills_arrive_exactly_once(app: App, 
     history = subprocess.run([sys.executable, "-m", "app", "history", "--json", "--limit", "1000"], cwd=ROOT,
                              env={**os.environ, "RINGSIDE_HOME": str(ringside_home)}, capture_output=True,
                              text=True, timeout=30, check=True)
-    notes = [n for call in json.loads(history.stdout) for n in call["notes"]]
+    notes = [n for call in json.loads(history.stdout)["calls"] for n in call["notes"]]
     assert sorted(n["text"] for n in notes) == sorted(texts)
     assert {n["status"] for n in notes} == {"logged"}
 
