@@ -16,14 +16,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.accounts.kinds import KIND_NAMES
-from app.config.settings import (
-    Account,
-    FixDigitalAccount,
-    PuzzelAccount,
-    RecruitWizardAccount,
-    RetailCrmAccount,
-    TrackerRmsAccount,
-)
+from app.config.settings import Account
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.puzzel.settings import PuzzelAccount
+from app.crm.recruitwizard.settings import RecruitWizardAccount
+from app.crm.retailcrm.settings import RetailCrmAccount
+from app.crm.trackerrms.settings import TrackerRmsAccount
 
 MODELS: dict[str, type[BaseModel]] = {
     "recruitwizard": RecruitWizardAccount,
