@@ -30,13 +30,14 @@ from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
 from app.crm.registry import build
 from app.errors import RingsideError
-from app.runtime.instance import EventRequest, Handlers, InstanceServer
+from app.runtime.instance import Handlers, InstanceServer
 from app.storage.cache_db import CacheStore
 from app.storage.db import Database
 from app.storage.secret_file import secrets_file
 from app.storage.secrets import KeyringSecrets, SecretStore
 from app.telephony.baresip import BaresipSource
 from app.telephony.dialers import DialerContext, build_dialer
+from app.telephony.event_request import EventRequest
 from app.telephony.simulator import SOURCE as SIMULATOR
 from app.telephony.simulator import Simulator
 from app.telephony.sources import CallSource, SourceContext, build_sources

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from app.crm._shared.loopback import LoopbackServer
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig, SignInFailed, TokenSet
 
 OpenUrl = Callable[[str], Awaitable[None] | None]
@@ -83,17 +84,14 @@ async def authorize(
     app = web.Application()
     app.router.add_get(path, callback)
     app.router.add_route("*", "/{tail:.*}", refuse)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
-    await runner.setup()
+    server = LoopbackServer("127.0.0.1", port, shutdown_timeout_s=1.0)  # the code must not leave this machine
     try:
-        site = web.TCPSite(runner, "127.0.0.1", port)  # loopback only: the code must not leave this machine
-        try:
-            await site.start()
-        except OSError as exc:
-            raise SignInFailed(
-                f"Ringside could not listen on 127.0.0.1:{port} for the sign-in reply ({exc.strerror})."
-            ) from None
-        bound_port = runner.addresses[0][1]
+        bound_port = await server.start(app)
+    except OSError as exc:
+        raise SignInFailed(
+            f"Ringside could not listen on 127.0.0.1:{port} for the sign-in reply ({exc.strerror})."
+        ) from None
+    try:
         redirect_uri = f"http://127.0.0.1:{bound_port}{path}"
         url = authorize_url(config, redirect_uri, state, challenge)
         opened = open_url(url)
@@ -107,7 +105,7 @@ async def authorize(
                 "sign-in was not completed. Try again."
             ) from None
     finally:
-        await runner.cleanup()
+        await server.stop()
     problem = _problem(query, state, config.service)
     if problem is not None:
         raise SignInFailed(problem)
