@@ -17,20 +17,10 @@ from pydantic_core import ErrorDetails
 
 from app.accounts.kinds import KIND_NAMES
 from app.config.settings import Account
-from app.crm.fixdigital.settings import FixDigitalAccount
-from app.crm.puzzel.settings import PuzzelAccount
-from app.crm.recruitwizard.settings import RecruitWizardAccount
-from app.crm.retailcrm.settings import RetailCrmAccount
-from app.crm.trackerrms.settings import TrackerRmsAccount
+from app.crm.registry import SYSTEMS
 
-MODELS: dict[str, type[BaseModel]] = {
-    "recruitwizard": RecruitWizardAccount,
-    "trackerrms": TrackerRmsAccount,
-    "retailcrm": RetailCrmAccount,
-    "fixdigital": FixDigitalAccount,
-    "puzzel": PuzzelAccount,
-}
-SHORT_IDS = {"recruitwizard": "rw", "trackerrms": "tr", "retailcrm": "retail", "fixdigital": "fix", "puzzel": "puzzel"}
+MODELS: dict[str, type[BaseModel]] = {kind: row.settings for kind, row in SYSTEMS.items()}
+SHORT_IDS = {kind: row.short_id for kind, row in SYSTEMS.items()}
 _ACCOUNT: TypeAdapter[Account] = TypeAdapter(Account)
 
 FieldKind = Literal["text", "number", "choice", "bool", "list"]  # list: comma-separated in one field

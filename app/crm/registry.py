@@ -58,6 +58,11 @@ class System(Generic[A]):
     check: Callable[[A, httpx.AsyncClient, SecretStore], Awaitable[str]]  # "Test connection", in words
     connector: Callable[[A, httpx.AsyncClient, SecretStore], Built] | None = None  # None: not a CRM
     oauth: Callable[[A], OAuthConfig] | None = None  # the browser sign-in's settings, for OAuth kinds
+    short_id: str = ""  # the id a new account of this kind is offered ("rw"); "" = the kind
+
+    def __post_init__(self) -> None:
+        if not self.short_id:
+            object.__setattr__(self, "short_id", self.kind)
 
     def own(self, account: AccountBase) -> A:
         """`account` as this system's model; ConfigError when it is another kind's."""
@@ -87,13 +92,13 @@ def _fixdigital(account: fixdigital.FixDigitalAccount, client: httpx.AsyncClient
 
 SYSTEMS: dict[str, System[Any]] = {row.kind: row for row in (
     System("recruitwizard", "Recruit Wizard", recruitwizard.RecruitWizardAccount, recruitwizard.SECRETS,
-           recruitwizard_check.verify, _recruitwizard, oauth_config),
+           recruitwizard_check.verify, _recruitwizard, oauth_config, short_id="rw"),
     System("trackerrms", "TrackerRMS", trackerrms.TrackerRmsAccount, trackerrms.SECRETS,
-           trackerrms_check.verify, _trackerrms, trackerrms_check.browser_sign_in),
+           trackerrms_check.verify, _trackerrms, trackerrms_check.browser_sign_in, short_id="tr"),
     System("retailcrm", "retailCRM", retailcrm.RetailCrmAccount, retailcrm.SECRETS,
-           retailcrm_check.verify, _retailcrm),
+           retailcrm_check.verify, _retailcrm, short_id="retail"),
     System("fixdigital", "FixDigital", fixdigital.FixDigitalAccount, fixdigital.SECRETS,
-           fixdigital_check.verify, _fixdigital),
+           fixdigital_check.verify, _fixdigital, short_id="fix"),
     # A Puzzel account is the dialer's sign-in, not a CRM: no connector.
     System("puzzel", "Puzzel", puzzel.PuzzelAccount, puzzel.SECRETS, puzzel_check.verify),
 )}
