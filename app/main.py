@@ -48,7 +48,7 @@ def run_app(
     bridge = Bridge()
     runtime = Runtime(paths=paths, settings=settings, listener=bridge,
                       secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [])
-    shell = UiShell(runtime.switchboard, bridge, settings=SettingsBackend(runtime))
+    shell = UiShell(runtime.switchboard, bridge, settings=SettingsBackend(runtime.account_hooks()))
     runtime.on_show.append(shell.show_main)
     # "Sign in again": the browser through Qt; a password account opens Settings at itself.
     runtime.open_url = lambda url: QDesktopServices.openUrl(QUrl(url))

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app.config.settings import GeneralSettings, RecruitWizardAccount, Settings
+from app.config.settings import GeneralSettings, Settings
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
 
 if TYPE_CHECKING:

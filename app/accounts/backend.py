@@ -10,24 +10,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import httpx
 
-from app.accounts import checks
 from app.accounts.candidate import CandidateSecrets
+from app.accounts.hooks import AppHooks
 from app.accounts.kinds import SignIn, secret_for, sign_in_method
 from app.accounts.service import AccountService, missing
 from app.accounts.status import AccountState, AccountStatus, status_of
 from app.config import settings as settings_mod
 from app.config.settings import Account, Settings
-from app.crm._shared.oauth import OAuthClient
+from app.crm.registry import check
 from app.errors import RingsideError, SecretStoreError
-from app.storage.secret_file import FileSecrets, secrets_file
+from app.storage.secret_file import FileSecrets
 from app.storage.secrets import KeyringSecrets, keyring_problem
-
-if TYPE_CHECKING:
-    from app.runtime.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -74,27 +71,27 @@ class SettingsControls(Protocol):
 
 
 class SettingsBackend:
-    """`SettingsControls` over a running `Runtime`."""
+    """`SettingsControls` over the running app's parts it is handed."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
+    def __init__(self, app: AppHooks) -> None:
+        self._app = app
         self.pending = 0  # operations still talking to a CRM (they outlive a closed window)
 
     # -- reading -----------------------------------------------------------------------------------
 
     def current(self) -> Settings:
-        return self._runtime.settings
+        return self._app.settings()
 
     def keyring_problem(self) -> str | None:
-        secrets = self._runtime.secrets
+        secrets = self._app.secrets()
         return secrets.problem() if isinstance(secrets, KeyringSecrets) else keyring_problem()
 
     def secrets_in_file(self) -> bool:
-        return isinstance(self._runtime.secrets, FileSecrets)
+        return isinstance(self._app.secrets(), FileSecrets)
 
     def missing(self, account: Account) -> str | None:
         try:
-            return missing(account, self._runtime.secrets)
+            return missing(account, self._app.secrets())
         except SecretStoreError as exc:
             return str(exc)
 
@@ -120,7 +117,7 @@ class SettingsBackend:
                 try:
                     trial_secrets = CandidateSecrets(service.secrets, account.id, {wanted.name: secret.strip()})
                     async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
-                        detail = await checks.check(account, client, trial_secrets)
+                        detail = await check(account, client, trial_secrets)
                 except (RingsideError, httpx.HTTPError) as exc:
                     return status_of(exc)
                 return AccountStatus(AccountState.CONNECTED, detail + f" (the {wanted.label.lower()} you typed "
@@ -156,19 +153,23 @@ class SettingsBackend:
             done(outcome)
 
         self.pending += 1
-        self._runtime.switchboard.spawn(wrapped())
+        self._app.spawn(wrapped())
+
+    def _service(self, client: httpx.AsyncClient) -> AccountService:
+        # A client per operation: settings are rare, and nothing is left open when the window closes.
+        return AccountService(self._app.secrets(), client)
 
     async def _with_service(self, work: Callable[[AccountService], Awaitable[AccountStatus]]) -> AccountStatus:
         async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
-            return await work(_service(self._runtime, client))
+            return await work(self._service(client))
 
     async def _connect(self, account: Account, secret: str | None) -> Outcome:
-        runtime = self._runtime
+        app = self._app
         async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
-            service = _service(runtime, client)
+            service = self._service(client)
             if sign_in_method(account) is SignIn.OAUTH:
                 def open_url(url: str) -> None:
-                    runtime.open_url(url)
+                    app.open_url(url)
 
                 message = await service.sign_in(account, open_url, client_secret=secret or None)
             elif sign_in_method(account) is SignIn.NONE:
@@ -180,44 +181,35 @@ class SettingsBackend:
                     return Outcome(False, f"Type the {label} first.", AccountState.NOT_SET_UP)
                 message = await service.store_secret(account, secret)
                 message += " It is stored in the keyring." if not self.secrets_in_file() else " It is stored."
-        # The running connector (if this account is saved already) uses the new sign-in at once.
-        oauth = getattr(runtime.connectors.get(account.id), "oauth", None)
-        if isinstance(oauth, OAuthClient):
-            oauth.reload()
-        runtime.switchboard.signed_in(account.id)
+        app.signed_in(account.id)  # the running connector (if the account is saved) uses it at once
         return Outcome(True, message, AccountState.CONNECTED)
 
     async def _save(self, settings: Settings) -> Outcome:
-        runtime = self._runtime
-        before = runtime.settings
+        app = self._app
+        before = app.settings()
         removed = [a for a in before.accounts if a.id not in {b.id for b in settings.accounts}]
-        settings_mod.save(runtime.paths.config_file, settings)
+        settings_mod.save(app.config_file, settings)
         notes: list[str] = []
-        file = secrets_file(runtime.paths)
+        file = app.secrets_file
         if settings.general.store_secrets_in_file and self.keyring_problem() and not self.secrets_in_file():
-            runtime.secrets = FileSecrets(file)
+            app.use_secrets(FileSecrets(file))
             notes.append(f"Secrets are kept in {file}, readable by you alone.")
         elif not settings.general.store_secrets_in_file and self.secrets_in_file():
             # Opting out leaves no plain copy behind; the accounts sign in again once a keyring works.
-            runtime.secrets = KeyringSecrets()
+            app.use_secrets(KeyringSecrets())
             file.unlink(missing_ok=True)
             notes.append("The secrets file is deleted; connect your accounts again once a keyring is available.")
         async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
-            service = _service(runtime, client)
+            service = self._service(client)
             for account in removed:
                 try:
                     await service.disconnect(account)
                 except RingsideError as exc:
                     notes.append(f"{account.display_name}: {exc}")
-        await runtime.reload_accounts()
+        await app.reload_accounts()
         if settings.general.start_at_login != before.general.start_at_login:
             notes.append(_autostart(settings.general.start_at_login))
         return Outcome(True, " ".join(["Saved; in use now.", *[n for n in notes if n]]))
-
-
-def _service(runtime: Runtime, client: httpx.AsyncClient) -> AccountService:
-    # A client per operation: settings are rare, and nothing is left open when the window closes.
-    return AccountService(runtime.secrets, client)
 
 
 def _autostart(on: bool) -> str:

@@ -16,23 +16,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.accounts.kinds import KIND_NAMES
-from app.config.settings import (
-    Account,
-    FixDigitalAccount,
-    PuzzelAccount,
-    RecruitWizardAccount,
-    RetailCrmAccount,
-    TrackerRmsAccount,
-)
+from app.config.settings import Account
+from app.crm.registry import SYSTEMS
 
-MODELS: dict[str, type[BaseModel]] = {
-    "recruitwizard": RecruitWizardAccount,
-    "trackerrms": TrackerRmsAccount,
-    "retailcrm": RetailCrmAccount,
-    "fixdigital": FixDigitalAccount,
-    "puzzel": PuzzelAccount,
-}
-SHORT_IDS = {"recruitwizard": "rw", "trackerrms": "tr", "retailcrm": "retail", "fixdigital": "fix", "puzzel": "puzzel"}
+MODELS: dict[str, type[BaseModel]] = {kind: row.settings for kind, row in SYSTEMS.items()}
+SHORT_IDS = {kind: row.short_id for kind, row in SYSTEMS.items()}
 _ACCOUNT: TypeAdapter[Account] = TypeAdapter(Account)
 
 FieldKind = Literal["text", "number", "choice", "bool", "list"]  # list: comma-separated in one field

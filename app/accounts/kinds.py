@@ -1,10 +1,9 @@
-"""What each account kind needs to sign in, and the keyring entries it owns.
+"""What each account kind needs to sign in, and which secret it is asked for.
 
-Every secret lives in the keyring as `ringside` / `<account id>:<name>`. The names are the ones the
-connectors read: `tokens` and `client_secret` for OAuth (app/crm/_shared/oauth.py), `password` and
-`apikey` for TrackerRMS (app/crm/trackerrms/connector.py), `apikey` for retailCRM, `password` for
-Puzzel, and for FixDigital `callback_password`: the password FixDigital must send when it calls
-Ringside (app/crm/fixdigital/callbacks.py), with the account's `callback_username`.
+Every secret lives in the keyring as `ringside` / `<account id>:<name>`, with the names of
+app/config/secret_names.py; each system's settings module declares the ones its accounts own, and
+the registry (app/crm/registry.py) gathers them. FixDigital's `callback_password` is ours: the
+password FixDigital must send when it calls Ringside, with the account's `callback_username`.
 """
 
 from __future__ import annotations
@@ -12,23 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.config.settings import Account, FixDigitalAccount, PuzzelAccount, RetailCrmAccount, TrackerRmsAccount
+from app.config.secret_names import API_KEY, CALLBACK_PASSWORD, PASSWORD
+from app.config.settings import Account
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.puzzel.settings import PuzzelAccount
+from app.crm.registry import SYSTEMS, all_secrets
+from app.crm.retailcrm.settings import RetailCrmAccount
+from app.crm.trackerrms.settings import TrackerRmsAccount
 
-KIND_NAMES: dict[str, str] = {
-    "recruitwizard": "Recruit Wizard",
-    "trackerrms": "TrackerRMS",
-    "retailcrm": "retailCRM",
-    "fixdigital": "FixDigital",
-    "puzzel": "Puzzel",
-}
-
-TOKENS = "tokens"
-CLIENT_SECRET = "client_secret"
-PASSWORD = "password"
-API_KEY = "apikey"
-CALLBACK_PASSWORD = "callback_password"
+KIND_NAMES: dict[str, str] = {kind: row.name for kind, row in SYSTEMS.items()}
 # Deleted on disconnect whatever the kind, so a kind or auth change leaves nothing behind.
-ALL_SECRETS = (TOKENS, CLIENT_SECRET, PASSWORD, API_KEY, CALLBACK_PASSWORD)
+ALL_SECRETS = all_secrets()
 
 
 class SignIn(StrEnum):
@@ -69,7 +62,7 @@ def secret_for(account: Account) -> Secret | None:
         return Secret(CALLBACK_PASSWORD, "Callback password",
                       f"Password FixDigital sends as {account.callback_username} ({account.id}): ")
     if method is SignIn.PASSWORD:
-        user = getattr(account, "username", "")
+        user = account.username if isinstance(account, TrackerRmsAccount | PuzzelAccount) else ""
         who = f" for {user}" if user else ""
         return Secret(PASSWORD, "Password", f"{service} password{who} ({account.id}): ")
     if method is SignIn.API_KEY:

@@ -12,13 +12,14 @@ import logging
 
 import httpx
 
-from app.accounts import checks
 from app.accounts.candidate import CandidateSecrets
-from app.accounts.kinds import ALL_SECRETS, CLIENT_SECRET, KIND_NAMES, TOKENS, SignIn, secret_for, sign_in_method
+from app.accounts.kinds import ALL_SECRETS, KIND_NAMES, SignIn, secret_for, sign_in_method
 from app.accounts.status import AccountState, AccountStatus, status_of
+from app.config.secret_names import CLIENT_SECRET, TOKENS
 from app.config.settings import Account
-from app.crm._shared.oauth import OAuthClient, OpenUrl, authorize
-from app.crm.registry import oauth_config_for
+from app.crm._shared.browser_sign_in import OpenUrl, authorize
+from app.crm._shared.oauth_tokens import OAuthClient
+from app.crm.registry import check, oauth_config_for
 from app.errors import ConnectorError, NeedsSignIn, RingsideError, SecretStoreError
 from app.storage.secrets import SecretStore
 
@@ -70,7 +71,7 @@ class AccountService:
     async def test(self, account: Account) -> AccountStatus:
         """Test connection: one authenticated read, reported in words."""
         try:
-            detail = await checks.check(account, self._client, self.secrets)
+            detail = await check(account, self._client, self.secrets)
         except (RingsideError, httpx.HTTPError) as exc:
             log.info("%s: connection test failed: %s", account.id, exc.__class__.__name__)
             return status_of(exc)
@@ -109,7 +110,7 @@ class AccountService:
         if not value:
             raise RingsideError(f"The {wanted.label.lower()} is empty.")
         trial = CandidateSecrets(self.secrets, account.id, {wanted.name: value})
-        detail = await checks.check(account, self._client, trial)
+        detail = await check(account, self._client, trial)
         trial.commit()
         return detail
 

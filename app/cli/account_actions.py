@@ -22,6 +22,7 @@ from app.accounts.status import AccountState, AccountStatus
 from app.cli.exit_codes import EXIT_FAIL, EXIT_OK
 from app.config import settings as settings_mod
 from app.config.paths import Paths
+from app.config.secret_names import CLIENT_SECRET
 from app.config.settings import Account, Settings
 from app.errors import RingsideError, SecretStoreError
 from app.runtime.instance import InstanceClient, NoInstance
@@ -81,7 +82,7 @@ def connect(paths: Paths, settings: Settings, account: Account, *, open_browser:
         return EXIT_OK if status.ok else EXIT_FAIL
     if method is SignIn.OAUTH:
         client_secret = None
-        if needs_client_secret(account) and not store.get(account.id, "client_secret"):
+        if needs_client_secret(account) and not store.get(account.id, CLIENT_SECRET):
             client_secret = read_secret(f"Client secret for {account.display_name} ({account.id}): ")
 
         async def open_url(url: str) -> None:

@@ -24,6 +24,7 @@ from multidict import MultiDict, MultiDictProxy, MultiMapping
 
 from app import resources
 from app.config.settings import Account, split_address
+from app.crm._shared.loopback import LoopbackServer
 from app.errors import RingsideError
 from app.storage.call_list import CallList
 from app.storage.secrets import SecretStore
@@ -84,11 +85,11 @@ class CallbackServer:
         self._host, self._port = split_address(listen)
         self.context = context
         self._mounts = list(mounts)
-        self._runner: web.AppRunner | None = None
+        self._server = LoopbackServer(self._host, self._port)
 
     @property
     def running(self) -> bool:
-        return self._runner is not None
+        return self._server.running
 
     @property
     def url(self) -> str:
@@ -103,24 +104,18 @@ class CallbackServer:
         return app
 
     async def start(self) -> None:
-        if self._runner is not None:
+        if self._server.running:
             return
-        runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
-        await runner.setup()
         try:
-            await web.TCPSite(runner, self._host, self._port).start()
+            await self._server.start(self.make_app())
         except OSError as exc:
-            await runner.cleanup()
             raise CallbackError(f"The CRM callback server could not listen on {self.listen}: {exc.strerror or exc}. "
                                 "Is another program using that port? Change [callbacks] listen in config.toml."
                                 ) from None
-        self._runner = runner
         log.info("CRM callbacks listening on %s", self.url)
 
     async def stop(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
 
 
 @web.middleware

@@ -11,12 +11,14 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
-from app.config.settings import FixDigitalAccount, RetailCrmAccount, Settings
+from app.config.settings import Settings
 from app.core.ports import Connector
 from app.crm.callbacks import CallbackContext, CallbackError, CallbackServer
 from app.crm.fixdigital import callbacks as fixdigital_callbacks
+from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.retailcrm import callbacks as retailcrm_callbacks
 from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.upload_queue import UploadQueue
 from app.storage.call_list import CallList
 from app.storage.secrets import SecretStore

@@ -1,97 +1,140 @@
-"""Account kind → connector factory (and, for kinds that sign in with OAuth, their OAuth settings).
+"""The account kinds as a table: one `System` row per external system, naming everything the app
+needs from that system's folder (app/crm/<kind>/): its settings model, the keyring entries it owns,
+its "Test connection", its connector factory and, for kinds that sign in through the browser, their
+OAuth settings. Adding a system is adding its folder and one row in `SYSTEMS`.
 
-A plain dict, so build.spec can list the connector modules as hidden imports and a new CRM is one
-entry here. Importing this module only imports the connector modules.
+Only this module (with callbacks.py and peer.py) imports several systems. bundle.py reads the rows
+for the packaged app's hidden imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import httpx
 
-from app.config.settings import (
-    Account,
-    FixDigitalAccount,
-    RecruitWizardAccount,
-    RetailCrmAccount,
-    TrackerRmsAccount,
-)
+from app.config.account_base import AccountBase
+from app.config.settings import Account
 from app.core.ports import Connector
-from app.crm._shared.oauth import OAuthConfig
+from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
+from app.crm.fixdigital import check as fixdigital_check
+from app.crm.fixdigital import settings as fixdigital
 from app.crm.fixdigital.connector import FixDigitalConnector
+from app.crm.puzzel import check as puzzel_check
+from app.crm.puzzel import settings as puzzel
+from app.crm.recruitwizard import check as recruitwizard_check
+from app.crm.recruitwizard import settings as recruitwizard
 from app.crm.recruitwizard.connector import RecruitWizardConnector, oauth_config
+from app.crm.retailcrm import check as retailcrm_check
+from app.crm.retailcrm import settings as retailcrm
 from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.trackerrms import check as trackerrms_check
+from app.crm.trackerrms import settings as trackerrms
 from app.crm.trackerrms.connector import TrackerRmsConnector
-from app.crm.trackerrms.connector import oauth_config as trackerrms_oauth_config
 from app.errors import ConfigError
 from app.storage.secrets import SecretStore
 
-ConnectorFactory = Callable[[Account, httpx.AsyncClient, SecretStore], Connector]
+A = TypeVar("A", bound=AccountBase)
 
 
-def _recruitwizard(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
-    if not isinstance(account, RecruitWizardAccount):
-        raise ConfigError(f"Account '{account.id}' is not a Recruit Wizard account.")
-    return RecruitWizardConnector(account, client, secrets)
+@dataclass(frozen=True)
+class Built:
+    """A connector as built, with the OAuth token client it reads (so a new sign-in reaches it)."""
+
+    connector: Connector
+    tokens: OAuthClient | None = None
 
 
-def _recruitwizard_oauth(account: Account) -> OAuthConfig:
-    if not isinstance(account, RecruitWizardAccount):
-        raise ConfigError(f"Account '{account.id}' is not a Recruit Wizard account.")
-    return oauth_config(account)
+@dataclass(frozen=True)
+class System(Generic[A]):
+    """One external system: what the rest of the app may ask of its folder."""
+
+    kind: str  # `kind = "…"` in config.toml
+    name: str  # how people call it, in messages
+    settings: type[A]  # its [[accounts]] model
+    secrets: tuple[str, ...]  # the keyring entries its accounts own (deleted on disconnect)
+    check: Callable[[A, httpx.AsyncClient, SecretStore], Awaitable[str]]  # "Test connection", in words
+    connector: Callable[[A, httpx.AsyncClient, SecretStore], Built] | None = None  # None: not a CRM
+    oauth: Callable[[A], OAuthConfig] | None = None  # the browser sign-in's settings, for OAuth kinds
+    short_id: str = ""  # the id a new account of this kind is offered ("rw"); "" = the kind
+
+    def __post_init__(self) -> None:
+        if not self.short_id:
+            object.__setattr__(self, "short_id", self.kind)
+
+    def own(self, account: AccountBase) -> A:
+        """`account` as this system's model; ConfigError when it is another kind's."""
+        if not isinstance(account, self.settings):
+            raise ConfigError(f"Account '{account.id}' is not a {self.name} account.")
+        return account
 
 
-def _trackerrms(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
-    if not isinstance(account, TrackerRmsAccount):
-        raise ConfigError(f"Account '{account.id}' is not a TrackerRMS account.")
-    return TrackerRmsConnector(account, client, secrets)
+def _recruitwizard(account: recruitwizard.RecruitWizardAccount, client: httpx.AsyncClient,
+                   secrets: SecretStore) -> Built:
+    connector = RecruitWizardConnector(account, client, secrets)
+    return Built(connector, connector.oauth)
 
 
-def _trackerrms_oauth(account: Account) -> OAuthConfig:
-    if not isinstance(account, TrackerRmsAccount):
-        raise ConfigError(f"Account '{account.id}' is not a TrackerRMS account.")
-    if account.auth != "oauth":
-        # Password and API-key accounts have no browser sign-in: their secret goes in the keyring.
-        secret = "API key" if account.auth == "apikey" else "password"
-        raise ConfigError(f"TrackerRMS account '{account.id}' signs in with its {secret}, not through "
-                          "the browser (set auth = \"oauth\" to use OAuth).")
-    return trackerrms_oauth_config(account)
+def _trackerrms(account: trackerrms.TrackerRmsAccount, client: httpx.AsyncClient, secrets: SecretStore) -> Built:
+    connector = TrackerRmsConnector(account, client, secrets)
+    return Built(connector, connector.oauth)
 
 
-def _retailcrm(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
-    if not isinstance(account, RetailCrmAccount):
-        raise ConfigError(f"Account '{account.id}' is not a retailCRM account.")
-    return RetailCrmConnector(account, client, secrets)
+def _retailcrm(account: retailcrm.RetailCrmAccount, client: httpx.AsyncClient, secrets: SecretStore) -> Built:
+    return Built(RetailCrmConnector(account, client, secrets))
 
 
-def _fixdigital(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector:
-    if not isinstance(account, FixDigitalAccount):
-        raise ConfigError(f"Account '{account.id}' is not a FixDigital account.")
-    return FixDigitalConnector(account, client)
+def _fixdigital(account: fixdigital.FixDigitalAccount, client: httpx.AsyncClient, secrets: SecretStore) -> Built:
+    return Built(FixDigitalConnector(account, client))
 
 
-FACTORIES: dict[str, ConnectorFactory] = {
-    "recruitwizard": _recruitwizard,
-    "trackerrms": _trackerrms,
-    "retailcrm": _retailcrm,
-    "fixdigital": _fixdigital,
-}
+SYSTEMS: dict[str, System[Any]] = {row.kind: row for row in (
+    System("recruitwizard", "Recruit Wizard", recruitwizard.RecruitWizardAccount, recruitwizard.SECRETS,
+           recruitwizard_check.verify, _recruitwizard, oauth_config, short_id="rw"),
+    System("trackerrms", "TrackerRMS", trackerrms.TrackerRmsAccount, trackerrms.SECRETS,
+           trackerrms_check.verify, _trackerrms, trackerrms_check.browser_sign_in, short_id="tr"),
+    System("retailcrm", "retailCRM", retailcrm.RetailCrmAccount, retailcrm.SECRETS,
+           retailcrm_check.verify, _retailcrm, short_id="retail"),
+    System("fixdigital", "FixDigital", fixdigital.FixDigitalAccount, fixdigital.SECRETS,
+           fixdigital_check.verify, _fixdigital, short_id="fix"),
+    # A Puzzel account is the dialer's sign-in, not a CRM: no connector.
+    System("puzzel", "Puzzel", puzzel.PuzzelAccount, puzzel.SECRETS, puzzel_check.verify),
+)}
 
-# Kinds whose sign-in is the OAuth authorisation-code flow (`ringside account connect`).
-OAUTH: dict[str, Callable[[Account], OAuthConfig]] = {
-    "recruitwizard": _recruitwizard_oauth,
-    "trackerrms": _trackerrms_oauth,
-}
+
+def system(kind: str) -> System[Any]:
+    try:
+        return SYSTEMS[kind]
+    except KeyError:
+        raise ConfigError(f"'{kind}' is not an account kind Ringside knows.") from None
+
+
+def build(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Built | None:
+    """The account's connector (and token client), or None for kinds that are not CRMs."""
+    row = system(account.kind)
+    return row.connector(row.own(account), client, secrets) if row.connector is not None else None
 
 
 def build_connector(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> Connector | None:
-    """The account's CRM connector, or None for kinds that are not CRMs (a Puzzel dialer account)."""
-    factory = FACTORIES.get(account.kind)
-    return factory(account, client, secrets) if factory is not None else None
+    built = build(account, client, secrets)
+    return built.connector if built is not None else None
 
 
 def oauth_config_for(account: Account) -> OAuthConfig | None:
-    """How `account` signs in with OAuth, or None if it does not."""
-    make = OAUTH.get(account.kind)
-    return make(account) if make is not None else None
+    """How `account` signs in with OAuth, or None if its kind does not."""
+    row = system(account.kind)
+    return row.oauth(row.own(account)) if row.oauth is not None else None
+
+
+async def check(account: Account, client: httpx.AsyncClient, secrets: SecretStore) -> str:
+    """"Test connection": what worked, in words; raises a ConnectorError saying what failed."""
+    row = system(account.kind)
+    return await row.check(row.own(account), client, secrets)
+
+
+def all_secrets() -> tuple[str, ...]:
+    """Every keyring entry name any kind owns: disconnecting deletes them all, so a change of kind
+    or of sign-in method leaves nothing behind."""
+    return tuple(dict.fromkeys(name for row in SYSTEMS.values() for name in row.secrets))

@@ -18,16 +18,14 @@ import httpx
 from app.config import paths as paths_mod
 from app.config import settings as settings_mod
 from app.config.paths import Paths
-from app.config.settings import (
-    GeneralSettings,
-    PuzzelAccount,
-    PuzzelDialerSettings,
-    RecruitWizardAccount,
-    Settings,
-    TrackerRmsAccount,
-)
-from app.crm._shared.oauth import OAuthClient, authorize
+from app.config.secret_names import CLIENT_SECRET, PASSWORD
+from app.config.settings import GeneralSettings, Settings
+from app.crm._shared.browser_sign_in import authorize
+from app.crm._shared.oauth_tokens import OAuthClient
+from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
 from app.crm.recruitwizard.connector import oauth_config
+from app.crm.recruitwizard.settings import RecruitWizardAccount
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.demo.peer import start_peer_demo
 from app.sandbox.demo_data import demo_callers
 from app.sandbox.puzzel.server import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, PuzzelSandbox
@@ -118,9 +116,9 @@ def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = No
                                 dialer=PuzzelDialerSettings(kind="puzzel", account=pz_account.id),
                                 callbacks=peer.callbacks)
         settings_mod.save(paths.config_file, env.settings)
-        secrets.set(account.id, "client_secret", DEMO_CLIENT_SECRET)
-        secrets.set(tr_account.id, "password", DEMO_TR_PASSWORD)
-        secrets.set(pz_account.id, "password", DEMO_PASSWORD)
+        secrets.set(account.id, CLIENT_SECRET, DEMO_CLIENT_SECRET)
+        secrets.set(tr_account.id, PASSWORD, DEMO_TR_PASSWORD)
+        secrets.set(pz_account.id, PASSWORD, DEMO_PASSWORD)
         asyncio.run(sign_in_with_pretend_browser(account, secrets))
     except BaseException:
         env.close()

@@ -7,9 +7,11 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from app.config.settings import CallbacksSettings, FixDigitalAccount, RetailCrmAccount
+from app.config.secret_names import API_KEY, CALLBACK_PASSWORD
+from app.config.settings import CallbacksSettings
 from app.crm.callbacks import FIXDIGITAL_CALLS, FIXDIGITAL_CLICK_TO_CALL, RETAILCRM_MAKE_CALL
-from app.crm.fixdigital.callbacks import PASSWORD
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.sandbox.fixdigital.server import DEMO_CLIENT_ID as FD_CLIENT_ID
 from app.sandbox.fixdigital.server import DEMO_EXTENSION, FixDigitalSandbox
 from app.sandbox.retailcrm.server import DEMO_API_KEY, RetailCrmSandbox
@@ -49,8 +51,8 @@ def start_peer_demo(servers: list[SandboxServer], secrets: SecretStore, own_numb
                           external_phone=own_number)
     fd = FixDigitalAccount(kind="fixdigital", id="fd", label="FixDigital", api_url=fix_server.url,
                            client_id=FD_CLIENT_ID, extension=DEMO_EXTENSION, callback_username=FD_USER)
-    secrets.set(rc.id, "apikey", DEMO_API_KEY)
-    secrets.set(fd.id, PASSWORD, FD_PASSWORD)
+    secrets.set(rc.id, API_KEY, DEMO_API_KEY)
+    secrets.set(fd.id, CALLBACK_PASSWORD, FD_PASSWORD)
     callbacks = CallbacksSettings(listen=f"127.0.0.1:{free_port()}")
     base = f"http://{callbacks.listen}"
     click = urlencode({"clientId": DEMO_CLIENT_ID, "code": RECRUITER_CODE, "userId": RECRUITER_ID,

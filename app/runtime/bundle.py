@@ -61,12 +61,16 @@ def _by_kind(registry: Mapping[str, Callable[..., Any]]) -> dict[str, list[str]]
 
 
 def connector_modules() -> dict[str, list[str]]:
-    """Account kind → the app modules its connector is made of (from app/crm/registry.py)."""
+    """CRM kind → the app modules its connector is made of: its settings model, connector, check and
+    OAuth settings, from its row in app/crm/registry.py (kinds without a connector are not CRMs)."""
     from app.crm import registry
 
-    kinds = _by_kind(registry.FACTORIES)
-    for kind, modules in _by_kind(registry.OAUTH).items():
-        kinds[kind] = sorted({*kinds.get(kind, []), *modules})
+    kinds: dict[str, list[str]] = {}
+    for kind, row in registry.SYSTEMS.items():
+        if row.connector is None:
+            continue
+        parts = [part for part in (row.connector, row.oauth, row.check) if part is not None]
+        kinds[kind] = sorted({row.settings.__module__, *(m for part in parts for m in _app_modules(part))})
     return kinds
 
 

@@ -20,23 +20,15 @@ import httpx
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from app.core.models import Direction, EventType
-from app.core.phone import normalise
+from app.crm._shared.loopback import LoopbackServer
 from app.errors import InvalidNumber, RingsideError
+from app.telephony.event_request import BadEvent, EventRequest, parse_event, validation_message
 
 MAX_BODY = 16 * 1024
 
 
 class NoInstance(RingsideError):
     pass
-
-
-class EventRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    type: EventType
-    number: str
-    direction: Direction = Direction.INBOUND
-    call_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,21 +45,16 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"ok": False, "error": message}, status=status)
 
 
-def validation_message(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "body"
-        parts.append(f"{field}: {err['msg']}")
-    return "; ".join(parts)
-
-
 class InstanceServer:
     def __init__(self, instance_file: Path, handlers: Handlers) -> None:
         self._file = instance_file
         self._handlers = handlers
         self._token = secrets.token_urlsafe(24)
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        self._server = LoopbackServer("127.0.0.1", 0)
+
+    @property
+    def port(self) -> int:
+        return self._server.port
 
     async def start(self) -> None:
         app = web.Application(client_max_size=MAX_BODY)
@@ -76,16 +63,11 @@ class InstanceServer:
         app.router.add_post("/v1/show", self._show)
         app.router.add_post("/v1/accounts-changed", self._accounts_changed)
         app.router.add_post("/v1/dial", self._dial)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self._server.start(app)
         self._write_file()
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._server.stop()
         try:
             if json.loads(self._file.read_text()).get("pid") == os.getpid():
                 self._file.unlink()
@@ -117,13 +99,9 @@ class InstanceServer:
         except (ValueError, web.HTTPRequestEntityTooLarge):
             return _error(400, "body: not a JSON object")
         try:
-            event = EventRequest.model_validate(body)
-        except ValidationError as exc:
-            return _error(400, validation_message(exc))
-        try:
-            normalise(event.number, self._handlers.default_region())
-        except InvalidNumber as exc:
-            return _error(400, f"number: {exc}")
+            event = parse_event(body, self._handlers.default_region())
+        except BadEvent as exc:
+            return _error(400, str(exc))
         call_id = self._handlers.event(event)
         return web.json_response({"ok": True, "call_id": call_id})
 

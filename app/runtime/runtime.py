@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import httpx
 
+from app.accounts.hooks import AppHooks
+from app.accounts.reconnect import sign_in_again
 from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.config.settings import GeneralSettings, Settings
@@ -24,15 +26,18 @@ from app.core.outbox import Outbox, OutboxPolicy
 from app.core.ports import Connector
 from app.core.switchboard import Switchboard
 from app.core.views import SwitchboardListener
+from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
-from app.crm.registry import build_connector
+from app.crm.registry import build
 from app.errors import RingsideError
-from app.runtime.instance import EventRequest, Handlers, InstanceServer
+from app.runtime.instance import Handlers, InstanceServer
 from app.storage.cache_db import CacheStore
 from app.storage.db import Database
+from app.storage.secret_file import secrets_file
 from app.storage.secrets import KeyringSecrets, SecretStore
 from app.telephony.baresip import BaresipSource
 from app.telephony.dialers import DialerContext, build_dialer
+from app.telephony.event_request import EventRequest
 from app.telephony.simulator import SOURCE as SIMULATOR
 from app.telephony.simulator import Simulator
 from app.telephony.sources import CallSource, SourceContext, build_sources
@@ -59,6 +64,7 @@ class Runtime:
         self.paths.ensure()
         self.db = Database(self.paths.database)
         self.clients: dict[str, httpx.AsyncClient] = {}
+        self.token_clients: dict[str, OAuthClient] = {}  # OAuth accounts' token clients, by account id
         self.connectors: dict[str, Connector] = self._build_connectors()
         cache = self.settings.cache
         self.cache = LookupCache(CacheStore(self.db.connection), CachePolicy(
@@ -101,6 +107,7 @@ class Runtime:
 
     def _build_connectors(self) -> dict[str, Connector]:
         connectors: dict[str, Connector] = {}
+        self.token_clients = {}
         for account in self.settings.accounts:
             if not account.enabled:
                 continue
@@ -109,9 +116,11 @@ class Runtime:
                 client = httpx.AsyncClient(timeout=httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
                                            limits=httpx.Limits(max_keepalive_connections=4))
                 self.clients[account.id] = client
-            connector = build_connector(account, client, self.secrets)
-            if connector is not None:
-                connectors[account.id] = connector
+            built = build(account, client, self.secrets)
+            if built is not None:
+                connectors[account.id] = built.connector
+                if built.tokens is not None:
+                    self.token_clients[account.id] = built.tokens
         return connectors
 
     def _softphone_status(self, source: BaresipSource) -> Callable[[bool], None]:
@@ -201,9 +210,31 @@ class Runtime:
 
     def sign_in(self, account_id: str) -> None:
         """Controls.sign_in: the browser sign-in for one account, run in the app."""
-        from app.accounts.reconnect import sign_in_again
+        self.switchboard.spawn(sign_in_again(self.account_hooks(), account_id))
 
-        self.switchboard.spawn(sign_in_again(self, account_id))
+    def account_hooks(self) -> AppHooks:
+        """What the in-app account operations (Settings, "Sign in again") may use of the app. The
+        callables read the attributes when called, so what the app swaps in later is what they use."""
+        return AppHooks(
+            settings=lambda: self.settings, secrets=lambda: self.secrets, use_secrets=self._use_secrets,
+            config_file=self.paths.config_file, secrets_file=secrets_file(self.paths),
+            reload_accounts=self.reload_accounts, spawn=self.switchboard.spawn, signed_in=self._signed_in,
+            client=self.clients.get, open_url=lambda url: self.open_url(url), open_settings=self._open_settings,
+            report=self.listener.message)
+
+    def _use_secrets(self, secrets: SecretStore) -> None:
+        self.secrets = secrets
+
+    def _signed_in(self, account_id: str) -> None:
+        tokens = self.token_clients.get(account_id)
+        if tokens is not None:
+            tokens.reload()  # forget the cached tokens: the next request reads the new ones
+        self.switchboard.signed_in(account_id)
+
+    def _open_settings(self, account_id: str) -> bool:
+        for open_settings in self.on_open_settings:
+            open_settings(account_id)
+        return bool(self.on_open_settings)
 
     def _forwarded_event(self, request: EventRequest) -> str | None:
         event = CallEvent(type=request.type, number=request.number, direction=request.direction,

@@ -21,16 +21,11 @@ from dataclasses import dataclass
 
 import httpx
 
-from app.config.settings import (
-    BaresipDialerSettings,
-    PuzzelAccount,
-    PuzzelDialerSettings,
-    Settings,
-    SystemDialerSettings,
-)
+from app.config.settings import BaresipDialerSettings, Settings, SystemDialerSettings
 from app.core.dialing import DIALER, Dialer
 from app.core.phone import PhoneNumber
 from app.crm.puzzel.client import PuzzelClient
+from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
 from app.errors import ConfigError, Rejected, Unavailable
 from app.storage.secrets import SecretStore
 from app.telephony.baresip import BaresipSource

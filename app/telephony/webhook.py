@@ -27,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from pydantic import ValidationError
 
 from app.config.settings import split_address
 from app.core.models import CallEvent
-from app.core.phone import normalise
-from app.errors import InvalidNumber, RingsideError
-from app.runtime.instance import EventRequest, validation_message
+from app.crm._shared.loopback import LoopbackServer
+from app.errors import RingsideError
+from app.telephony.event_request import BadEvent, parse_event
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +123,7 @@ class WebhookServer:
         self._emit = emit
         self._default_region = default_region
         self.name = name
-        self._runner: web.AppRunner | None = None
+        self._server = LoopbackServer(self._host, self._port)
         names = {*LOOPBACK_HOSTS, _host_text(self._host).lower()}
         self._hosts = {f"{n}:{self._port}" for n in names}
         self._origins = {f"http://{h}" for h in self._hosts}
@@ -141,21 +140,15 @@ class WebhookServer:
         app = web.Application(client_max_size=MAX_BODY, middlewares=[self._guard])
         app.router.add_post("/v1/events", self._event)
         app.router.add_get("/v1/events", self._event)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)  # URLs may hold the token
-        await runner.setup()
         try:
-            await web.TCPSite(runner, self._host, self._port).start()
+            await self._server.start(app)
         except OSError as exc:
-            await runner.cleanup()
             raise WebhookError(f"The webhook could not listen on {self.listen}: {exc.strerror or exc}. "
                                "Is another program using that port? Change `listen` in config.toml.") from None
-        self._runner = runner
         log.info("Webhook listening on %s", self.url)
 
     async def stop(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await self._server.stop()
 
     @web.middleware
     async def _guard(
@@ -190,13 +183,9 @@ class WebhookServer:
             if body.get(optional) in ("", None):
                 body.pop(optional, None)  # a URL template with an empty placeholder
         try:
-            event = EventRequest.model_validate(body)
-        except ValidationError as exc:
-            return _error(400, validation_message(exc))
-        try:
-            normalise(event.number, self._default_region())
-        except InvalidNumber as exc:
-            return _error(400, f"number: {exc}")
+            event = parse_event(body, self._default_region())
+        except BadEvent as exc:
+            return _error(400, str(exc))
         call_id = self._emit(CallEvent(
             type=event.type, number=event.number, direction=event.direction, call_id=event.call_id,
             source=self.name, at=datetime.now(UTC), received_ns=time.perf_counter_ns()))

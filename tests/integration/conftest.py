@@ -10,11 +10,13 @@ from typing import Any, Protocol
 import httpx
 import pytest
 
-from app.config.settings import RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
-from app.crm._shared.oauth import TokenSet
+from app.crm._shared.oauth_tokens import TokenSet
 from app.crm.recruitwizard.connector import RecruitWizardConnector
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.trackerrms.connector import TrackerRmsConnector
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.sandbox.recruitwizard.server import RecruitWizardSandbox
 from app.sandbox.retailcrm.server import RetailCrmSandbox
 from app.sandbox.runner import SandboxServer

@@ -16,14 +16,12 @@ from aiohttp import web
 
 from app.accounts.service import AccountService
 from app.accounts.status import AccountState
-from app.config.settings import (
-    FixDigitalAccount,
-    PuzzelAccount,
-    RecruitWizardAccount,
-    RetailCrmAccount,
-    TrackerRmsAccount,
-)
-from app.crm._shared.oauth import SignInFailed
+from app.crm._shared.oauth_tokens import SignInFailed
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.puzzel.settings import PuzzelAccount
+from app.crm.recruitwizard.settings import RecruitWizardAccount
+from app.crm.retailcrm.settings import RetailCrmAccount
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.errors import NeedsSignIn, Rejected, Unavailable
 from app.sandbox.fixdigital.server import DEMO_CLIENT_ID as FD_CLIENT_ID
 from app.sandbox.fixdigital.server import DEMO_EXTENSION, FixDigitalSandbox

@@ -11,7 +11,10 @@ import keyring
 import pytest
 
 from app.config import paths, settings
-from app.config.settings import PuzzelAccount, RecruitWizardAccount, Settings, TrackerRmsAccount
+from app.config.settings import Settings
+from app.crm.puzzel.settings import PuzzelAccount
+from app.crm.recruitwizard.settings import RecruitWizardAccount
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.sandbox.puzzel import server as pz
 from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms.store import RECRUITER

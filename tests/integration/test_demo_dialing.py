@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.config.settings import PuzzelAccount, PuzzelDialerSettings
+from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
 from app.demo.demo import DemoEnv, prepare_demo
 from app.runtime.runtime import Runtime
 from tests.integration.test_call_flow import PRIYA, Recorder

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.config.settings import FixDigitalAccount
 from app.core.models import CallEvent, EventType, LookupStatus
+from app.crm.fixdigital.settings import FixDigitalAccount
 from app.demo.demo import DemoEnv, prepare_demo
 from app.runtime.runtime import Runtime
 from tests.integration.test_call_flow import PRIYA, Recorder

@@ -11,16 +11,10 @@ from typing import Any
 import pytest
 
 from app.config import paths
-from app.config.settings import (
-    BaresipDialerSettings,
-    BaresipSourceSettings,
-    PuzzelAccount,
-    PuzzelDialerSettings,
-    Settings,
-    SystemDialerSettings,
-)
+from app.config.settings import BaresipDialerSettings, BaresipSourceSettings, Settings, SystemDialerSettings
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState, TrayState
+from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
 from app.runtime.runtime import Runtime
 from app.sandbox.puzzel.server import DEMO_CUSTOMER_KEY, DEMO_PASSWORD, DEMO_USER, PuzzelSandbox
 from app.sandbox.runner import SandboxServer

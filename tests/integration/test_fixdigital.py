@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.config.settings import FixDigitalAccount
 from app.core.models import CallEvent, CallNotice, Direction, EventType
 from app.crm.fixdigital.connector import FixDigitalConnector
+from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.registry import build_connector
 from app.errors import BadResponse, Rejected, Unavailable
 from app.sandbox.faults import FaultKind

@@ -17,9 +17,10 @@ import keyring
 import pytest
 
 from app.config import paths, settings
-from app.config.settings import Settings, TrackerRmsAccount
+from app.config.settings import Settings
 from app.core.models import NoteStatus
-from app.crm._shared.oauth import TokenSet
+from app.crm._shared.oauth_tokens import TokenSet
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.runtime.runtime import Runtime
 from app.storage.secrets import KeyringSecrets
 from tests.conftest import RwEnv

@@ -11,9 +11,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import httpx
 import pytest
 
-from app.config.settings import RecruitWizardAccount
-from app.crm._shared.oauth import OAuthClient, SignInFailed, TokenSet, authorize
+from app.crm._shared.browser_sign_in import authorize
+from app.crm._shared.oauth_tokens import OAuthClient, SignInFailed, TokenSet
 from app.crm.recruitwizard.connector import RecruitWizardConnector, oauth_config
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.errors import ConnectorError, NeedsSignIn
 from app.sandbox.demo_data import load_demo
 from app.storage.secrets import KeyringSecrets

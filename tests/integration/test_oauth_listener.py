@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from app.config.settings import RecruitWizardAccount
-from app.crm._shared.oauth import OAuthClient, SignInFailed, authorize
+from app.crm._shared.browser_sign_in import authorize
+from app.crm._shared.oauth_tokens import OAuthClient, SignInFailed
 from app.crm.recruitwizard.connector import oauth_config
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.storage.secrets import KeyringSecrets
 from tests.integration.conftest import RwSandbox
 

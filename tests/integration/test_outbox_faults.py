@@ -36,7 +36,8 @@ from keyrings.alt.file import PlaintextKeyring
 
 from app.config import paths as paths_mod
 from app.config import settings as settings_mod
-from app.config.settings import GeneralSettings, OutboxSettings, RecruitWizardAccount, Settings
+from app.config.settings import GeneralSettings, OutboxSettings, Settings
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.demo.demo import sign_in_with_pretend_browser
 from app.sandbox.faults import FaultKind
 from app.sandbox.recruitwizard.server import RecruitWizardSandbox

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.config.settings import PuzzelAccount
 from app.core.phone import normalise
 from app.crm.puzzel.client import PuzzelClient, callout_body
+from app.crm.puzzel.settings import PuzzelAccount
 from app.errors import NeedsSignIn, Rejected, Unavailable
 from app.sandbox.faults import FaultKind
 from app.sandbox.journal import REDACTED

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.config.settings import RecruitWizardAccount
 from app.core.models import Direction, NoteDraft, Record, RecordType
 from app.core.ports import Connector
-from app.crm._shared.oauth import TokenSet
+from app.crm._shared.oauth_tokens import TokenSet
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.crm.registry import build_connector
 from app.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo

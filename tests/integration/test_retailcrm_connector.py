@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from app.config.settings import RetailCrmAccount
 from app.core.models import CallNotice, Direction, EventType, NoteDraft, Record, RecordType
 from app.core.ports import Connector
 from app.crm.registry import build_connector
 from app.crm.retailcrm import connector as retailcrm_mod
 from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.upload_queue import REFUSED, UploadQueue
 from app.errors import BadResponse, NeedsSignIn, RateLimited, Rejected
 from app.sandbox.demo_data import UNKNOWN_NUMBER, DemoData, load_demo

@@ -15,17 +15,13 @@ import httpx
 import pytest
 
 from app.config import paths
-from app.config.settings import (
-    CallbacksSettings,
-    FixDigitalAccount,
-    RetailCrmAccount,
-    Settings,
-    SystemDialerSettings,
-)
+from app.config.secret_names import CALLBACK_PASSWORD
+from app.config.settings import CallbacksSettings, Settings, SystemDialerSettings
 from app.core.models import CallEvent, Direction, EventType, LookupStatus, RecordType
 from app.core.views import CallState
 from app.crm.callbacks import FIXDIGITAL_CALLS, FIXDIGITAL_CLICK_TO_CALL
-from app.crm.fixdigital.callbacks import PASSWORD
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.demo.peer import free_port
 from app.runtime.runtime import Runtime
 from app.sandbox.faults import FaultKind
@@ -80,7 +76,7 @@ async def start_peer(rw_env: RwEnv, emulators: Any, **fd_changes: Any) -> Peer:
     settings = Settings(general=rw_env.settings().general, accounts=[rw_env.account, rc, fd],
                         dialer=SystemDialerSettings(kind="system"), callbacks=CallbacksSettings(listen=listen))
     rw_env.secrets.set("rc", "apikey", DEMO_API_KEY)
-    rw_env.secrets.set("fd", PASSWORD, FD_PASSWORD)
+    rw_env.secrets.set("fd", CALLBACK_PASSWORD, FD_PASSWORD)
     dialled: list[str] = []
 
     async def opener(url: str) -> None:

@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 from app.config import paths, settings
-from app.config.settings import Settings, TrackerRmsAccount
+from app.config.settings import Settings
 from app.core.models import CallEvent, EventType, LookupStatus
 from app.core.views import TrayState
-from app.crm._shared.oauth import TokenSet
+from app.crm._shared.oauth_tokens import TokenSet
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.runtime.runtime import Runtime
 from tests.conftest import RwEnv
 from tests.integration.conftest import TR_PASSWORD, TrSandbox

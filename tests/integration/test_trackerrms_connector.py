@@ -14,14 +14,16 @@ import httpx
 import pytest
 
 from app.config import paths
-from app.config.settings import GeneralSettings, Settings, TrackerRmsAccount
+from app.config.settings import GeneralSettings, Settings
 from app.core.models import CallEvent, Direction, EventType, NoteDraft, Record, RecordType
 from app.core.ports import Connector, NewPerson, NewRecordKind, RecordCreator
 from app.core.views import CallView, TrayState
-from app.crm._shared.oauth import OAuthClient, TokenSet, authorize
+from app.crm._shared.browser_sign_in import authorize
+from app.crm._shared.oauth_tokens import OAuthClient, TokenSet
 from app.crm.registry import build_connector
 from app.crm.trackerrms import connector as trackerrms_mod
 from app.crm.trackerrms.connector import TrackerRmsConnector, oauth_config
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.crm.trackerrms.wire import ExistsAlready, RecordNotResolved
 from app.errors import BadResponse, ConnectorError, NeedsSignIn, Rejected, Unavailable
 from app.runtime.runtime import Runtime

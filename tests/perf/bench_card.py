@@ -31,8 +31,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from app.config import paths
-from app.config.settings import CacheSettings, GeneralSettings, RecruitWizardAccount, Settings
+from app.config.settings import CacheSettings, GeneralSettings, Settings
 from app.core.models import CallEvent, EventType, LookupStatus
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.demo.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
 from app.runtime.runtime import Runtime
 from app.storage.secrets import KeyringSecrets, MemoryKeyring

@@ -34,8 +34,9 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.config import paths
-from app.config.settings import GeneralSettings, RecruitWizardAccount, Settings
+from app.config.settings import GeneralSettings, Settings
 from app.core.models import CallEvent, EventType
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.demo.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
 from app.runtime.instance import InstanceClient
 from app.runtime.runtime import Runtime

@@ -15,9 +15,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.config.settings import GeneralSettings, Settings, TrackerRmsAccount
+from app.config.settings import GeneralSettings, Settings
 from app.core.models import LookupStatus
 from app.core.ports import NewRecordKind
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms.server import TrackerRmsSandbox

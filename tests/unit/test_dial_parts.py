@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from app.config import settings
-from app.config.settings import BaresipDialerSettings, PuzzelDialerSettings, Settings, SystemDialerSettings
+from app.config.settings import BaresipDialerSettings, Settings, SystemDialerSettings
 from app.core.dialing import LINK_WINDOW_S, DialLinks
 from app.core.models import CallEvent, Direction, EventType
 from app.core.session import CallSession
+from app.crm.puzzel.settings import PuzzelDialerSettings
 from app.errors import ConfigError, InvalidNumber, Rejected, Unavailable
 from app.telephony import dialers
 from app.telephony.links import is_call_link, number_from_link

@@ -13,7 +13,7 @@
 
 Messages name the service and host and never include tokens, secrets or request bodies: they are
 shown on cards and written to history. The auth strategy (`Auth`) is pluggable, so OAuth bearer
-tokens (app.crm._shared.oauth.OAuthClient), API-key headers and the like all use the same path.
+tokens (app.crm._shared.oauth_tokens.OAuthClient), API-key headers and the like all use the same path.
 """
 
 from __future__ import annotations

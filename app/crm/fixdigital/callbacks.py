@@ -24,7 +24,7 @@ import logging
 from aiohttp import web
 from multidict import MultiMapping
 
-from app.config.settings import FixDigitalAccount
+from app.config.secret_names import CALLBACK_PASSWORD
 from app.core.phone import PhoneNumber, normalise
 from app.crm.callbacks import (
     FIXDIGITAL_CALLS,
@@ -33,12 +33,12 @@ from app.crm.callbacks import (
     dial_with_timeout,
     parameters,
 )
+from app.crm.fixdigital.settings import FixDigitalAccount
 from app.errors import ConfigError, InvalidNumber, RingsideError, SecretStoreError
 from app.storage.call_list import MAX_ROWS
 
 log = logging.getLogger(__name__)
 
-PASSWORD = "callback_password"  # keyring entry name, per account
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _CHALLENGE = {"WWW-Authenticate": 'Basic realm="Ringside FixDigital", charset="UTF-8"'}
 
@@ -95,7 +95,7 @@ def _account(request: web.Request, params: MultiMapping[str],
         if not account.callback_username or not _same(offered[0], account.callback_username):
             continue
         try:
-            password = context.secrets.get(account.id, PASSWORD)
+            password = context.secrets.get(account.id, CALLBACK_PASSWORD)
         except SecretStoreError as exc:
             log.error("%s: FixDigital callback password unreadable: %s", account.id, exc)
             return _error(503, "UNAVAILABLE", "Ringside can't read its keyring right now")

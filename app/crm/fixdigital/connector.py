@@ -16,12 +16,12 @@ import logging
 
 import httpx
 
-from app.config.settings import FixDigitalAccount
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record
 from app.core.phone import normalise
 from app.core.ports import Capabilities
 from app.crm._shared.call_steps import CallSteps
 from app.crm._shared.http import Http
+from app.crm.fixdigital.settings import FixDigitalAccount
 from app.errors import BadResponse, InvalidNumber, Rejected
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from app.config.settings import PuzzelAccount
 from app.crm.puzzel.client import PuzzelClient, refusal
+from app.crm.puzzel.settings import PuzzelAccount
 from app.errors import ConnectorError
 from app.storage.secrets import SecretStore
 

@@ -28,16 +28,16 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict
 
 from app import __version__
-from app.config.settings import PuzzelAccount
+from app.config.secret_names import PASSWORD
 from app.core.phone import PhoneNumber
 from app.crm._shared.http import Http
+from app.crm.puzzel.settings import PuzzelAccount
 from app.errors import BadResponse, ConnectorError, NeedsSignIn, Rejected, SecretStoreError
 from app.storage.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
 SERVICE = "Puzzel"
-PASSWORD = "password"  # keyring entry name, per account
 CLIENT_NAME = "Ringside"
 LOGGED_ON = "LoggedOn"
 AVAILABLE = "Available"

@@ -15,12 +15,12 @@ from urllib.parse import quote
 import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from app.config.settings import RecruitWizardAccount
 from app.core.models import CallEvent, Direction, Job, NoteDraft, Receipt, Record, RecordType
 from app.core.phone import normalise
 from app.core.ports import Capabilities
 from app.crm._shared.http import Http
-from app.crm._shared.oauth import OAuthClient, OAuthConfig
+from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.errors import ConnectorError, InvalidNumber, Rejected
 from app.storage.secrets import SecretStore
 

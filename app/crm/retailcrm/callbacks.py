@@ -15,7 +15,6 @@ import logging
 
 from aiohttp import web
 
-from app.config.settings import RetailCrmAccount
 from app.core.phone import normalise
 from app.crm.callbacks import (
     RETAILCRM_MAKE_CALL,
@@ -24,6 +23,7 @@ from app.crm.callbacks import (
     dial_with_timeout,
     parameters,
 )
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.wire import STATUS_WORDS
 from app.errors import ConfigError, InvalidNumber, RingsideError
 

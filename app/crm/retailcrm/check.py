@@ -11,13 +11,13 @@ from __future__ import annotations
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.config.settings import RetailCrmAccount
+from app.config.secret_names import API_KEY
 from app.crm._shared.http import ApiKeyAuth, Http
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import ConnectorError, NeedsSignIn, Rejected, SecretStoreError
 from app.storage.secrets import SecretStore
 
 SERVICE = "retailCRM"
-API_KEY = "apikey"  # keyring entry name, per account
 REFUSED = ("retailCRM refused the API key. Check it in retailCRM (Settings → Integration → API keys) "
            "and enter it again.")
 

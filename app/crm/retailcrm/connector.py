@@ -25,13 +25,13 @@ from typing import Any, TypeVar
 
 import httpx
 
-from app.config.settings import RetailCrmAccount
 from app.core.models import CallEvent, CallNotice, EventType, Job, NoteDraft, Receipt, Record
 from app.core.ports import Capabilities
 from app.crm._shared.call_steps import CallSteps
 from app.crm._shared.http import Http
 from app.crm.retailcrm import check as retailcrm_check
 from app.crm.retailcrm import wire
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.upload_queue import QueuedCall, UploadQueue
 from app.errors import ConnectorError, NeedsSignIn, RateLimited, Rejected
 from app.storage.secrets import SecretStore

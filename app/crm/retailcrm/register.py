@@ -17,9 +17,9 @@ import httpx
 
 from app.config import settings as settings_mod
 from app.config.paths import Paths
-from app.config.settings import RetailCrmAccount
 from app.crm.callbacks import LOGO, RETAILCRM_MAKE_CALL, RETAILCRM_USER_STATUS, url_for
 from app.crm.retailcrm.connector import RetailCrmConnector
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import ConfigError
 from app.storage.secrets import SecretStore
 

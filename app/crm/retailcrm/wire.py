@@ -17,8 +17,8 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from app.config.settings import RetailCrmAccount
 from app.core.models import CallNotice, Direction, NoteDraft, Record, RecordType
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import Rejected
 
 SERVICE = "retailCRM"

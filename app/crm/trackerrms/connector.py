@@ -21,13 +21,14 @@ from typing import Any, TypeVar
 
 import httpx
 
-from app.config.settings import TrackerRmsAccount
+from app.config.secret_names import API_KEY, PASSWORD
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record, RecordType
 from app.core.ports import Capabilities, CreatedRecord, NewPerson, NewRecordKind
 from app.crm._shared.http import Http
-from app.crm._shared.oauth import OAuthClient, OAuthConfig
+from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
 from app.crm.trackerrms import records as bodies
 from app.crm.trackerrms import wire
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.errors import ConnectorError, InvalidNumber, NeedsSignIn, Rejected, RingsideError, SecretStoreError
 from app.storage.secrets import SecretStore
 
@@ -35,8 +36,6 @@ log = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=wire.Answer)
 
-PASSWORD = "password"  # keyring entry names, per account
-API_KEY = "apikey"
 ID_CACHE_TTL_S = 600.0  # resolved ids; short, as records get merged and renamed
 ID_CACHE_SIZE = 256
 JOB_PAGE_SIZE = 100

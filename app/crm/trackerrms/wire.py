@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from app.config.settings import TrackerRmsAccount
 from app.core.models import Direction, Job, NoteDraft, Record, RecordType
 from app.core.phone import normalise
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.errors import AlreadyExists, BadResponse, NeedsSignIn, NotResolved, Rejected
 
 SERVICE = "TrackerRMS"

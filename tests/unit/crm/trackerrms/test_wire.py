@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.config.settings import TrackerRmsAccount
 from app.core.models import Direction, NoteDraft, Record, RecordType
 from app.core.ports import NewPerson
 from app.crm.registry import oauth_config_for
 from app.crm.trackerrms import records as bodies
 from app.crm.trackerrms import wire
 from app.crm.trackerrms.connector import oauth_config
+from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.errors import BadResponse, ConfigError, InvalidNumber, NeedsSignIn, Rejected
 
 AEDT = timezone(timedelta(hours=11))

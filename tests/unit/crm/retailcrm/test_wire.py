@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.config import settings as settings_mod
-from app.config.settings import RetailCrmAccount
 from app.core.models import CallNotice, Direction, EventType
 from app.crm.retailcrm import wire
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import ConfigError
 
 START = datetime(2024, 12, 31, 22, 30, 5, tzinfo=UTC)

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.config.settings import RecruitWizardAccount
 from app.core.models import Direction, NoteDraft, Record, RecordType
 from app.crm._shared.http import parse_retry_after
 from app.crm.recruitwizard.connector import (
@@ -18,6 +17,7 @@ from app.crm.recruitwizard.connector import (
     to_job,
     to_record,
 )
+from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.errors import Rejected
 
 WEB = "https://app.example.test"

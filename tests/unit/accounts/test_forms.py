@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from app.accounts import forms
 from app.accounts.kinds import SignIn, secret_for, sign_in_method
-from app.config.settings import FixDigitalAccount, RecruitWizardAccount, RetailCrmAccount, TrackerRmsAccount
 from app.core.regions import region_label, regions
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.recruitwizard.settings import RecruitWizardAccount
+from app.crm.retailcrm.settings import RetailCrmAccount
+from app.crm.trackerrms.settings import TrackerRmsAccount
 
 
 def test_every_kind_has_a_form_with_its_documented_keys() -> None:

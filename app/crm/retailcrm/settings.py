@@ -1,0 +1,45 @@
+"""A retailCRM account's settings (`[[accounts]] kind = "retailcrm"`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+
+from app.config.account_base import AccountBase, http_url
+from app.config.secret_names import API_KEY
+
+SECRETS = (API_KEY,)  # the keyring entries its accounts own
+
+
+def zone_info(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not a time zone name (e.g. Europe/Moscow)") from None
+
+
+class RetailCrmAccount(AccountBase):
+    kind: Literal["retailcrm"]
+    api_url: str  # https://{account}.retailcrm.ru
+    site: str = ""  # the shop's symbolic code
+    user_id: int | None = None  # the recruiter's retailCRM user id
+    code: str = ""  # the recruiter's extension code in the telephony integration
+    client_id: str = ""  # the integration's clientId (identifies retailCRM's callbacks)
+    external_phone: str = ""  # the number callers dial (call events' externalPhone; the shop's line)
+    integration_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")] = "ringside"  # the module's code
+    time_zone: str = ""  # IANA zone of the retailCRM account for call-history dates; "" = this computer's
+
+    _urls = field_validator("api_url")(http_url)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value:
+            zone_info(value)
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return self.label or "retailCRM"

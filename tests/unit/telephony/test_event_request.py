@@ -1,0 +1,25 @@
+"""Call events from the webhook and the instance door are checked in one place."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.models import Direction, EventType
+from app.telephony.event_request import BadEvent, parse_event
+
+
+def test_a_good_event_is_read_with_its_defaults() -> None:
+    event = parse_event({"type": "ring", "number": "0412 345 678"}, "AU")
+    assert event.type is EventType.RING and event.direction is Direction.INBOUND and event.call_id is None
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    ({"number": "0412345678"}, "type: Field required"),
+    ({"type": "ring", "number": "0412345678", "extra": 1}, "extra: Extra inputs are not permitted"),
+    ({"type": "ring", "number": "not a number"}, "number: "),
+    ({"type": "ring", "number": "0412345678", "direction": "sideways"}, "direction: "),
+])
+def test_a_bad_event_names_the_field(body: dict[str, object], problem: str) -> None:
+    with pytest.raises(BadEvent) as caught:
+        parse_event(body, "AU")
+    assert str(caught.value).startswith(problem)
