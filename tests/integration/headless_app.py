@@ -81,10 +81,10 @@ async def main() -> None:
             if command == "note":
                 await note(rt, args[0], args[1], args[2].strip())
             elif command == "retry":
-                rt.switchboard.retry_note(args[0], args[1].strip())
+                rt.controls.retry_note(args[0], args[1].strip())
                 say("done")
             elif command == "confirm":
-                rt.switchboard.confirm_note(args[0], args[1].strip())
+                rt.controls.confirm_note(args[0], args[1].strip())
                 say("done")
     finally:
         await rt.stop()
