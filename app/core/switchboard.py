@@ -25,7 +25,6 @@ from app.core.notices import Notices
 from app.core.phone import normalise
 from app.core.records import RecordDesk
 from app.core.session import CallSession
-from app.core.stores import NoteRow
 from app.core.tasks import Tasks
 from app.core.tray_state import TrayStatus
 from app.core.views import CallState, SwitchboardListener
@@ -102,7 +101,7 @@ class Switchboard:
         return (control, self._links.remote_id(call_id) or call_id) if control is not None else None
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Start a coroutine the app owns (kept referenced, errors reported)."""
+        """Start a coroutine the app owns (kept referenced, errors reported); for app.accounts."""
         return self._tasks.spawn(coro)
 
     def signed_in(self, account_id: str | None) -> None:
@@ -137,10 +136,6 @@ class Switchboard:
             self._ended(session)
         self._tray.refresh()
         return session.call_id
-
-    def note_changed(self, row: NoteRow) -> None:
-        """The outbox delivered (or gave up on) a note."""
-        self._notes.changed(row)
 
     def _find(self, event: CallEvent) -> CallSession | None:
         if event.call_id is not None:

@@ -61,7 +61,7 @@ async def note(rt: Runtime, call_id: str, number: str, text: str) -> None:
     if not chosen:
         say(f"unsaved {call_id} no record to log against")
         return
-    board.save_note(call_id, text, [r.key for r in chosen])
+    rt.controls.save_note(call_id, text, [r.key for r in chosen])
     say(f"saved {call_id}")
 
 
