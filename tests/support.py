@@ -72,7 +72,7 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtim
     asyncio.set_event_loop(loop)
     bridge = Bridge()
     runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets, **runtime_args)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
+    shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=60_000)
     run(loop, runtime.start())
     shell.start()
     try:

@@ -13,20 +13,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from pydantic import ValidationError
 
 from app.core.models import AccountResult, LookupStatus
+from app.core.stores import CacheBackend
 
 log = logging.getLogger(__name__)
-
-
-class CacheBackend(Protocol):
-    def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None: ...
-    def put(self, account_id: str, e164: str, status: str, result: str, stored_at: float) -> None: ...
-    def delete(self, account_id: str | None = None, e164: str | None = None,
-               older_than: float | None = None) -> int: ...
 
 
 @dataclass(frozen=True)

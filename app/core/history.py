@@ -11,24 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 
 from app.core.models import AccountResult, Direction, LookupStatus, NoteDraft, NoteStatus, Record, RecordType
 from app.core.outbox import Outbox
 from app.core.phone import try_normalise
+from app.core.stores import CallRow, HistoryStore, NoteRow
 from app.core.views import CallState, CallView, MissedCall, NoteTarget
-from app.storage.db import CallRow, MissedRow, NoteRow
 
 log = logging.getLogger(__name__)
-
-
-class HistoryStore(Protocol):
-    def recent_calls(self, limit: int = 20) -> list[CallRow]: ...
-    def call(self, call_id: str) -> CallRow | None: ...
-    def missed_callbacks(self, limit: int = 50) -> list[MissedRow]: ...
-    def dismiss_callback(self, key: str) -> int: ...
 
 
 class CallHistory:

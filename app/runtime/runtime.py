@@ -18,13 +18,14 @@ from app.accounts.reconnect import sign_in_again
 from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.config.settings import GeneralSettings, Settings
+from app.core.assembly import build_core
 from app.core.cache import CachePolicy, LookupCache
-from app.core.history import CallHistory
+from app.core.calls import CallPolicy
 from app.core.lookup import Account, LookupService
 from app.core.models import CallEvent
 from app.core.outbox import Outbox, OutboxPolicy
 from app.core.ports import Connector
-from app.core.switchboard import Switchboard
+from app.core.tasks import log_error
 from app.core.views import SwitchboardListener
 from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
@@ -59,6 +60,8 @@ class Runtime:
     on_open_settings: list[Callable[[str | None], object]] = field(default_factory=list)
     # How the system dialer opens tel: URLs (None: xdg-open / open / the Windows shell); tests capture it.
     open_tel: Callable[[str], Awaitable[None]] | None = None
+    # Where errors of background tasks go (the app also shows them to the recruiter).
+    on_error: Callable[[BaseException], None] = log_error
 
     def __post_init__(self) -> None:
         self.paths.ensure()
@@ -70,19 +73,15 @@ class Runtime:
         self.cache = LookupCache(CacheStore(self.db.connection), CachePolicy(
             cache.enabled, cache.found_ttl_hours * 3600, cache.not_found_ttl_hours * 3600))
         self.lookup = LookupService(self._accounts(), self.cache)
-        self.outbox = Outbox(self.db, self.connectors, on_change=lambda row: self.switchboard.note_changed(row),
+        self.outbox = Outbox(self.db, self.connectors, on_change=lambda row: self.core.notes.changed(row),
                              policy=OutboxPolicy(**self.settings.outbox.model_dump()))
-        general = self.settings.general
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
-        self.switchboard = Switchboard(
+        self.core = build_core(
             lookup=self.lookup, outbox=self.outbox, store=self.db, listener=self.listener,
-            default_region=general.default_region, auto_log=general.auto_log, pop_on=general.pop_on,
-            demo_callers=callers,
-        )
-        self.switchboard.sign_in_handler = self.sign_in
-        self.switchboard.history = CallHistory(
-            self.db, self.outbox, labels=lambda: {a.id: a.label for a in self.lookup.accounts},
-            region=lambda: self.switchboard.default_region)
+            policy=_policy(self.settings.general), demo_callers=callers, sign_in=self.sign_in,
+            on_error=self.on_error)
+        self.switchboard = self.core.switchboard  # calls: events and sessions
+        self.controls = self.core.controls  # the recruiter's intents (what the UI is given)
         self.simulator = Simulator(self.switchboard.handle)
         self.switchboard.register_control(SIMULATOR, self.simulator)
         self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
@@ -96,7 +95,7 @@ class Runtime:
         # The telephony side retailCRM and FixDigital expect: their callbacks, retailCRM's upload queue.
         self.peer = TelephonyPeer(
             database=self.paths.database, settings=lambda: self.settings, secrets=self.secrets,
-            set_presence=self.switchboard.set_presence, dial=self.switchboard.place_call,
+            set_presence=self.core.tray.set_presence, dial=self.switchboard.place_call,
             default_region=lambda: self.switchboard.default_region, report=self.listener.message)
         self.peer.attach(self.connectors)
         self.instance = InstanceServer(self.paths.instance_file, Handlers(
@@ -124,7 +123,7 @@ class Runtime:
         return connectors
 
     def _softphone_status(self, source: BaresipSource) -> Callable[[bool], None]:
-        return lambda up: self.switchboard.softphone_status(source.name, up, f"baresip at {source.address}")
+        return lambda up: self.core.tray.softphone_status(source.name, up, f"baresip at {source.address}")
 
     def _build_dialer(self) -> None:
         """[dialer] → the switchboard's dialer; a broken section is what `dial` then says."""
@@ -158,23 +157,21 @@ class Runtime:
             self.listener.message(f"Ringside's database could not be read, so it was moved aside to "
                                   f"{self.db.moved_aside} and a fresh one started.", error=True)
         self.cache.prune()
-        self.switchboard.spawn(self.outbox.run())
-        self.switchboard.refresh_tray()  # notes a past run left failed or unconfirmed need attention
+        self.core.tasks.spawn(self.outbox.run())
+        self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
             if isinstance(source, BaresipSource) and not source.connected:
                 self._softphone_status(source)(False)
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
         for connector in self.connectors.values():
-            warm = getattr(connector, "warm_up", None)
-            if warm is not None:
-                self.switchboard.spawn(warm())
+            self.core.tasks.spawn(connector.warm_up())
 
     async def stop(self) -> None:
         await self.instance.stop()
         for source in self.sources:
             await source.stop()
         await self.outbox.aclose()  # lets notes on the wire finish, so their outcome is known
-        await self.switchboard.aclose()
+        await self.core.tasks.aclose()
         for connector in self.connectors.values():
             await connector.aclose()
         await self.peer.stop()
@@ -199,18 +196,16 @@ class Runtime:
             await connector.aclose()
         self.apply_general(self.settings.general)
         self._build_dialer()  # a Puzzel dialer's account (or [dialer] itself) may have changed
-        self.switchboard.signed_in(account_id)
+        self.core.tray.signed_in(account_id)
         log.info("Accounts reloaded (%s)", account_id or "all")
 
     def apply_general(self, general: GeneralSettings) -> None:
         """[general] takes effect at once, for the next call (the card position is the UI's)."""
-        self.switchboard.default_region = general.default_region
-        self.switchboard.auto_log = general.auto_log
-        self.switchboard.pop_on = general.pop_on
+        self.switchboard.set_policy(_policy(general))
 
     def sign_in(self, account_id: str) -> None:
         """Controls.sign_in: the browser sign-in for one account, run in the app."""
-        self.switchboard.spawn(sign_in_again(self.account_hooks(), account_id))
+        self.core.tasks.spawn(sign_in_again(self.account_hooks(), account_id))
 
     def account_hooks(self) -> AppHooks:
         """What the in-app account operations (Settings, "Sign in again") may use of the app. The
@@ -218,7 +213,7 @@ class Runtime:
         return AppHooks(
             settings=lambda: self.settings, secrets=lambda: self.secrets, use_secrets=self._use_secrets,
             config_file=self.paths.config_file, secrets_file=secrets_file(self.paths),
-            reload_accounts=self.reload_accounts, spawn=self.switchboard.spawn, signed_in=self._signed_in,
+            reload_accounts=self.reload_accounts, spawn=self.core.tasks.spawn, signed_in=self._signed_in,
             client=self.clients.get, open_url=lambda url: self.open_url(url), open_settings=self._open_settings,
             report=self.listener.message)
 
@@ -229,7 +224,7 @@ class Runtime:
         tokens = self.token_clients.get(account_id)
         if tokens is not None:
             tokens.reload()  # forget the cached tokens: the next request reads the new ones
-        self.switchboard.signed_in(account_id)
+        self.core.tray.signed_in(account_id)
 
     def _open_settings(self, account_id: str) -> bool:
         for open_settings in self.on_open_settings:
@@ -245,3 +240,7 @@ class Runtime:
     def _show(self) -> None:
         for callback in self.on_show:
             callback()
+
+
+def _policy(general: GeneralSettings) -> CallPolicy:
+    return CallPolicy(default_region=general.default_region, auto_log=general.auto_log, pop_on=general.pop_on)

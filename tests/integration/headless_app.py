@@ -61,7 +61,7 @@ async def note(rt: Runtime, call_id: str, number: str, text: str) -> None:
     if not chosen:
         say(f"unsaved {call_id} no record to log against")
         return
-    board.save_note(call_id, text, [r.key for r in chosen])
+    rt.controls.save_note(call_id, text, [r.key for r in chosen])
     say(f"saved {call_id}")
 
 
@@ -81,10 +81,10 @@ async def main() -> None:
             if command == "note":
                 await note(rt, args[0], args[1], args[2].strip())
             elif command == "retry":
-                rt.switchboard.retry_note(args[0], args[1].strip())
+                rt.controls.retry_note(args[0], args[1].strip())
                 say("done")
             elif command == "confirm":
-                rt.switchboard.confirm_note(args[0], args[1].strip())
+                rt.controls.confirm_note(args[0], args[1].strip())
                 say("done")
     finally:
         await rt.stop()

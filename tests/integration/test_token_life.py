@@ -94,16 +94,16 @@ async def test_a_failed_refresh_flags_that_account_only_and_one_click_signs_it_i
                                          at=datetime.now(UTC)))
     # The tray keeps saying so after the call, with the account to sign in to.
     assert recorder.tray[-1] == (TrayState.ATTENTION, "Recruit Wizard needs you to sign in again")
-    assert runtime.switchboard.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]
+    assert runtime.controls.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]
 
     async with httpx.AsyncClient(follow_redirects=True, timeout=5) as browser:
         visits: list[asyncio.Task[httpx.Response]] = []
         runtime.open_url = lambda url: visits.append(asyncio.get_running_loop().create_task(browser.get(url)))
-        runtime.switchboard.sign_in("rw")
+        runtime.controls.sign_in("rw")
         await until(lambda: ("Signed in to Recruit Wizard; the tokens are in the keyring.", False)
                     in recorder.messages, what="the sign-in to finish")
         await asyncio.gather(*visits)
-    assert runtime.switchboard.accounts_needing_sign_in() == []
+    assert runtime.controls.accounts_needing_sign_in() == []
     assert recorder.tray[-1] == (TrayState.IDLE, "Ready")
 
     ring(runtime, "second")
@@ -115,7 +115,7 @@ async def test_sign_in_again_for_a_password_account_opens_settings_at_it(app: tu
     runtime, _ = app
     opened: list[str | None] = []
     runtime.on_open_settings.append(opened.append)
-    runtime.switchboard.sign_in("tr")
+    runtime.controls.sign_in("tr")
     await until(lambda: opened, what="Settings to open")
     assert opened == ["tr"]
 
@@ -130,8 +130,8 @@ async def test_a_failed_sign_in_again_says_why_and_keeps_the_flag(app: tuple[Run
     async with httpx.AsyncClient(follow_redirects=True, timeout=5) as browser:
         visits: list[asyncio.Task[httpx.Response]] = []
         runtime.open_url = lambda url: visits.append(asyncio.get_running_loop().create_task(browser.get(url)))
-        runtime.switchboard.sign_in("rw")
+        runtime.controls.sign_in("rw")
         await until(lambda: any(error for _, error in recorder.messages), what="the refusal")
         await asyncio.gather(*visits)
     assert ("Access was denied, so Ringside is not connected to Recruit Wizard.", True) in recorder.messages
-    assert runtime.switchboard.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]
+    assert runtime.controls.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]

@@ -134,7 +134,7 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
     runtime = Runtime(paths=paths.resolve(home), settings=Settings(general=GeneralSettings(), accounts=accounts,
                                                                    cache=CacheSettings(enabled=False)),
                       listener=bridge, secrets=secrets)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False)
+    shell = UiShell(runtime.controls, bridge, use_tray=False)
 
     async def one_call(i: int) -> None:
         origin = time.perf_counter_ns()

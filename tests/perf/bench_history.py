@@ -88,7 +88,7 @@ class App:
             lambda view: view.complete and self.published.setdefault(view.call_id, time.perf_counter_ns()))
         self.runtime = Runtime(paths=paths.resolve(self.home), settings=settings, listener=self.bridge,
                                secrets=sandbox.secrets)
-        self.shell = UiShell(self.runtime.switchboard, self.bridge, use_tray=False)
+        self.shell = UiShell(self.runtime.controls, self.bridge, use_tray=False)
 
     async def start(self) -> None:
         await self.runtime.start()

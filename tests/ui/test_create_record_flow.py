@@ -55,7 +55,7 @@ def app(qapp: QApplication) -> Iterator[App]:
 
 
 async def _card_for(app: App, number: str, status: LookupStatus) -> CallCard:
-    app.runtime.switchboard.simulate_call(number)
+    app.runtime.controls.simulate_call(number)
     await until(lambda: app.shell.cards(), what="the card")
     card = app.shell.cards()[0]
     await until(lambda: (s := card.section("tr")) is not None and s.result is not None

@@ -78,7 +78,7 @@ def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
         bridge = Bridge()
         runtime = Runtime(paths=paths.resolve(), settings=config, listener=bridge, secrets=rw_env.secrets)
         backend = SettingsBackend(runtime.account_hooks())
-        shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000, settings=backend)
+        shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=60_000, settings=backend)
         run(loop, runtime.start())
         shell.start()
         app = App(loop, runtime, shell, tr_server.url, tr, backend)

@@ -18,7 +18,7 @@ import httpx
 
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record
 from app.core.phone import normalise
-from app.core.ports import Capabilities
+from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.call_steps import CallSteps
 from app.crm._shared.http import Http
 from app.crm.fixdigital.settings import FixDigitalAccount
@@ -47,7 +47,7 @@ def check_answer(body: object) -> None:
     raise BadResponse('FixDigital answered a call notice with something other than {"success":true,"result":[]}.')
 
 
-class FixDigitalConnector:
+class FixDigitalConnector(ConnectorBase):
     capabilities = Capabilities(lookup=False, notify=True)
 
     def __init__(self, account: FixDigitalAccount, client: httpx.AsyncClient) -> None:

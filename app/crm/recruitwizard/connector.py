@@ -17,7 +17,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from app.core.models import CallEvent, Direction, Job, NoteDraft, Receipt, Record, RecordType
 from app.core.phone import normalise
-from app.core.ports import Capabilities
+from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
 from app.crm.recruitwizard.settings import RecruitWizardAccount
@@ -178,7 +178,7 @@ def _remote_id(body: Any) -> str | None:
 # -- the connector ---------------------------------------------------------------------------------
 
 
-class RecruitWizardConnector:
+class RecruitWizardConnector(ConnectorBase):
     capabilities = Capabilities(lookup=True, open_jobs=True, log_call=True, sign_in=True)
 
     def __init__(

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import httpx
 
 from app.core.models import CallEvent, CallNotice, EventType, Job, NoteDraft, Receipt, Record
-from app.core.ports import Capabilities
+from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.call_steps import CallSteps
 from app.crm._shared.http import Http
 from app.crm.retailcrm import check as retailcrm_check
@@ -73,7 +73,7 @@ class _RetailHttp(Http):
         return reason or details or None
 
 
-class RetailCrmConnector:
+class RetailCrmConnector(ConnectorBase):
     def __init__(
         self,
         account: RetailCrmAccount,

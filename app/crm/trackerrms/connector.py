@@ -23,7 +23,7 @@ import httpx
 
 from app.config.secret_names import API_KEY, PASSWORD
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record, RecordType
-from app.core.ports import Capabilities, CreatedRecord, NewPerson, NewRecordKind
+from app.core.ports import Capabilities, ConnectorBase, CreatedRecord, NewPerson, NewRecordKind
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
 from app.crm.trackerrms import records as bodies
@@ -71,7 +71,7 @@ def _read_resume(path: Path) -> bytes:
     return data
 
 
-class TrackerRmsConnector:
+class TrackerRmsConnector(ConnectorBase):
     def __init__(
         self,
         account: TrackerRmsAccount,
@@ -87,7 +87,7 @@ class TrackerRmsConnector:
         self.label = account.display_name
         self.capabilities = Capabilities(
             lookup=True, open_jobs=True, log_call=True, notify=account.notify_inbound, create_record=True,
-            sign_in=account.auth == "oauth", create_from_resume=True,
+            sign_in=account.auth == "oauth", create_from_resume=True, resolve_ids=True,
         )
         self._secrets = secrets
         self._tz = tz  # the recruiter's time zone for activity dates; None = this computer's

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from app.core.history import to_view
 from app.core.models import Direction, LookupStatus, NoteStatus, RecordType
+from app.core.stores import CallRow
 from app.core.views import CallState
-from app.storage.db import CallRow
 
 T0 = datetime(2025, 3, 4, 3, 2, tzinfo=UTC)
 
