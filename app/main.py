@@ -51,13 +51,11 @@ def run_app(
         log.error("Background task failed", exc_info=exc)
         bridge.message(f"Something went wrong: {exc}", error=True)
 
-    runtime = Runtime(paths=paths, settings=settings, listener=bridge,
-                      secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [], on_error=on_error)
+    # The parts, in the order they need each other: the bridge is the one door between them.
+    runtime = Runtime(paths=paths, settings=settings, listener=bridge, windows=bridge,
+                      secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [], on_error=on_error,
+                      open_url=lambda url: QDesktopServices.openUrl(QUrl(url)))
     shell = UiShell(runtime.controls, bridge, settings=SettingsBackend(runtime.account_hooks()))
-    runtime.on_show.append(shell.show_main)
-    # "Sign in again": the browser through Qt; a password account opens Settings at itself.
-    runtime.open_url = lambda url: QDesktopServices.openUrl(QUrl(url))
-    runtime.on_open_settings.append(shell.open_settings)
 
     done = asyncio.Event()
     shell.quitRequested.connect(done.set)

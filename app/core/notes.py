@@ -45,6 +45,15 @@ class NoteTaker:
         self._listener.call_updated(session.view())
         self._tray.refresh()
 
+
+class NoteTracker:
+    """What the outbox later says about each note, shown on the call's card and the tray."""
+
+    def __init__(self, book: CallBook, tray: TrayStatus, listener: SwitchboardListener) -> None:
+        self._book = book
+        self._tray = tray
+        self._listener = listener
+
     def changed(self, row: NoteRow) -> None:
         """The outbox delivered (or gave up on) a note."""
         session = self._book.get(row.call_id)

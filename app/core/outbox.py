@@ -58,6 +58,13 @@ def backoff(attempts: int, retry_after: float | None = None, *, initial: float =
     return float(base * random.uniform(0.75, 1.25))
 
 
+@dataclass
+class NoteCounts:
+    """Failed or unconfirmed notes: the outbox keeps the count current, the tray reads it."""
+
+    attention: int = 0
+
+
 class Outbox:
     def __init__(
         self,
@@ -66,6 +73,7 @@ class Outbox:
         on_change: Callable[[NoteRow], None],
         clock: Callable[[], float] = time.time,
         policy: OutboxPolicy | None = None,
+        counts: NoteCounts | None = None,
     ) -> None:
         self._store = store
         self._connectors = connectors
@@ -77,7 +85,8 @@ class Outbox:
         self._paused_until: dict[str, float] = {}  # account id → no request before (Retry-After, outage)
         self._closing = False
         self._recovered = False
-        self.attention = store.attention_count()  # failed or unconfirmed notes (for the tray)
+        self.counts = counts or NoteCounts()
+        self.counts.attention = store.attention_count()
 
     # -- intents -------------------------------------------------------------------------------
 
@@ -247,9 +256,13 @@ class Outbox:
         return (f"{_sentence(error).rstrip('.')}, so it may or may not have been logged. Check "
                 f"{note.draft.record.name} in {label}, then mark it logged or send it again.")
 
+    @property
+    def attention(self) -> int:
+        return self.counts.attention
+
     def _changed(self, note_id: int, *, always: bool = False) -> NoteRow:
         row = self._store.note(note_id)
-        self.attention = self._store.attention_count()
+        self.counts.attention = self._store.attention_count()
         if always or row.status is not NoteStatus.PENDING or row.attempts:
             self._on_change(row)
         return row

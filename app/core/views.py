@@ -153,6 +153,18 @@ class SwitchboardListener(Protocol):
         """Something the recruiter should know that belongs to no card (bad event, config)."""
 
 
+class Windows(Protocol):
+    """What the running app, not a call, may ask of the UI's windows (app/ui/bridge.py turns these
+    into signals the shell acts on)."""
+
+    def show_main(self) -> None:
+        """Another `ringside` was started: bring Ringside forward."""
+
+    def open_settings(self, account_id: str | None) -> bool:
+        """Open Settings at this account (its password or key must be typed again); False when there
+        are no windows to open (a headless run)."""
+
+
 class Controls(Protocol):
     """Intents the UI may send."""
 

@@ -23,10 +23,10 @@ from app.core.cache import CachePolicy, LookupCache
 from app.core.calls import CallPolicy
 from app.core.lookup import Account, LookupService
 from app.core.models import CallEvent
-from app.core.outbox import Outbox, OutboxPolicy
+from app.core.outbox import OutboxPolicy
 from app.core.ports import Connector
 from app.core.tasks import log_error
-from app.core.views import SwitchboardListener
+from app.core.views import SwitchboardListener, Windows
 from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
 from app.crm.registry import build
@@ -53,11 +53,11 @@ class Runtime:
     listener: SwitchboardListener
     secrets: SecretStore = field(default_factory=KeyringSecrets)
     demo_callers: list[tuple[str, str]] = field(default_factory=list)
-    on_show: list[Callable[[], None]] = field(default_factory=list)
-    # "Sign in again": how to open the sign-in address (the app swaps in Qt's opener; tests a pretend
-    # browser), and who opens Settings at an account whose password or key must be typed again.
+    # The windows a second `ringside` or "Sign in again" for a password account asks for (the UI's
+    # bridge in the app; none when headless).
+    windows: Windows = field(default_factory=lambda: NoWindows())
+    # "Sign in again": how to open the sign-in address (the app passes Qt's opener; tests a pretend browser).
     open_url: Callable[[str], object] = webbrowser.open
-    on_open_settings: list[Callable[[str | None], object]] = field(default_factory=list)
     # How the system dialer opens tel: URLs (None: xdg-open / open / the Windows shell); tests capture it.
     open_tel: Callable[[str], Awaitable[None]] | None = None
     # Where errors of background tasks go (the app also shows them to the recruiter).
@@ -73,24 +73,24 @@ class Runtime:
         self.cache = LookupCache(CacheStore(self.db.connection), CachePolicy(
             cache.enabled, cache.found_ttl_hours * 3600, cache.not_found_ttl_hours * 3600))
         self.lookup = LookupService(self._accounts(), self.cache)
-        self.outbox = Outbox(self.db, self.connectors, on_change=lambda row: self.core.notes.changed(row),
-                             policy=OutboxPolicy(**self.settings.outbox.model_dump()))
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
         self.core = build_core(
-            lookup=self.lookup, outbox=self.outbox, store=self.db, listener=self.listener,
+            lookup=self.lookup, connectors=self.connectors, store=self.db, notes_store=self.db,
+            outbox_policy=OutboxPolicy(**self.settings.outbox.model_dump()), listener=self.listener,
             policy=_policy(self.settings.general), demo_callers=callers, sign_in=self.sign_in,
             on_error=self.on_error)
+        self.outbox = self.core.outbox
         self.switchboard = self.core.switchboard  # calls: events and sessions
         self.controls = self.core.controls  # the recruiter's intents (what the UI is given)
         self.simulator = Simulator(self.switchboard.handle)
         self.switchboard.register_control(SIMULATOR, self.simulator)
         self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
             emit=self.switchboard.handle, notify=self.listener.message, data_dir=self.paths.data_dir,
+            softphone_status=self.core.tray.softphone_status,
             default_region=lambda: self.switchboard.default_region))
         for source in self.sources:
             if isinstance(source, BaresipSource):  # a softphone answers and hangs up its own calls
                 self.switchboard.register_control(source.name, source)
-                source.status_listeners.append(self._softphone_status(source))  # the tray says when it's away
         self._build_dialer()
         # The telephony side retailCRM and FixDigital expect: their callbacks, retailCRM's upload queue.
         self.peer = TelephonyPeer(
@@ -122,8 +122,6 @@ class Runtime:
                     self.token_clients[account.id] = built.tokens
         return connectors
 
-    def _softphone_status(self, source: BaresipSource) -> Callable[[bool], None]:
-        return lambda up: self.core.tray.softphone_status(source.name, up, f"baresip at {source.address}")
 
     def _build_dialer(self) -> None:
         """[dialer] → the switchboard's dialer; a broken section is what `dial` then says."""
@@ -161,7 +159,7 @@ class Runtime:
         self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
             if isinstance(source, BaresipSource) and not source.connected:
-                self._softphone_status(source)(False)
+                self.core.tray.softphone_status(source.name, False, source.description)
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
         for connector in self.connectors.values():
             self.core.tasks.spawn(connector.warm_up())
@@ -227,9 +225,7 @@ class Runtime:
         self.core.tray.signed_in(account_id)
 
     def _open_settings(self, account_id: str) -> bool:
-        for open_settings in self.on_open_settings:
-            open_settings(account_id)
-        return bool(self.on_open_settings)
+        return self.windows.open_settings(account_id)
 
     def _forwarded_event(self, request: EventRequest) -> str | None:
         event = CallEvent(type=request.type, number=request.number, direction=request.direction,
@@ -238,8 +234,17 @@ class Runtime:
         return self.switchboard.handle(event)
 
     def _show(self) -> None:
-        for callback in self.on_show:
-            callback()
+        self.windows.show_main()
+
+
+class NoWindows:
+    """Windows of a headless run: nothing to show."""
+
+    def show_main(self) -> None:
+        pass
+
+    def open_settings(self, account_id: str | None) -> bool:
+        return False
 
 
 def _policy(general: GeneralSettings) -> CallPolicy:

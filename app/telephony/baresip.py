@@ -130,7 +130,7 @@ class BaresipSource:
 
     `emit` receives every CallEvent (the switchboard's `handle`). `notify(text, error=…)` is told
     once when the softphone goes away and once when it is back; `connected` and the
-    `status_listeners` (called with True/False) are for the tray."""
+    `on_status` (called with True/False) is for the tray."""
 
     def __init__(
         self,
@@ -139,6 +139,7 @@ class BaresipSource:
         *,
         name: str = SOURCE,
         notify: Callable[..., None] | None = None,
+        on_status: Callable[[bool], None] | None = None,
         backoff: tuple[float, float] = BACKOFF_S,
         stable_s: float = STABLE_S,
         command_timeout: float = COMMAND_TIMEOUT_S,
@@ -155,7 +156,8 @@ class BaresipSource:
         self._max_frame = max_frame
         self.connected = False
         self.attempts = 0  # connection attempts so far (diagnostics, tests)
-        self.status_listeners: list[Callable[[bool], None]] = []
+        self._on_status = on_status
+        self.description = f"baresip at {address}"  # how the tray and messages name it
         self._reported_down = False
         self._connected_event = asyncio.Event()
         self._writer: asyncio.StreamWriter | None = None
@@ -296,11 +298,12 @@ class BaresipSource:
                 log.exception("Could not show a softphone status message")
 
     def _status(self, up: bool) -> None:
-        for listener in list(self.status_listeners):
-            try:
-                listener(up)
-            except Exception:
-                log.exception("A softphone status listener failed")
+        if self._on_status is None:
+            return
+        try:
+            self._on_status(up)
+        except Exception:
+            log.exception("A softphone status listener failed")
 
     def _down_message(self) -> str:
         return f"The softphone (baresip at {self.address}) is not connected."

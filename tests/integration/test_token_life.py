@@ -18,7 +18,7 @@ from app.core.models import CallEvent, EventType, LookupStatus
 from app.core.views import TrayState
 from app.crm._shared.oauth_tokens import TokenSet
 from app.crm.trackerrms.settings import TrackerRmsAccount
-from app.runtime.runtime import Runtime
+from app.runtime.runtime import NoWindows, Runtime
 from tests.conftest import RwEnv
 from tests.integration.conftest import TR_PASSWORD, TrSandbox
 from tests.integration.test_call_flow import Recorder
@@ -114,7 +114,13 @@ async def test_a_failed_refresh_flags_that_account_only_and_one_click_signs_it_i
 async def test_sign_in_again_for_a_password_account_opens_settings_at_it(app: tuple[Runtime, Recorder]) -> None:
     runtime, _ = app
     opened: list[str | None] = []
-    runtime.on_open_settings.append(opened.append)
+
+    class Windows(NoWindows):
+        def open_settings(self, account_id: str | None) -> bool:
+            opened.append(account_id)
+            return True
+
+    runtime.windows = Windows()
     runtime.controls.sign_in("tr")
     await until(lambda: opened, what="Settings to open")
     assert opened == ["tr"]

@@ -246,14 +246,11 @@ class World:
 def build(*, auto_log: bool = False, sign_in: Any = None) -> World:
     crm, notes, history, listener = FakeCrm(), MemoryNotes(), MemoryHistory(), Listener()
     lookup = LookupService([Account(crm, 3.0)], LookupCache(MemoryCache()))
-    cores: list[Core] = []
-    outbox = Outbox(notes, {crm.account_id: crm}, on_change=lambda row: cores[0].notes.changed(row))
     errors: list[BaseException] = []
-    core = build_core(lookup=lookup, outbox=outbox, store=history, listener=listener,
-                      policy=CallPolicy(default_region="AU", auto_log=auto_log), sign_in=sign_in,
-                      on_error=errors.append)
-    cores.append(core)
-    return World(core, crm, notes, history, listener, outbox, errors)
+    core = build_core(lookup=lookup, connectors={crm.account_id: crm}, store=history, notes_store=notes,
+                      listener=listener, policy=CallPolicy(default_region="AU", auto_log=auto_log),
+                      sign_in=sign_in, on_error=errors.append)
+    return World(core, crm, notes, history, listener, core.outbox, errors)
 
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
