@@ -21,10 +21,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE), str(HERE / "ui")]
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import httpx  # noqa: E402
-from helpers import FakeControls, with_notes  # noqa: E402
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -60,6 +59,7 @@ from app.ui.common.style import Scheme, apply_style  # noqa: E402
 from app.ui.note.form import NoteForm  # noqa: E402
 from app.ui.tray.main_window import MainWindow  # noqa: E402
 from app.ui.tray.menu import TrayMenu  # noqa: E402
+from tests.ui.helpers import FakeControls, with_notes  # noqa: E402
 
 REGION = "AU"
 PRIYA = "+61491570006"  # contact with open jobs, in both CRMs

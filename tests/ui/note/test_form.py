@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction
 from app.core.views import CallState, CallView
 from app.ui.note.form import NO_MATCH_TEXT, STILL_LOOKING_TEXT, NoteForm
+from tests.ui.helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import ETHAN, PRIYA, RW, TR, FakeControls, call, found, not_found
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +16,7 @@ from app.core.views import CallState, CallView, Creatable, CreateStatus, Creatio
 from app.ui.card.card import CallCard
 from app.ui.card.create_record import CreateRecordForm
 from app.ui.note.form import NoteForm
+from tests.ui.helpers import ETHAN, PRIYA, RW, TR, FakeControls, call, found, not_found
 
 UNKNOWN = "+61491570159"
 OFFICE_LINE = "+61370100200"

@@ -7,7 +7,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import (
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from app.core.models import Direction, Job, NoteStatus
+from app.core.views import CallState, CallView
+from app.ui.card.card import CARD_WIDTH, CallCard
+from tests.ui.helpers import (
     ETHAN,
     HARBOURLINE,
     HARBOURLINE_NUMBER,
@@ -23,13 +30,6 @@ from helpers import (
     pending,
     with_notes,
 )
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLabel
-from pytestqt.qtbot import QtBot
-
-from app.core.models import Direction, Job, NoteStatus
-from app.core.views import CallState, CallView
-from app.ui.card.card import CARD_WIDTH, CallCard
 
 
 @pytest.fixture

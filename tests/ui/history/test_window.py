@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import PRIYA, RW, T0, TR, UNKNOWN_NUMBER, FakeControls, call, found, not_found, with_notes
 from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction, NoteStatus
@@ -20,6 +19,7 @@ from app.ui.note.actions import CONFIRM, DISMISS, RETRY
 from app.ui.shell import UiShell
 from app.ui.tray.badge import badge_text
 from app.ui.tray.tray import TrayController
+from tests.ui.helpers import PRIYA, RW, T0, TR, UNKNOWN_NUMBER, FakeControls, call, found, not_found, with_notes
 
 ENDED = call(found(RW, PRIYA), not_found(TR), state=CallState.ENDED, duration_s=252)
 MISSED = call(not_found(RW), call_id="m1", number=UNKNOWN_NUMBER, number_display="0491 570 159",

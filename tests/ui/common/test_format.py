@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import PRIYA, RW, call, found, with_notes
 
 from app.core.models import Job, NoteStatus
 from app.core.views import CallState
 from app.ui.common import format as fmt
+from tests.ui.helpers import PRIYA, RW, call, found, with_notes
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0s"), (45, "45s"), (60, "1m"), (252, "4m 12s"), (3725, "1h 02m")])

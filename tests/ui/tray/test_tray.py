@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers import PRIYA, RW, FakeControls, call, found, not_found, with_notes
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -13,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.core.models import Direction, NoteStatus
 from app.core.views import CallState
 from app.ui.tray.tray import TrayController
+from tests.ui.helpers import PRIYA, RW, FakeControls, call, found, not_found, with_notes
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import HARBOURLINE, PRIYA, RW, T0, TR, UNKNOWN_NUMBER, FakeControls, call, found, not_found
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -18,6 +17,7 @@ from app.core.views import CallState, TrayState
 from app.ui.card.card import CallCard
 from app.ui.dial.window import DialDialog
 from app.ui.tray.tray import TrayController
+from tests.ui.helpers import HARBOURLINE, PRIYA, RW, T0, TR, UNKNOWN_NUMBER, FakeControls, call, found, not_found
 
 HARBOURLINE_NUMBER = "+61370100200"
 

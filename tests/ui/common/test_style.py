@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers import PRIYA, RW, FakeControls, call, found
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -17,6 +16,7 @@ from app.core.views import TrayState
 from app.ui.card.card import CallCard
 from app.ui.common import style
 from app.ui.common.style import DARK, LIGHT, Scheme, apply_style, stylesheet, tray_icon
+from tests.ui.helpers import PRIYA, RW, FakeControls, call, found
 
 
 @pytest.fixture

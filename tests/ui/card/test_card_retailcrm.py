@@ -3,12 +3,12 @@ under the customer's name, reachable by keyboard like every link on the card."""
 
 from __future__ import annotations
 
-from helpers import PRIYA, RW, FakeControls, call, found
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.models import Record, RecordType
 from app.ui.card.card import CallCard
+from tests.ui.helpers import PRIYA, RW, FakeControls, call, found
 
 RC = ("rc", "retailCRM")
 BASE = "https://agency.retailcrm.ru"
