@@ -94,8 +94,7 @@ class CallBook:
     def persist(self, session: CallSession) -> None:
         try:
             self._store.save_call(
-                call_id=session.call_id, number=session.number,
-                e164=session.phone.e164 if session.phone else None,
+                call_id=session.call_id, number=session.number.raw, e164=session.e164,
                 direction=session.direction.value, state=session.state.value, source=session.source,
                 started_at=session.started_at, answered_at=session.answered_at,
                 ended_at=session.ended_at, matches=matches(session), timings=timings(session),

@@ -20,9 +20,10 @@ import httpx
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from app.core.models import CallEvent
 from app.crm._shared.loopback import LoopbackServer
 from app.errors import InvalidNumber, RingsideError
-from app.telephony.event_request import BadEvent, EventRequest, parse_event, validation_message
+from app.telephony.event_request import BadEvent, parse_event, validation_message
 
 MAX_BODY = 16 * 1024
 
@@ -33,7 +34,7 @@ class NoInstance(RingsideError):
 
 @dataclass(frozen=True)
 class Handlers:
-    event: Callable[[EventRequest], str | None]
+    event: Callable[[CallEvent], str | None]  # the switchboard's `handle`
     show: Callable[[], None]
     accounts_changed: Callable[[str | None], Awaitable[None]]
     default_region: Callable[[], str | None]
@@ -99,7 +100,7 @@ class InstanceServer:
         except (ValueError, web.HTTPRequestEntityTooLarge):
             return _error(400, "body: not a JSON object")
         try:
-            event = parse_event(body, self._handlers.default_region())
+            event = parse_event(body, self._handlers.default_region(), source="cli")
         except BadEvent as exc:
             return _error(400, str(exc))
         call_id = self._handlers.event(event)

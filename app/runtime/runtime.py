@@ -5,11 +5,9 @@ outbox, switchboard, call sources and the instance door. Built and started on a 
 from __future__ import annotations
 
 import logging
-import time
 import webbrowser
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 
@@ -22,7 +20,6 @@ from app.core.assembly import build_core
 from app.core.cache import CachePolicy, LookupCache
 from app.core.calls import CallPolicy
 from app.core.lookup import Account, LookupService
-from app.core.models import CallEvent
 from app.core.outbox import OutboxPolicy
 from app.core.ports import Connector
 from app.core.tasks import log_error
@@ -38,7 +35,6 @@ from app.storage.secret_file import secrets_file
 from app.storage.secrets import KeyringSecrets, SecretStore
 from app.telephony.baresip import BaresipSource
 from app.telephony.dialers import DialerContext, build_dialer
-from app.telephony.event_request import EventRequest
 from app.telephony.simulator import SOURCE as SIMULATOR
 from app.telephony.simulator import Simulator
 from app.telephony.sources import CallSource, SourceContext, build_sources
@@ -99,7 +95,7 @@ class Runtime:
             default_region=lambda: self.switchboard.default_region, report=self.listener.message)
         self.peer.attach(self.connectors)
         self.instance = InstanceServer(self.paths.instance_file, Handlers(
-            event=self._forwarded_event, show=self._show, accounts_changed=self.reload_accounts,
+            event=self.switchboard.handle, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
             dial=self.switchboard.place_call,
         ))
@@ -226,12 +222,6 @@ class Runtime:
 
     def _open_settings(self, account_id: str) -> bool:
         return self.windows.open_settings(account_id)
-
-    def _forwarded_event(self, request: EventRequest) -> str | None:
-        event = CallEvent(type=request.type, number=request.number, direction=request.direction,
-                          call_id=request.call_id, source="cli", at=datetime.now(UTC),
-                          received_ns=time.perf_counter_ns())
-        return self.switchboard.handle(event)
 
     def _show(self) -> None:
         self.windows.show_main()

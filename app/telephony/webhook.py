@@ -20,9 +20,7 @@ import json
 import logging
 import os
 import secrets
-import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -183,12 +181,10 @@ class WebhookServer:
             if body.get(optional) in ("", None):
                 body.pop(optional, None)  # a URL template with an empty placeholder
         try:
-            event = parse_event(body, self._default_region())
+            event = parse_event(body, self._default_region(), source=self.name)
         except BadEvent as exc:
             return _error(400, str(exc))
-        call_id = self._emit(CallEvent(
-            type=event.type, number=event.number, direction=event.direction, call_id=event.call_id,
-            source=self.name, at=datetime.now(UTC), received_ns=time.perf_counter_ns()))
+        call_id = self._emit(event)
         return web.json_response({"ok": True, "call_id": call_id})
 
     async def _json_body(self, request: web.Request) -> dict[str, Any] | web.Response:

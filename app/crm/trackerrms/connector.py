@@ -23,6 +23,7 @@ import httpx
 
 from app.config.secret_names import API_KEY, PASSWORD
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record, RecordType
+from app.core.phone import CallerNumber
 from app.core.ports import Capabilities, ConnectorBase, CreatedRecord, NewPerson, NewRecordKind
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
@@ -156,9 +157,9 @@ class TrackerRmsConnector(ConnectorBase):
 
     # -- lookup and jobs -------------------------------------------------------------------------
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         try:
-            phone = wire.lookup_phone(e164, self.account.phone_format)
+            phone = wire.lookup_phone(caller, self.account.phone_format)
         except InvalidNumber as exc:
             raise Rejected(str(exc)) from None
         answer = await self._call("checkPerson", wire.PersonAnswer, "the records matching a number",
@@ -222,16 +223,19 @@ class TrackerRmsConnector(ConnectorBase):
 
     # -- TrackerRMS's own screen pop -------------------------------------------------------------------
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """On an inbound ring, ask TrackerRMS to pop its own card (`notify_inbound`). Never raises for
         a CRM problem: the pop is a courtesy, and Ringside's card does not wait for it."""
         if not self.account.notify_inbound or event.type is not EventType.RING:
             return
         if event.direction is not Direction.INBOUND:
             return
+        caller = event.number
+        if not caller.is_number:
+            return
         try:
-            destination = wire.destination_digits(self.account.destination, e164)
-            params = {"Source": e164.lstrip("+"), "Destination": destination}
+            destination = wire.destination_digits(self.account.destination, caller)
+            params = {"Source": caller.digits, "Destination": destination}
             # Bearer for OAuth accounts; a password or API key is never put in a URL.
             response = await self._pop.send("GET", "/api/telephone/inboundCall", params=params)
             answer = self._pop.parse(self._pop.decode(response), wire.Answer, "a Widget API answer")

@@ -112,7 +112,7 @@ def test_call_incoming_is_an_inbound_ring_with_baresips_call_id_and_the_peers_nu
     assert isinstance(message, BaresipEvent)
     event = to_call_event(message)
     assert event is not None
-    assert (event.type, event.direction, event.number, event.call_id, event.source) == (
+    assert (event.type, event.direction, event.number.e164, event.call_id, event.source) == (
         EventType.RING, Direction.INBOUND, "+61491570006", "c0ffee", "baresip")
 
 
