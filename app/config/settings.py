@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import tomli_w
 from pydantic import Field, ValidationError, field_validator
@@ -139,8 +140,19 @@ class CallbacksSettings(Section):
     # click-to-call and call list); it runs while a retailCRM or FixDigital account is configured.
     # Loopback by default: use a LAN address, or a relay in front, only where the CRM must reach it.
     listen: str = "127.0.0.1:47200"
+    # Behind a relay: the public address the CRM calls (e.g. https://ringside.example.com); its host
+    # is accepted in the Host header besides the listen address's.
+    public_url: str = ""
 
     _listen = field_validator("listen")(_host_port)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if value.strip() and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query):
+            raise ValueError(f"'{value}' is not an http(s) address (e.g. https://ringside.example.com)")
+        return value.strip()
 
 
 class Settings(Section):
