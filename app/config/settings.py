@@ -191,7 +191,10 @@ def load(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc}).") from None
     data = _parse(path, text)
-    upgraded, version = migrations.upgrade(data, path=path)
+    try:
+        upgraded, version = migrations.upgrade(data, path=path)
+    except ConfigError as exc:
+        raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     try:
         settings = Settings.model_validate(upgraded)
     except ValidationError as exc:

@@ -51,18 +51,26 @@ class TooDeep(ValueError):
 
 
 async def read_limited(response: httpx.Response, max_bytes: int) -> bytes:
-    """The (decompressed) body of a streamed response, or TooLarge as soon as it passes `max_bytes`."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes and "Content-Encoding" not in response.headers:
-        raise TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
+    """The (decompressed) body of a streamed response, or TooLarge as soon as it passes `max_bytes`.
+    The response is closed either way."""
+    chunks = response.aiter_bytes()
+    try:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes and "Content-Encoding" not in response.headers:
             raise TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
+        body: list[bytes] = []
+        size = 0
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge
+            body.append(chunk)
+        return b"".join(body)
+    finally:
+        # Close the stream while `chunks` is still held: the iterators left mid-body then finish
+        # without awaiting when they go (an event loop without async-generator hooks, such as
+        # the Qt one, would otherwise report "async generator ignored GeneratorExit").
+        await response.aclose()
 
 
 def loads(body: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
