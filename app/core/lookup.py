@@ -1,6 +1,7 @@
 """Ask every configured account about a number at once, and publish each answer the moment it comes.
 
 Each account gets its own deadline; a slow or broken CRM delays only its own section of the card.
+Each shows at most its `max_records` records; the rest are counted (`AccountResult.more`).
 With a cache (core.cache), an account that answered for this number before is shown at once from
 it; the CRM is asked anyway, and its answer replaces the cached one only where something changed.
 """
@@ -24,10 +25,14 @@ log = logging.getLogger(__name__)
 Publish = Callable[[AccountResult], None]
 
 
+DEFAULT_MAX_RECORDS = 50
+
+
 @dataclass(frozen=True)
 class Account:
     connector: Connector
     timeout_s: float = 3.0
+    max_records: int = DEFAULT_MAX_RECORDS
 
     @property
     def id(self) -> str:
@@ -103,6 +108,9 @@ class LookupService:
             failed = _failed(account, exc, elapsed())
             publish(failed if cached is None else _stale(cached, failed))
             return
+        # A card (and the cache) holds what a recruiter can read: the first few, and a count of the rest.
+        more = max(0, len(records) - account.max_records)
+        records = records[: account.max_records]
         # Connectors that do not return ids (TrackerRMS) resolve them themselves for jobs.
         wants_jobs = [r for r in records if r.type is RecordType.CONTACT]
         status = LookupStatus.FOUND if records else LookupStatus.NOT_FOUND
@@ -111,6 +119,7 @@ class LookupService:
             account_label=account.label,
             status=status,
             records=tuple(records),
+            more=more,
             complete=not (wants_jobs and account.connector.capabilities.open_jobs),
             elapsed_ms=elapsed(),
         )

@@ -146,6 +146,7 @@ class AccountResult(Frozen):
     complete: bool = False
     elapsed_ms: float | None = None
     from_cache: bool = False
+    more: int = Field(0, description="matches past the account's record limit, not in `records`")
 
 
 class NoteStatus(StrEnum):

@@ -24,6 +24,7 @@ from app.core.outbox import OutboxPolicy
 from app.core.ports import Connector
 from app.core.tasks import log_error
 from app.core.views import SwitchboardListener, Windows
+from app.crm._shared.answers import BoundedClient
 from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
 from app.crm.registry import build
@@ -108,8 +109,8 @@ class Runtime:
                 continue
             client = self.clients.get(account.id)
             if client is None:
-                client = httpx.AsyncClient(timeout=httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
-                                           limits=httpx.Limits(max_keepalive_connections=4))
+                client = self._new_client(httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
+                                          limits=httpx.Limits(max_keepalive_connections=4))
                 self.clients[account.id] = client
             built = build(account, client, self.secrets)
             if built is not None:
@@ -132,12 +133,19 @@ class Runtime:
     def _http_client(self, account_id: str) -> httpx.AsyncClient:
         client = self.clients.get(account_id)
         if client is None:
-            client = self.clients[account_id] = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+            client = self.clients[account_id] = self._new_client(httpx.Timeout(10.0, connect=5.0))
         return client
+
+    def _new_client(self, timeout: httpx.Timeout, **options: object) -> httpx.AsyncClient:
+        """A pooled client carrying [limits]: how much of an answer is read, how long a request lasts."""
+        limits = self.settings.limits
+        return BoundedClient(max_answer_bytes=limits.max_answer_kb * 1024, deadline_s=limits.request_deadline_s,
+                             timeout=timeout, **options)
 
     def _accounts(self) -> list[Account]:
         timeouts = {a.id: a.timeout_s for a in self.settings.accounts}
-        return [Account(c, timeouts.get(c.account_id, 3.0)) for c in self.connectors.values()]
+        records = self.settings.limits.max_records
+        return [Account(c, timeouts.get(c.account_id, 3.0), records) for c in self.connectors.values()]
 
     async def start(self) -> None:
         await self.instance.start()
