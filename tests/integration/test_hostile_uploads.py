@@ -58,7 +58,7 @@ async def test_a_dripping_call_event_is_cut_off_at_the_deadline(
     sandbox.faults.inject(EVENT, FaultKind.DRIP)
     started = time.monotonic()
     with pytest.raises(Unavailable, match="took too long"):
-        await connector.notify(notices("dripped")[0], PRIYA)
+        await connector.notify(notices("dripped")[0])
     assert time.monotonic() - started < 4.0  # deadline 1 s; httpx's per-read timeout (5 s) never trips
     assert sandbox.faults.wait_hanging(0)
 
