@@ -200,7 +200,8 @@ class Outbox:
             self._changed(note.id)
             return
         label = connector.label
-        self._store.claim(note.id)  # durably, before the request can leave
+        if not self._store.claim(note.id):  # durably, before the request can leave
+            return  # another Ringside on this file took it (or it was settled meanwhile)
         try:
             async with asyncio.timeout(self.policy.delivery_timeout_s):
                 receipt: Receipt = await connector.log_call(note.draft)
