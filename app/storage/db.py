@@ -23,7 +23,7 @@ from app.storage.schema import open_database
 from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
 from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
 
-__all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NoteBusy", "NoteRow", "NotStored"]
+__all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NotStored", "NoteBusy", "NoteRow"]
 
 CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
 

@@ -40,7 +40,7 @@ def salvage_pending_notes(aside: Path, conn: sqlite3.Connection) -> int:
         for table, rows in (("calls", calls), ("notes", notes)):
             have = {col[1] for col in tx.execute(f"PRAGMA table_info({table})")}
             for row in rows:
-                cols = [c for c in row.keys() if c in have and c != "id"]
+                cols = [c for c in row.keys() if c in have and c != "id"]  # noqa: SIM118 - a Row iterates values
                 cur = tx.execute(f"INSERT OR IGNORE INTO {table} ({','.join(cols)}) "
                                  f"VALUES ({','.join('?' * len(cols))})", [row[c] for c in cols])
                 copied += cur.rowcount if table == "notes" else 0
