@@ -36,11 +36,12 @@ def make_private_dir(folder: Path) -> None:
         return
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700)
-    except FileExistsError:
-        if not folder.is_dir():
-            raise HomeUnusable(f"Ringside can't use {folder}: it is a file, not a folder.") from None
-        return  # made by another process just now
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            if folder.is_dir():
+                return  # made by another process just now
+            raise
     except OSError as exc:
         raise HomeUnusable(f"Ringside can't create its folder {folder}: {exc.strerror or exc}.") from None
     if os.name == "posix":

@@ -74,9 +74,14 @@ def test_a_full_disk_raises_not_stored_and_leaves_nothing_half_written(tmp_path:
     conn = db.connection
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count={pages}")  # SQLite now answers SQLITE_FULL to any growth
-    with pytest.raises(NotStored, match="the disk is full"), transaction(conn) as tx:
-        for n in range(200):
-            tx.execute("INSERT INTO lookup_cache VALUES (?,?,?,?,?)", ("a", f"+61{n}", "ok", "x" * 4000, 0.0))
+
+    def fill() -> None:
+        with transaction(conn) as tx:
+            for n in range(200):
+                tx.execute("INSERT INTO lookup_cache VALUES (?,?,?,?,?)", ("a", f"+61{n}", "ok", "x" * 4000, 0.0))
+
+    with pytest.raises(NotStored, match="the disk is full"):
+        fill()
     assert not conn.in_transaction
     assert db.connection.execute("SELECT COUNT(*) FROM lookup_cache").fetchone()[0] == 0
     db.close()
