@@ -15,7 +15,8 @@ from keyring.backend import KeyringBackend
 from app.core.stores import SecretStore
 from app.errors import SecretStoreError
 
-__all__ = ["LOCKED_HELP", "NO_BACKEND_HELP", "SERVICE", "KeyringSecrets", "MemoryKeyring", "SecretStore", "keyring_problem"]
+__all__ = ["LOCKED_HELP", "NO_BACKEND_HELP", "SERVICE", "KeyringSecrets", "MemoryKeyring", "SecretStore",
+           "keyring_problem"]
 
 SERVICE = "ringside"
 

@@ -9,6 +9,7 @@ plain-text file of its own accord. Under CI a missing program fails the test rat
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -115,10 +116,8 @@ def sessions(tmp_path: Path) -> Iterator[list[Session]]:
     yield made
     for session in made:
         for pid in reversed(session.pids):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
 
 ROUND_TRIP = """
