@@ -78,7 +78,7 @@ AWKWARD = ["/home/pat/My Apps/ringside", "--home", "/home/pat/100% \"calls\" $HO
 
 def test_the_xdg_entry_quotes_awkward_paths_so_they_come_back_intact() -> None:
     assert parse_exec(exec_line(xdg_entry(AWKWARD))) == [*AWKWARD, "--from-desktop"]
-    assert exec_line(xdg_entry(["/opt/ringside/ringside"])) == "/opt/ringside/ringside"
+    assert exec_line(xdg_entry(["/opt/ringside/ringside"])) == "/opt/ringside/ringside --from-desktop"
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None and not os.environ.get("CI"),
