@@ -115,7 +115,8 @@ class MainWindow(QWidget):
         self.icon_label.setPixmap(tray_icon(state).pixmap(40, 40))
         self.state_label.setText(fmt.tray_tooltip(state, "").removeprefix("Ringside — "))
         set_state_property(self.state_label, "trayState", state)
-        self.detail_label.setText(detail or "Waiting for calls")
+        word = self.state_label.text()
+        self.detail_label.setText(detail if detail and detail != word else "Waiting for calls")
         self.setWindowIcon(tray_icon(state))
         self.setToolTip(fmt.tray_tooltip(state, detail))
 
