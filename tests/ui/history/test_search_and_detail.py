@@ -53,7 +53,8 @@ def test_a_call_without_a_note_says_so_per_account(window: HistoryWindow, contro
     window.select("c2")
     assert not window.note_text_label.isVisible()
     assert window.detail_label.text().splitlines() == [
-        "No note yet.", "TrackerRMS: 2 matches, none picked — no note logged", "Recruit Wizard: couldn't be asked (timed out)"]
+        "No note yet.", "TrackerRMS: 2 matches, none picked — no note logged",
+        "Recruit Wizard: couldn't be asked (timed out)"]
 
 
 def test_every_time_carries_its_day() -> None:
