@@ -144,22 +144,21 @@ class DialDialog(QDialog):
         self.error_label.hide()
         while self.recent_list.count() > self._recent_count:  # the previous search's history rows
             self.recent_list.takeItem(self.recent_list.count() - 1)
-        shown = 0
-        listed: set[str] = set()
+        listed: dict[str, QListWidgetItem] = {}
         for row in range(self.recent_list.count()):
             item = self.recent_list.item(row)
-            hide = not _matches(item.text(), str(item.data(_NUMBER_ROLE)), query)
-            item.setHidden(hide)
-            shown += not hide
-            listed.add(str(item.data(_NUMBER_ROLE)))
+            item.setHidden(not _matches(item.text(), str(item.data(_NUMBER_ROLE)), query))
+            listed[str(item.data(_NUMBER_ROLE))] = item
         if query.strip() and not _dialable_looking(query):  # words: look through the whole history too
             for text, value in suggestions(self._controls.call_history(SEARCH_LIMIT, query.strip())):
-                if value not in listed:
-                    item = QListWidgetItem(text)
-                    item.setData(_NUMBER_ROLE, value)
-                    self.recent_list.addItem(item)
-                    listed.add(value)
-                    shown += 1
+                if value in listed:  # a recent call's number, found by its company or note
+                    listed[value].setHidden(False)
+                    continue
+                item = QListWidgetItem(text)
+                item.setData(_NUMBER_ROLE, value)
+                self.recent_list.addItem(item)
+                listed[value] = item
+        shown = sum(not self.recent_list.item(r).isHidden() for r in range(self.recent_list.count()))
         self.recent_list.setVisible(shown > 0)
         self.hint_label.setVisible(shown > 0 or bool(query.strip()))
         if shown:
