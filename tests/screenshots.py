@@ -399,8 +399,9 @@ def main(argv: list[str]) -> int:
     camera.shoot("history-messages", history(calls, missed, select="h2", messages=[
         ("Ringside is already running — it lives in the tray.", False), (failure, True)]))
     camera.shoot("message-wrapped", wrapped_message(
-        "Couldn't call 0491 57: '0491 57' has the wrong number of digits for a phone number. Check it and "
-        "try again from Tray → Dial…, where the number you typed is kept."))
+        "TrackerRMS refused the note for Ethan Brooks at https://evoapi.tracker-rms.com/api/widget/"
+        "createActivity (HTTP 403): the API user may not write activities. Ask your TrackerRMS admin; "
+        "the note waits in History → Retry."))
 
     camera.controls.recent = calls
     camera.shoot("dial-window", dialer(), keep_focus=True)
