@@ -15,6 +15,34 @@ from app.storage.secrets import KeyringSecrets, SecretStore
 log = logging.getLogger(__name__)
 
 
+def show_startup_error(text: str) -> None:
+    """Why Ringside did not start, in a dialog (started from a desktop entry: no terminal to read it
+    in). Without a usable Qt, the desktop's own dialog tools are tried."""
+    from app.runtime.system_libs import qt_system_problem
+
+    if qt_system_problem() is None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication(sys.argv)
+        assert isinstance(app, QApplication)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Ringside did not start", text)
+        box.setTextInteractionFlags(box.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.exec()
+        return
+    import shutil
+    import subprocess
+
+    for tool, args in (("zenity", ["--error", "--title=Ringside", f"--text={text}"]),
+                       ("kdialog", ["--title", "Ringside", "--error", text]),
+                       ("xmessage", ["-center", text]),
+                       ("notify-send", ["Ringside did not start", text])):
+        found = shutil.which(tool)
+        if found:
+            subprocess.run([found, *args], check=False)
+            return
+
+
 def run_app(
     paths: Paths,
     settings: Settings,

@@ -20,9 +20,11 @@ from app.accounts.status import AccountStatus
 from app.config.settings import Account, Settings
 from app.core.models import NoteStatus
 from app.core.views import CallView, MissedCall
+from app.ui.common.messages import MessageLog
 from app.ui.dial.window import DialDialog
 from app.ui.history.window import HistoryWindow
 from app.ui.settings.window import SettingsWindow
+from app.ui.tray.toast import Toast
 from tests.ui.helpers import FakeControls, with_notes
 
 
@@ -105,15 +107,41 @@ def dialer(typed: str = "") -> Callable[[FakeControls], QWidget]:
     return build
 
 
-def history(calls: list[CallView], missed: list[MissedCall], select: str) -> Callable[[FakeControls], QWidget]:
+def history(calls: list[CallView], missed: list[MissedCall], select: str, *, search: str = "",
+            messages: list[tuple[str, bool]] = ()) -> Callable[[FakeControls], QWidget]:  # type: ignore[assignment]
+    """The history window with `select` selected, after typing `search`; with `messages`, its
+    Messages tab open on them."""
     def build(controls: FakeControls) -> QWidget:
         controls.history, controls.missed = calls, missed
-        window = HistoryWindow(controls)
+        log = MessageLog()
+        for text, error in messages:
+            log.add(text, error=error)
+        window = HistoryWindow(controls, messages=log)
         window.show()
+        if search:
+            window.search_edit.setText(search)
+            window.refresh()
         window.select(select)
+        if messages:
+            window.tabs.setCurrentWidget(window.messages_panel)
         return window
 
     return build
+
+
+def wrapped_message(text: str) -> Callable[[FakeControls], QWidget]:
+    """A long error notice as the toast shows it where the desktop has no tray."""
+    def build(_controls: FakeControls) -> QWidget:
+        toast = Toast(text, error=True, timeout_ms=60_000)
+        toast.adjustSize()
+        return toast
+
+    return build
+
+
+def with_text(view: CallView, text: str) -> CallView:
+    """`view` with `text` as its notes' text."""
+    return replace(view, notes=tuple(replace(n, text=text) for n in view.notes))
 
 
 def missed_entry(view: CallView, count: int) -> MissedCall:

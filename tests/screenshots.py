@@ -37,6 +37,8 @@ from screenshot_windows import (  # noqa: E402
     missed_entry,
     settings_accounts,
     settings_general,
+    with_text,
+    wrapped_message,
 )
 
 from app.accounts.service import AccountService  # noqa: E402
@@ -375,7 +377,9 @@ def main(argv: list[str]) -> int:
     ethan = view(ETHAN, demo.of(ETHAN), call_id="h2", state=CallState.ENDED, direction=Direction.OUTBOUND,
                  talked_s=71)
     # TrackerRMS's words for an HTTP 500 (app/crm/_shared/http.py).
-    ethan = failed_note(ethan, "tr", "TrackerRMS had a problem answering (HTTP 500). Try again shortly.")
+    ethan = with_text(failed_note(ethan, "tr", "TrackerRMS had a problem answering (HTTP 500). Try again shortly."),
+                      "Called Ethan about the Senior Engineer role at Kestrel: keen, notice period four weeks, "
+                      "expects 165k + super. Sending the JD tonight; interview Thursday 10:00.")
     missed_unknown = view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="h3", state=CallState.MISSED)
     missed_sarah = view(SARAH, demo.of(SARAH), call_id="h4", state=CallState.MISSED)
     calls = [
@@ -383,14 +387,26 @@ def main(argv: list[str]) -> int:
         earlier(missed_unknown, at=(13, 41)),
         earlier(ethan, at=(11, 15)),
         earlier(missed_sarah, days=1, at=(16, 20)),
-        earlier(view(HARBOURLINE, office, call_id="h5", state=CallState.ENDED, talked_s=95,
-                     selected={office[0].account_id: mei_lin.key}), days=1, at=(10, 5)),
+        earlier(with_text(with_notes(view(HARBOURLINE, office, call_id="h5", state=CallState.ENDED, talked_s=95,
+                                          selected={office[0].account_id: mei_lin.key}), NoteStatus.LOGGED),
+                          "Mei Lin: two forklift drivers for the Port Melbourne depot from Monday; rates agreed."),
+                days=1, at=(10, 5)),
     ]
     missed = [missed_entry(calls[1], 1), missed_entry(calls[3], 2)]
     camera.shoot("history-window", history(calls, missed, select="h2"))
+    camera.shoot("history-search", history(calls, missed, select="h5", search="forklift"))
+    failure = (f"{describe(demo.accounts[1], TimeoutError())} Showing the other accounts; the note for "
+               "Ethan Brooks waits in the outbox and is sent when TrackerRMS answers again.")
+    camera.shoot("history-messages", history(calls, missed, select="h2", messages=[
+        ("Ringside is already running — it lives in the tray.", False), (failure, True)]))
+    camera.shoot("message-wrapped", wrapped_message(
+        "TrackerRMS refused the note for Ethan Brooks at https://evoapi.tracker-rms.com/api/widget/"
+        "createActivity (HTTP 403): the API user may not write activities. Ask your TrackerRMS admin; "
+        "the note waits in History → Retry."))
 
     camera.controls.recent = calls
     camera.shoot("dial-window", dialer(), keep_focus=True)
+    camera.shoot("dial-search", dialer("kestrel"), keep_focus=True)
 
     accounts = DemoSettingsControls(demo.settings, demo.statuses)
     camera.shoot("settings-accounts", settings_accounts(accounts, "tr", {"timeout_s": "0"}))

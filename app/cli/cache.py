@@ -9,10 +9,14 @@ from app.config.paths import Paths
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cache = sub.add_parser("cache", help="the lookup cache (what each CRM said about each number)")
+    cache = sub.add_parser("cache", help="the lookup cache (what each CRM said about each number)",
+                           description="The lookup cache: what each CRM said about each number.",
+                           epilog="example:\n  ringside cache clear --account rw-main")
     cache_sub = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
-    cache_clear = cache_sub.add_parser("clear", help="forget every cached lookup (the next rings ask the CRMs)")
-    cache_clear.add_argument("--account", metavar="ID", help="only this account's")
+    cache_clear = cache_sub.add_parser("clear", help="forget every cached lookup (the next rings ask the CRMs)",
+                                       description="Forget cached lookups: the next rings ask the CRMs.",
+                                       epilog="example:\n  ringside cache clear")
+    cache_clear.add_argument("--account", metavar="ID", help="only this account's (default: every account)")
 
 
 def run(paths: Paths, args: argparse.Namespace) -> int:

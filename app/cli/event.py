@@ -10,10 +10,16 @@ from app.config.paths import Paths
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    event = sub.add_parser("event", help="send a call event to the running instance (softphone hooks)")
-    event.add_argument("type", choices=["ring", "answer", "hangup"])
+    event = sub.add_parser(
+        "event", help="send a call event to the running instance (softphone hooks)",
+        description="Tell the running Ringside that a call rang, was answered or hung up: what a "
+                    "softphone's or PBX's hook runs.",
+        epilog="examples:\n  ringside event ring --number 0491570006\n"
+               "  ringside event hangup --number 0491570006 --call-id 42 --direction outbound")
+    event.add_argument("type", choices=["ring", "answer", "hangup"], help="what happened: ring, answer or hangup")
     event.add_argument("--number", required=True, help="the other party's number")
-    event.add_argument("--direction", choices=["inbound", "outbound"], default="inbound")
+    event.add_argument("--direction", choices=["inbound", "outbound"], default="inbound",
+                       help="inbound (they called) or outbound (you called)")
     event.add_argument("--call-id", help="the softphone's call id; without it, events pair up by number")
 
 

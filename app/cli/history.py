@@ -28,9 +28,15 @@ _RECORD_FIELDS = ("account_id", "type", "id", "name", "job_title", "company", "l
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    history = sub.add_parser("history", help="recent calls, matches, note status and timings")
-    history.add_argument("--json", action="store_true", help="machine-readable output")
-    history.add_argument("--limit", type=int, default=20)
+    history = sub.add_parser(
+        "history", help="recent calls, matches, note status and timings",
+        description="List recent calls, newest first: who the CRMs matched, how each note went, and "
+                    "how fast the card and lookups were.",
+        epilog="examples:\n  ringside history\n  ringside history --limit 5 --json | jq '.calls[0].notes'\n"
+               "  ringside history --forget '+61 491 570 006'")
+    history.add_argument("--json", action="store_true",
+                         help='machine-readable output ({"version": 1, "calls": [...]}, as README describes)')
+    history.add_argument("--limit", type=int, default=20, metavar="N", help="how many calls")
     history.add_argument("--forget", metavar="NUMBER",
                          help="erase this number's calls, notes, drafts, cached lookups and queued uploads")
 

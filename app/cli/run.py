@@ -15,15 +15,22 @@ import time
 from app.cli.exit_codes import EXIT_FAIL, EXIT_OK
 from app.config import settings as settings_mod
 from app.config.paths import Paths
-from app.errors import RingsideError
+from app.errors import ConfigError, RingsideError
+
+log = logging.getLogger(__name__)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sub.add_parser("run", help="run the tray app (the default)")
+    sub.add_parser("run", help="run the tray app (the default)",
+                   description="Run the tray app: cards when the phone rings, notes logged to every CRM. "
+                               "A second `ringside` brings the running one forward.",
+                   epilog="examples:\n  ringside run\n  ringside run --home ~/ringside-test")
 
 
 def add_sandbox_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sandbox = sub.add_parser("sandbox", help="serve the CRM emulators on loopback (for trying things out)")
+    sandbox = sub.add_parser("sandbox", help="serve the CRM emulators on loopback (for trying things out)",
+                             description="Serve the CRM emulators on 127.0.0.1 until Ctrl+C.",
+                             epilog="example:\n  ringside sandbox --port 8800 --latency 0.3")
     sandbox.add_argument("--port", type=int, default=0, help="port for the Recruit Wizard emulator")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
 
@@ -53,8 +60,9 @@ def setup_logging(paths: Paths) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def run(paths: Paths, *, demo: bool) -> int:
+def run(paths: Paths, *, demo: bool, from_desktop: bool = False) -> int:
     from app.runtime.process import AlreadyLocked, InstanceLock, install_crash_logging
+    from app.runtime.system_libs import qt_system_problem
 
     if demo:
         from app.demo.demo import prepare_demo
@@ -63,6 +71,7 @@ def run(paths: Paths, *, demo: bool) -> int:
         setup_logging(env.paths)
         print(env.instructions, flush=True)
         try:
+            _check_system(qt_system_problem(), from_desktop)
             from app.main import run_app
 
             return run_app(env.paths, env.settings, secrets=env.secrets, demo_callers=env.callers)
@@ -82,9 +91,18 @@ def run(paths: Paths, *, demo: bool) -> int:
               "may be frozen. Quit it (or end that process) and start Ringside again.", file=sys.stderr)
         return EXIT_FAIL
     try:
-        settings = settings_mod.load(paths.config_file)
-        setup_logging(paths)
+        setup_logging(paths)  # first: a broken config.toml is written to ringside.log as well
         install_crash_logging(paths)
+        try:
+            settings = settings_mod.load(paths.config_file)
+        except ConfigError as exc:
+            log.error("Ringside did not start: %s", exc)
+            if from_desktop:  # no terminal to read it in: say it on screen
+                from app.main import show_startup_error
+
+                show_startup_error(f"Ringside did not start.\n\n{exc}\n\nFix the file and start Ringside again.")
+            raise
+        _check_system(qt_system_problem(), from_desktop)
         from app.main import run_app
         from app.storage.secret_file import open_secrets
 
@@ -111,3 +129,15 @@ def _hand_over(paths: Paths, wait_s: float = 0.0) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.2)
+
+
+def _check_system(problem: str | None, from_desktop: bool) -> None:
+    """Qt would abort with a message of its own that names no package: stop first and name it."""
+    if problem is None:
+        return
+    log.error("Ringside did not start: %s", problem)
+    if from_desktop:
+        from app.main import show_startup_error
+
+        show_startup_error(f"Ringside did not start.\n\n{problem}")
+    raise RingsideError(problem)

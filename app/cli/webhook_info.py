@@ -11,7 +11,10 @@ from app.config.paths import Paths
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sub.add_parser("webhook-info", help="the webhook's URL and token, for softphone and PBX hooks")
+    sub.add_parser("webhook-info", help="the webhook's URL and token, for softphone and PBX hooks",
+                   description="Print the URL and token a softphone or PBX sends call events to (the "
+                               "[[sources]] webhook of config.toml); the token is made if Ringside never ran.",
+                   epilog="example:\n  ringside webhook-info")
 
 
 def run(paths: Paths, args: argparse.Namespace) -> int:

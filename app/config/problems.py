@@ -1,31 +1,83 @@
-"""A configuration file's validation errors in words: file, line and dotted key for each problem."""
+"""A configuration file's validation errors in words: file, line and dotted key for each problem,
+what the key allows in plain words, and a suggestion for a misspelt key or kind."""
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+# Patterns in the settings models, said as a person would (a bare regex helps nobody).
+_PATTERNS = {
+    r"^[A-Za-z]{2}$": "must be a two-letter country code, like \"AU\" or \"GB\"",
+    r"^[A-Za-z0-9_.-]{1,40}$": "must be 1 to 40 letters, digits, dots, dashes or underscores",
+    r"^[A-Za-z0-9_-]{1,60}$": "must be 1 to 60 letters, digits, dashes or underscores",
+}
+_TYPES = {
+    "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number", "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number", "float_parsing": "must be a number",
+    "string_type": "must be text in quotes", "list_type": "must be a list, like [\"a\", \"b\"]",
+    "dict_type": "must be a table", "model_type": "must be a table", "missing": "required key is missing",
+}
 
-def describe(path: Path, text: str, data: dict[str, Any], exc: ValidationError) -> str:
+
+def describe(path: Path, text: str, data: dict[str, Any], exc: ValidationError,
+             keys: Iterable[str] = ()) -> str:
+    """`keys`: every key the file may hold, for suggestions when one is misspelt."""
+    known = sorted(set(keys))
     problems = []
     for error in exc.errors():
         loc = _clean_loc(error["loc"], data)
         key = _dotted(loc)
         line = _line_of(text, loc)
         where = f"{path}:{line}" if line else str(path)
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown key (misspelt?)"
-        elif error["type"] == "missing":
-            message = "required key is missing"
-        elif error["type"] == "union_tag_invalid":
-            message = f"unknown kind {error['input'].get('kind')!r}" if isinstance(
-                error.get("input"), dict) else message
-        problems.append(f"{where}: {key}: {message}")
+        problems.append(f"{where}: {key}: {_plain(error, loc, known)}")
     return "Problem in the configuration file:\n  " + "\n  ".join(problems)
+
+
+def _plain(error: Any, loc: tuple[int | str, ...], known: list[str]) -> str:
+    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else ""
+        return "unknown key (misspelt?)" + _did_you_mean(name, known)
+    if kind == "union_tag_invalid":
+        tag = given.get("kind") if isinstance(given, dict) else ctx.get("tag")
+        kinds = [k.strip("'\" ") for k in str(ctx.get("expected_tags", "")).split(",") if k.strip()]
+        return f"unknown kind {tag!r}{_did_you_mean(str(tag), kinds)} Kinds: {', '.join(kinds)}."
+    if kind == "union_tag_not_found":
+        return "needs a `kind` line saying what it is"
+    if kind in _TYPES:
+        found = "" if kind == "missing" else f" (found {_toml(given)})"
+        return _TYPES[kind] + found
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')} (found {_toml(given)})"
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(str(ctx.get("pattern")), "is not in the form this key takes") + f" (found {_toml(given)})"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+                 "less_than_equal": "at most"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"must be {words} {limit} (found {_toml(given)})"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _toml(value: Any) -> str:
+    """A value as it reads in the file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str | int | float) else "a table or list"
+
+
+def _did_you_mean(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.7)
+    return f" — did you mean {close[0]!r}?" if close else ""
 
 
 def _clean_loc(loc: tuple[int | str, ...], data: dict[str, Any]) -> tuple[int | str, ...]:

@@ -10,11 +10,11 @@ import logging
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import tomli_w
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from app.config import migrations
 from app.config.account_base import Section
@@ -213,7 +213,7 @@ def load(path: Path) -> Settings:
     try:
         settings = Settings.model_validate(upgraded)
     except ValidationError as exc:
-        raise ConfigError(describe(path, text, upgraded, exc)) from None
+        raise ConfigError(describe(path, text, upgraded, exc, keys=_all_keys(Settings))) from None
     # An older file is rewritten only when valid and really changed, its original kept beside it.
     if version < migrations.CURRENT and migrations.changed(data, upgraded):
         try:
@@ -256,6 +256,25 @@ def _depth(value: object) -> int:
         deepest = max(deepest, level + 1)
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def _all_keys(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    """Every key any table of the file may hold (the vocabulary for "did you mean")."""
+    seen = seen if seen is not None else set()
+    seen.add(model)
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys.add(field.alias or name)
+        for sub in _models_in(field.annotation):
+            if sub not in seen:
+                keys |= _all_keys(sub, seen)
+    return keys
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def dump(settings: Settings) -> str:

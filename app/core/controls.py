@@ -17,7 +17,7 @@ from app.core.history import CallHistory
 from app.core.models import CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
 from app.core.outbox import Outbox
-from app.core.phone import CallerNumber
+from app.core.phone import CallerNumber, normalise
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import RecordDesk
 from app.core.stores import NoteRow
@@ -139,9 +139,11 @@ class AppControls:
     def recent_calls(self, limit: int = 10) -> list[CallView]:
         return self._book.recent(limit)
 
-    def call_history(self, limit: int = 200) -> list[CallView]:
-        stored = self._history.calls(limit)
+    def call_history(self, limit: int = 200, search: str = "") -> list[CallView]:
+        stored = self._history.calls(limit, search)
         live = {s.call_id: s.view() for s in self._book.sessions() if s.open}
+        if search.strip():  # a live call is listed when the stored one matched
+            return [live.get(v.call_id, v) for v in stored]
         return [*live.values()][::-1] + [v for v in stored if v.call_id not in live]
 
     def missed_calls(self) -> list[MissedCall]:
@@ -167,6 +169,13 @@ class AppControls:
 
     def dial(self, number: str) -> None:
         self._tasks.spawn(self._dial_told(number))
+
+    def number_problem(self, number: str) -> str | None:
+        try:
+            normalise(number, self._switchboard.default_region)
+        except RingsideError as exc:
+            return str(exc)
+        return None
 
     async def _dial_told(self, number: str) -> None:
         with contextlib.suppress(RingsideError):  # place_call has told the recruiter why

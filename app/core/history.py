@@ -32,9 +32,12 @@ class CallHistory:
         self._labels = labels  # account id → label, of the accounts configured now
         self._region = region
 
-    def calls(self, limit: int = 200) -> list[CallView]:
+    def calls(self, limit: int = 200, search: str = "") -> list[CallView]:
+        """The newest calls; with `search`, those whose number, matched name or company, or note
+        text holds it."""
         labels = self._labels()
-        return [to_view(row, labels, self._region()) for row in self._store.recent_calls(limit)]
+        rows = self._store.search_calls(search, limit) if search.strip() else self._store.recent_calls(limit)
+        return [to_view(row, labels, self._region()) for row in rows]
 
     def view(self, call_id: str) -> CallView | None:
         row = self._store.call(call_id)

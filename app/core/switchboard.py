@@ -217,13 +217,15 @@ class Switchboard:
         if dialer is not None and dialer.source == DIALER:  # no source reports its calls: the card does
             self.register_control(DIALER, ManualCalls(self.handle, self.session))
 
-    async def place_call(self, number: str) -> str:
+    async def place_call(self, number: str, tell: bool = True) -> str:
         """Dial `number` (normalised with the default region first); returns the id of the outbound
-        call whose card popped. A refusal is shown as a message and raised as a RingsideError."""
+        call whose card popped. A refusal is raised as a RingsideError, and shown as a message unless
+        `tell` is False (a command in a terminal prints it instead)."""
         try:
             return await self._place_call(number)
         except RingsideError as exc:
-            self._listener.message(f"Couldn't call {number.strip() or 'that number'}: {exc}", error=True)
+            if tell:
+                self._listener.message(f"Couldn't call {number.strip() or 'that number'}: {exc}", error=True)
             raise
 
     async def _place_call(self, number: str) -> str:

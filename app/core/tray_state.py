@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from app.core.calls import CallBook
-from app.core.models import AccountResult, LookupStatus, NoteStatus
+from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus
 from app.core.session import CallSession
 from app.core.views import CallState, SwitchboardListener, TrayState
 
@@ -28,8 +28,10 @@ def tray_state(
         p.status in (NoteStatus.FAILED, NoteStatus.UNCONFIRMED) for s in sessions for p in s.notes.values()))
     sign_in = {r.account_label for s in sessions if s.open for r in s.results.values() if r.needs_sign_in}
     sign_in |= signed_out
-    if any(s.state is CallState.RINGING for s in sessions):
-        state, detail = TrayState.RINGING, "Incoming call"
+    ringing = [s for s in sessions if s.state is CallState.RINGING]
+    if ringing:
+        inbound = any(s.direction is Direction.INBOUND for s in ringing)
+        state, detail = TrayState.RINGING, "Incoming call" if inbound else "Calling…"
     elif any(s.state is CallState.ANSWERED for s in sessions):
         state, detail = TrayState.IN_CALL, "In a call"
     elif offline:

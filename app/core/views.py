@@ -189,6 +189,10 @@ class Controls(Protocol):
         """Call this number through the configured dialer (tray → Dial…, Call back, history); the
         outbound call's card pops at once; a refusal (bad number, no dialer, …) comes as a message."""
 
+    def number_problem(self, number: str) -> str | None:
+        """Why `number` can't be dialled as typed ("not a phone number: …"), or None when it can
+        (the Dial window says so beside the box instead of closing)."""
+
     def create_record(self, call_id: str, account_id: str, kind: NewRecordKind, person: NewPerson) -> None:
         """Create a record for this call's caller (the Create contact / candidate / lead forms)."""
 
@@ -206,8 +210,9 @@ class Controls(Protocol):
     # save_note also works for a call no longer in memory: it is logged as of that call (its own
     # direction, start time and duration), which is how a call never noted is logged afterwards.
 
-    def call_history(self, limit: int = 200) -> list[CallView]:
-        """Past and current calls, newest first, with their notes as stored (texts included)."""
+    def call_history(self, limit: int = 200, search: str = "") -> list[CallView]:
+        """Past and current calls, newest first, with their notes as stored (texts included); with
+        `search`, only calls whose number, matched name or company, or note text holds it."""
 
     def retry_note(self, call_id: str, record_key: str) -> None:
         """Send a failed note again; for an unconfirmed one: the recruiter checked, it isn't there."""

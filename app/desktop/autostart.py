@@ -32,6 +32,9 @@ class AutostartError(RingsideError):
     """The autostart entry could not be written or removed (the message says where and why)."""
 
 
+FROM_DESKTOP = "--from-desktop"
+
+
 def launch_command() -> list[str]:
     """How to start this very Ringside: the bundle's executable, the `ringside` script installed
     beside this Python, or `python -m app` from a checkout."""
@@ -64,13 +67,14 @@ def _desktop_exec(command: Sequence[str]) -> str:
 
 
 def xdg_entry(command: Sequence[str]) -> str:
-    """The XDG autostart .desktop file that runs `command` at login."""
+    """The XDG autostart .desktop file that runs `command` at login (with --from-desktop: no
+    terminal there, so a start-up error is shown in a dialog)."""
     return "\n".join([
         "[Desktop Entry]",
         "Type=Application",
         f"Name={APP_NAME}",
         "Comment=Caller insight from your CRMs when the phone rings",
-        f"Exec={_desktop_exec(command)}",
+        f"Exec={_desktop_exec([*command, FROM_DESKTOP])}",
         f"Icon={EXE_NAME}",
         "Terminal=false",
         "Categories=Network;Telephony;",

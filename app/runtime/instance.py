@@ -39,8 +39,9 @@ class Handlers:
     show: Callable[[], None]
     accounts_changed: Callable[[str | None], Awaitable[None]]
     default_region: Callable[[], str | None]
-    # `ringside dial` / tel: links: place the call; returns the call id, raises RingsideError.
-    dial: Callable[[str], Awaitable[str]] | None = None
+    # `ringside dial` / tel: links: place the call (the flag: also show a refusal on screen);
+    # returns the call id, raises RingsideError.
+    dial: Callable[[str, bool], Awaitable[str]] | None = None
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -145,6 +146,8 @@ class InstanceServer:
 class DialRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     number: str
+    # False when the command runs in a terminal, which prints a refusal itself (no toast then).
+    show_errors: bool = True
 
 
 async def _dial_route(handlers: Handlers, request: web.Request) -> web.Response:
@@ -158,7 +161,7 @@ async def _dial_route(handlers: Handlers, request: web.Request) -> web.Response:
     if handlers.dial is None:
         return _error(409, "This Ringside can't place calls.")
     try:
-        call_id = await handlers.dial(body.number)
+        call_id = await handlers.dial(body.number, body.show_errors)
     except InvalidNumber as exc:
         return _error(400, f"number: {exc}")
     except RingsideError as exc:  # no dialer, Puzzel status, softphone down…: said in words
@@ -188,6 +191,8 @@ class InstanceClient:
             data: dict[str, Any] = response.json()
         except ValueError:
             data = {}
+        if response.status_code == 400 and str(data.get("error", "")).startswith("number: "):
+            raise InvalidNumber(str(data["error"]).removeprefix("number: "))  # the caller's mistake: exit 2
         if response.status_code != 200:
             raise RingsideError(data.get("error") or f"Ringside refused the request ({response.status_code}).")
         return data
@@ -208,9 +213,10 @@ class InstanceClient:
     def show(self) -> None:
         self._post("/v1/show")
 
-    def dial(self, number: str) -> str | None:
-        """Place a call from the running instance; returns its call id. RingsideError says why not."""
-        return self._post("/v1/dial", {"number": number}).get("call_id")
+    def dial(self, number: str, *, show_errors: bool = True) -> str | None:
+        """Place a call from the running instance; returns its call id. RingsideError says why not
+        (and, with `show_errors`, the running app shows it too)."""
+        return self._post("/v1/dial", {"number": number, "show_errors": show_errors}).get("call_id")
 
     def accounts_changed(self, account_id: str | None) -> None:
         self._post("/v1/accounts-changed", {"account_id": account_id})

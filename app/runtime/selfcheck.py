@@ -3,7 +3,8 @@ anything up: no folder or database is made (an existing config.toml or database 
 version is upgraded, as any start of Ringside would).
 
 Checks the configuration, the database, the keyring, every registered connector and call source,
-the demo's emulators, the resources, and Qt (platform plugin, system tray, SVG icons). Prints one
+the demo's emulators, the resources, the system libraries Qt needs (libxcb-cursor0 on
+Linux), and Qt (platform plugin, system tray, SVG icons). Prints one
 line per finding; exits 1 when anything would stop Ringside working, 0 otherwise (warnings
 included: no tray, no keyring while no account needs one).
 """
@@ -203,6 +204,15 @@ def check_resources() -> list[Finding]:
     return [Finding(Status.OK, "resources", f"{root} ({len(set(wanted))} files checked)")]
 
 
+def check_system_libs() -> list[Finding]:
+    from app.runtime.system_libs import qt_system_problem
+
+    problem = qt_system_problem()
+    if problem:
+        return [Finding(Status.FAIL, "system", problem)]
+    return [Finding(Status.OK, "system", "the libraries Qt needs from the system are installed")]
+
+
 def check_qt() -> list[Finding]:
     try:
         from app.ui.selfcheck_qt import probe
@@ -224,10 +234,12 @@ def run(paths: Paths, out: TextIO | None = None) -> int:
     findings += check_sources(settings)
     findings += check_demo()
     findings += check_resources()
+    findings += check_system_libs()
     for finding in findings:
         _print(finding, stream)
-    # Qt last: a platform plugin that cannot start at all may end the process, after the rest is out.
-    qt = check_qt()
+    # Qt last: a platform plugin that cannot start at all may end the process, after the rest is out
+    # (and not at all when its library is known to be missing: Qt would only abort).
+    qt = check_qt() if not any(f.topic == "system" and f.status is Status.FAIL for f in findings) else []
     for finding in qt:
         _print(finding, stream)
     findings += qt

@@ -11,6 +11,7 @@ of a killed run, retention, forgetting a person) in upkeep.py.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -100,6 +101,33 @@ class Database(NotesTable):
     def recent_calls(self, limit: int = 20) -> list[CallRow]:
         rows = self._conn.execute(
             "SELECT * FROM calls ORDER BY started_at DESC LIMIT ?", (limit,)).fetchall()
+        return self._with_notes(rows)
+
+    def search_calls(self, text: str, limit: int = 200) -> list[CallRow]:
+        """Calls whose number, matched name or company, or note text holds `text` (any case),
+        newest first. Digits typed with spaces or dashes ("0491 57") find the number however it was
+        stored. A scan of the newest calls, which needs no index at desk volumes."""
+        words = text.strip()
+        if not words:
+            return self.recent_calls(limit)
+        like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        digits = re.sub(r"\D", "", words)
+        # Only a query of digits and phone punctuation searches by digits ("Room 3" must not).
+        by_digits = f"%{digits}%" if digits and not re.sub(r"[\d\s()+.-]", "", words) else None
+        # A local number typed with its leading 0 ("0491 57") also finds the E.164 form.
+        national = f"%{digits.lstrip('0')}%" if by_digits and digits.lstrip("0") else None
+        rows = self._conn.execute(
+            r"""SELECT * FROM calls c WHERE
+                 c.number LIKE :like ESCAPE '\'
+                 OR (:digits IS NOT NULL AND (replace(replace(replace(replace(c.number, ' ', ''), '-', ''),
+                        '(', ''), ')', '') LIKE :digits OR c.e164 LIKE :digits OR c.e164 LIKE :national))
+                 OR EXISTS (SELECT 1 FROM json_each(c.matches) m
+                   WHERE json_extract(m.value, '$.name') LIKE :like ESCAPE '\'
+                      OR json_extract(m.value, '$.company') LIKE :like ESCAPE '\')
+                 OR EXISTS (SELECT 1 FROM notes n WHERE n.call_id = c.call_id
+                   AND json_extract(n.draft, '$.text') LIKE :like ESCAPE '\')
+               ORDER BY c.started_at DESC LIMIT :limit""",
+            {"like": like, "digits": by_digits, "national": national, "limit": limit}).fetchall()
         return self._with_notes(rows)
 
     def call(self, call_id: str) -> CallRow | None:

@@ -70,7 +70,8 @@ class UiShell(QObject):
         self._forms_done: set[str] = set()
         self.paused = False
 
-        self.tray = TrayController(controls, self, use_tray=use_tray)
+        self.tray = TrayController(controls, self, use_tray=use_tray, occupied=lambda: [
+            w.frameGeometry() for w in [*self._cards.values(), *self._forms.values()] if w.isVisible()])
         self.tray.quitRequested.connect(self.quitRequested)
         self.tray.pausedChanged.connect(self._set_paused)
         # Tray → Settings (a window of its own, opened on demand; None: no settings to edit).
@@ -105,7 +106,7 @@ class UiShell(QObject):
     def open_history(self) -> HistoryWindow:
         """Show the history window (one, kept for next time), refreshed."""
         if self.history_window is None:
-            self.history_window = HistoryWindow(self._controls)
+            self.history_window = HistoryWindow(self._controls, messages=self.tray.messages)
             self.history_window.cardRequested.connect(self.reopen_card)
         self.history_window.show()
         self.history_window.raise_()

@@ -78,5 +78,6 @@ async def test_a_refusal_from_the_dialer_is_the_exit_message(
 
 
 async def test_dial_without_a_running_instance_says_so() -> None:
-    code, _, err = await ringside("tel:+61491570006")
+    # Typed in a terminal; a clicked link starts Ringside instead (tests/unit/cli/test_conventions.py).
+    code, _, err = await ringside("dial", "+61491570006")
     assert code != 0 and "Ringside is not running" in err

@@ -40,7 +40,7 @@ def test_the_shipped_desktop_entries_are_valid() -> None:
 
 def test_the_menu_entry_hands_phone_links_to_ringside() -> None:
     desktop = entry(LINUX / "ringside.desktop")
-    assert desktop["Exec"] == "ringside %u"
+    assert desktop["Exec"] == "ringside --from-desktop %u"
     assert desktop["MimeType"] == "x-scheme-handler/tel;x-scheme-handler/callto;x-scheme-handler/sip;"
     assert desktop["Icon"] == "ringside"
 
@@ -86,7 +86,7 @@ def test_install_puts_bundle_command_entry_and_icons_in_place(bundle: Path, home
     assert subprocess.run([home / ".local" / "bin" / "ringside", "tel:+61491570006"], capture_output=True,
                           text=True, check=True).stdout.strip() == "ringside tel:+61491570006"
     desktop = home / ".local" / "share" / "applications" / "ringside.desktop"
-    assert entry(desktop)["Exec"] == f'"{app_dir}/ringside" %u'  # works without ~/.local/bin on PATH
+    assert entry(desktop)["Exec"] == f'"{app_dir}/ringside" --from-desktop %u'  # works without ~/.local/bin on PATH
     assert entry(desktop)["TryExec"] == f"{app_dir}/ringside"
     icons = home / ".local" / "share" / "icons" / "hicolor"
     assert (icons / "scalable" / "apps" / "ringside.svg").read_bytes() == \
@@ -162,4 +162,4 @@ def test_an_awkward_install_folder_still_gives_a_valid_entry_that_runs_it(bundle
     desktop = home / ".local" / "share" / "applications" / "ringside.desktop"
     validate(desktop)
     assert parse_exec(exec_line(desktop.read_text(encoding="utf-8"))) == [str(prefix / "lib" / "ringside" / "ringside"),
-                                                                          "%u"]
+                                                                          "--from-desktop", "%u"]

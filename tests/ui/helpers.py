@@ -91,8 +91,18 @@ class FakeControls:
     def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
         return list(self.signed_out)
 
-    def call_history(self, limit: int = 200) -> list[CallView]:
+    def call_history(self, limit: int = 200, search: str = "") -> list[CallView]:
+        if search:
+            self.calls.append(("call_history", search))
+            def words(v: CallView) -> str:
+                return " ".join([v.number, *(r.name for r in v.matches), *(r.company for r in v.matches),
+                                 *(n.text for n in v.notes)]).lower()
+            found = [v for v in self.history if search.lower() in words(v)]
+            return found[:limit]
         return self.history[:limit]
+
+    def number_problem(self, number: str) -> str | None:
+        return None if sum(c.isdigit() for c in number) >= 6 else f"'{number}' is not a phone number."
 
     def retry_note(self, call_id: str, record_key: str) -> None:
         self.calls.append(("retry_note", call_id, record_key))

@@ -28,7 +28,7 @@ def test_enable_writes_the_xdg_entry_and_disable_removes_it(tmp_path: Path) -> N
     where = autostart.enable(["/opt/ringside/ringside"])
 
     assert where == str(expected)
-    assert exec_line(expected.read_text(encoding="utf-8")) == "/opt/ringside/ringside"
+    assert exec_line(expected.read_text(encoding="utf-8")) == "/opt/ringside/ringside --from-desktop"
     assert autostart.is_enabled()
     autostart.disable()
     assert not expected.exists()
@@ -48,7 +48,7 @@ def test_set_enabled_is_what_the_settings_checkbox_calls(tmp_path: Path) -> None
 def test_by_default_the_entry_starts_this_very_ringside(tmp_path: Path) -> None:
     autostart.enable()
     command = parse_exec(exec_line(autostart.xdg_autostart_file().read_text(encoding="utf-8")))
-    assert command == autostart.launch_command()
+    assert command == [*autostart.launch_command(), "--from-desktop"]
     assert Path(command[0]).is_file()  # the venv's `ringside` script, or this Python
 
 
@@ -77,8 +77,8 @@ AWKWARD = ["/home/pat/My Apps/ringside", "--home", "/home/pat/100% \"calls\" $HO
 
 
 def test_the_xdg_entry_quotes_awkward_paths_so_they_come_back_intact() -> None:
-    assert parse_exec(exec_line(xdg_entry(AWKWARD))) == AWKWARD
-    assert exec_line(xdg_entry(["/opt/ringside/ringside"])) == "/opt/ringside/ringside"
+    assert parse_exec(exec_line(xdg_entry(AWKWARD))) == [*AWKWARD, "--from-desktop"]
+    assert exec_line(xdg_entry(["/opt/ringside/ringside"])) == "/opt/ringside/ringside --from-desktop"
 
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None and not os.environ.get("CI"),

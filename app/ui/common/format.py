@@ -144,4 +144,5 @@ def tray_tooltip(state: str, detail: str) -> str:
         word = TRAY_STATE_WORDS[TrayState(state)]
     except ValueError:
         word = state
-    return f"Ringside — {word}" + (f"\n{detail}" if detail else "")
+    # "Ready" with the detail "Ready" says it once.
+    return f"Ringside — {word}" + (f"\n{detail}" if detail and detail != word else "")

@@ -1,9 +1,11 @@
 """Tray → Dial…: a small, keyboard-first window for placing a call.
 
-Type or paste a number and press Enter. Typing also filters the recent calls and cards listed below
-(by name or digits); Down / Up walk that list and put the highlighted number in the box, Enter
-dials it, a double-click dials at once, Esc closes. The dialog only asks `Controls.dial`: whether
-the number is one, and whether the dialer can take it, the switchboard says as a message.
+Type or paste a number and press Enter. Typing also finds people: the recent calls and cards listed
+below (by name or digits), and the whole call history (name, company, number or note text); Down / Up
+walk that list and put the highlighted number in the box, Enter dials it, a double-click dials at
+once, Esc closes. Text that is not a number stays in the box with the reason beside it. The CRMs
+themselves are not searched: none of their documented APIs used here offers a search by name, so
+people are found through the calls they were on.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from app.core.views import CallView, Controls
 from app.ui.common import format as fmt
 
 RECENT_LIMIT = 30  # calls and cards looked at; each number is listed once, newest first
+SEARCH_LIMIT = 50  # history calls a search adds
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole
 
@@ -58,11 +61,16 @@ def _matches(text: str, number: str, query: str) -> bool:
     return query in text.lower()
 
 
+def _dialable_looking(query: str) -> bool:
+    """Digits and phone punctuation only: a number being typed, not a name."""
+    return bool(re.fullmatch(r"[\d\s()+.\-/]+|(tel|callto|sip):.*", query.strip()))
+
+
 class DialDialog(QDialog):
     """Signals:
         dialled(str)   Enter / Call was pressed with this text (already sent to controls.dial)
 
-    Test accessors: `number_edit`, `recent_list`, `call_button`, `hint_label`.
+    Test accessors: `number_edit`, `recent_list`, `call_button`, `hint_label`, `error_label`.
     """
 
     dialled = Signal(str)
@@ -87,6 +95,13 @@ class DialDialog(QDialog):
         self.number_edit.textEdited.connect(self._filter)
         self.number_edit.installEventFilter(self)
         layout.addWidget(self.number_edit)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dialError")
+        self.error_label.setProperty("error", True)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
 
         self.hint_label = QLabel("Recent calls")
         self.hint_label.setObjectName("dialHint")
@@ -118,6 +133,7 @@ class DialDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(_NUMBER_ROLE, value)
             self.recent_list.addItem(item)
+        self._recent_count = self.recent_list.count()
         self._filter(self.number_edit.text())
         self.number_edit.setFocus()
 
@@ -125,14 +141,33 @@ class DialDialog(QDialog):
 
     def _filter(self, query: str) -> None:
         self.recent_list.setCurrentRow(-1)  # typing starts a new search: nothing picked
-        shown = 0
+        self.error_label.hide()
+        while self.recent_list.count() > self._recent_count:  # the previous search's history rows
+            self.recent_list.takeItem(self.recent_list.count() - 1)
+        listed: dict[str, QListWidgetItem] = {}
         for row in range(self.recent_list.count()):
             item = self.recent_list.item(row)
-            hide = not _matches(item.text(), str(item.data(_NUMBER_ROLE)), query)
-            item.setHidden(hide)
-            shown += not hide
+            item.setHidden(not _matches(item.text(), str(item.data(_NUMBER_ROLE)), query))
+            listed[str(item.data(_NUMBER_ROLE))] = item
+        if query.strip() and not _dialable_looking(query):  # words: look through the whole history too
+            for text, value in suggestions(self._controls.call_history(SEARCH_LIMIT, query.strip())):
+                if value in listed:  # a recent call's number, found by its company or note
+                    listed[value].setHidden(False)
+                    continue
+                item = QListWidgetItem(text)
+                item.setData(_NUMBER_ROLE, value)
+                self.recent_list.addItem(item)
+                listed[value] = item
+        shown = sum(not self.recent_list.item(r).isHidden() for r in range(self.recent_list.count()))
         self.recent_list.setVisible(shown > 0)
-        self.hint_label.setVisible(shown > 0)
+        self.hint_label.setVisible(shown > 0 or bool(query.strip()))
+        if shown:
+            self.hint_label.setText("Recent calls" if not query.strip() else "Found in your calls")
+        elif query.strip() and not _dialable_looking(query):
+            self.hint_label.setText(f"No one called “{query.strip()}” in your calls. "
+                                    "Type their number to call it.")
+        else:
+            self.hint_label.setText("Press Enter to call this number.")
 
     def _picked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None:
@@ -152,6 +187,12 @@ class DialDialog(QDialog):
     def _dial(self, text: object) -> None:
         number = str(text or "").strip()
         if not number:
+            self.number_edit.setFocus()
+            return
+        problem = self._controls.number_problem(number)
+        if problem is not None:  # keep what was typed, say why beside it
+            self.error_label.setText(problem)
+            self.error_label.show()
             self.number_edit.setFocus()
             return
         self._controls.dial(number)

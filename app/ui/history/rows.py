@@ -13,31 +13,33 @@ from app.ui.common.widgets import label
 
 
 def when_text(moment: datetime, now: datetime | None = None) -> str:
-    """'14:02' today, 'Yesterday 14:02', 'Mon 3 Mar 14:02' before."""
+    """'Today 14:02', 'Yesterday 14:02', 'Sun 2 Mar 14:02' before (and the year when not this one)."""
     local = moment.astimezone()
     today = (now or datetime.now().astimezone()).date()
     days = (today - local.date()).days
     if days == 0:
-        return local.strftime("%H:%M")
+        return f"Today {local:%H:%M}"
     if days == 1:
         return f"Yesterday {local:%H:%M}"
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    year = f" {local.year}" if local.year != today.year else ""
+    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
 
 
 def who_text(view: CallView) -> str:
-    """'Priya Raman (Recruit Wizard)', '+1' for more matches; '' when no CRM knew the number. The same
-    person in several CRMs is one person: 'Priya Raman (Recruit Wizard, TrackerRMS)', '(… + 2 more)'."""
+    """One format: the person, how many other people matched, then the CRMs in brackets —
+    'Priya Raman (Recruit Wizard)', 'Priya Raman (Recruit Wizard, TrackerRMS)',
+    'Mei Lin Chen (Recruit Wizard + 2 more)', 'Daniel O'Connor and 1 other (TrackerRMS)';
+    '' when no CRM knew the number."""
     records = view.chosen() or list(view.matches)
     if not records:
         return ""
     first = records[0]
     labels = {a.account_id: a.account_label for a in view.accounts}
-    if len(records) > 1 and all(r.name == first.name for r in records):
-        crms = list(dict.fromkeys(labels.get(r.account_id, "") for r in records))
-        return f"{first.name} ({', '.join(crms) if len(crms) <= 2 else f'{crms[0]} + {len(crms) - 1} more'})"
-    account = labels.get(first.account_id, "")
-    more = f" +{len(records) - 1}" if len(records) > 1 else ""
-    return f"{first.name} ({account}){more}" if account else f"{first.name}{more}"
+    crms = [c for c in dict.fromkeys(labels.get(r.account_id, "") for r in records) if c]
+    others = len({r.name for r in records} - {first.name})
+    also = f" and {others} other{'s' if others > 1 else ''}" if others else ""
+    where = ", ".join(crms) if len(crms) <= 2 else f"{crms[0]} + {len(crms) - 1} more"
+    return f"{first.name}{also} ({where})" if where else f"{first.name}{also}"
 
 
 def direction_text(view: CallView) -> str:
@@ -66,7 +68,7 @@ class MissedRow(QFrame):
         who = missed.name or missed.number_display
         also = f" · {missed.number_display}" if missed.name else ""
         times = f"{missed.count} missed calls" if missed.count > 1 else "Missed call"
-        last = when_text(missed.last_at).replace("Yesterday", "yesterday")  # mid-sentence
+        last = when_text(missed.last_at).replace("Yesterday", "yesterday").replace("Today", "today")
         self.text_label = label(f"{who}{also} — {times}, last {last}", name="missedText", wrap=True)
         self.call_back_button = QPushButton("Call back")
         self.call_back_button.setObjectName("missedCallBack")

@@ -3,8 +3,11 @@ the top, then every recent call with what it was, who, how long, and how its not
 
 From a call: open its card again, call back, write (or edit, while it has not gone) its note —
 logged as of that call, not now — retry a failed note, or confirm one whose outcome was unknown.
-From a missed call: call back, or dismiss it. The window renders `Controls.call_history()` and
-`Controls.missed_calls()` and refreshes when the core says something changed (`schedule_refresh`).
+From a missed call: call back, or dismiss it. The search box finds calls by name, number, company
+or note text. The selected call shows each account's outcome and the note's text. The Messages tab
+lists every notice Ringside showed, for reading after it went away. The window renders
+`Controls.call_history()` and `Controls.missed_calls()` and refreshes when the core says something
+changed (`schedule_refresh`).
 """
 
 from __future__ import annotations
@@ -13,21 +16,26 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.models import NoteStatus
-from app.core.views import CallView, Controls, MissedCall
+from app.core.views import CallView, Controls
 from app.ui.common import format as fmt
+from app.ui.common.messages import MessageLog
 from app.ui.common.widgets import add_shown, label
+from app.ui.history.detail import note_text, outcome_lines
+from app.ui.history.messages import MessagesPanel
+from app.ui.history.missed import MissedList
 from app.ui.history.rows import MissedRow, direction_text, loggable, when_text, who_text
 from app.ui.note.actions import note_actions
 from app.ui.note.form import NoteForm
@@ -35,6 +43,7 @@ from app.ui.note.form import NoteForm
 __all__ = ["HistoryWindow", "MissedRow", "when_text"]
 
 HISTORY_LIMIT = 200
+MIN_RECENT_ROWS = 8  # the recent list keeps this many rows in view however many missed calls wait
 COLUMNS = ("Time", "", "Number", "Who", "Duration", "Note")
 
 
@@ -46,12 +55,14 @@ class HistoryWindow(QWidget):
 
     Test accessors: `table`, `missed_rows`, `missed_box`, `views`, `select(call_id)`, `selected()`,
     `open_button`, `call_back_button`, `note_button`, `retry_button`, `confirm_button`,
-    `detail_label`, `note_action_rows`, `note_form`, `refresh()`, `schedule_refresh()`.
+    `detail_label`, `note_text_label`, `search_edit`, `empty_label`, `tabs`, `messages_panel`,
+    `note_action_rows`, `note_form`, `refresh()`, `schedule_refresh()`.
     """
 
     cardRequested = Signal(object)
 
-    def __init__(self, controls: Controls, parent: QWidget | None = None) -> None:
+    def __init__(self, controls: Controls, parent: QWidget | None = None, *,
+                 messages: MessageLog | None = None) -> None:
         super().__init__(parent)
         self._controls = controls
         self.views: list[CallView] = []
@@ -61,24 +72,40 @@ class HistoryWindow(QWidget):
         self._pending_refresh = False
         self.setObjectName("historyWindow")
         self.setWindowTitle("Ringside — Calls")
-        self.resize(760, 520)
+        self.resize(820, 640)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 14)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 12)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("historyTabs")
+        outer.addWidget(self.tabs)
+        calls = QWidget()
+        self.tabs.addTab(calls, "Calls")
+        self.messages_panel = MessagesPanel(messages or MessageLog(self))
+        self.tabs.addTab(self.messages_panel, "Messages")
+        layout = QVBoxLayout(calls)
+        layout.setContentsMargins(4, 8, 4, 4)
         layout.setSpacing(10)
 
-        self.missed_box = QFrame()
-        self.missed_box.setObjectName("missedBox")
-        missed_layout = QVBoxLayout(self.missed_box)
-        missed_layout.setContentsMargins(0, 0, 0, 0)
-        missed_layout.setSpacing(2)
-        missed_layout.addWidget(label("MISSED — TO CALL BACK", name="formCaption"))
-        self._missed_list = QVBoxLayout()
-        self._missed_list.setSpacing(0)
-        missed_layout.addLayout(self._missed_list)
+        self.missed_box = MissedList(controls)
         layout.addWidget(self.missed_box)
 
-        layout.addWidget(label("RECENT CALLS", name="formCaption"))
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)  # one query when typing pauses, not one per key
+        self._search_timer.timeout.connect(self.refresh)
+        heading = QHBoxLayout()
+        heading.addWidget(label("RECENT CALLS", name="formCaption"))
+        heading.addStretch(1)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("historySearch")
+        self.search_edit.setPlaceholderText("Search name, number, company or note")
+        self.search_edit.setAccessibleName("Search calls")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(280)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        heading.addWidget(self.search_edit)
+        layout.addLayout(heading)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("historyTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -94,11 +121,20 @@ class HistoryWindow(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemActivated.connect(lambda _item: self.open_card())
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + MIN_RECENT_ROWS * row_height)
         layout.addWidget(self.table, 1)
+        self.empty_label = label("", name="historyDetail")
+        self.empty_label.hide()
+        layout.addWidget(self.empty_label)
 
         self.detail_label = label(name="historyDetail", wrap=True)
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail_label)
+        self.note_text_label = label(name="historyNoteText", wrap=True)
+        self.note_text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note_text_label.hide()
+        layout.addWidget(self.note_text_label)
         self._actions_box = QVBoxLayout()
         self._actions_box.setSpacing(2)
         layout.addLayout(self._actions_box)
@@ -144,8 +180,13 @@ class HistoryWindow(QWidget):
 
     def refresh(self) -> None:
         selected = self.selected()
-        self.views = self._controls.call_history(HISTORY_LIMIT)
-        self._render_missed(self._controls.missed_calls())
+        query = self.search_edit.text().strip()
+        self.views = self._controls.call_history(HISTORY_LIMIT, query) if query else \
+            self._controls.call_history(HISTORY_LIMIT)
+        self.empty_label.setText(f"No calls match “{query}”." if query else "No calls yet.")
+        self.empty_label.setVisible(not self.views)
+        self.missed_box.show_missed(self._controls.missed_calls())
+        self.missed_rows = self.missed_box.rows
         self.table.setUpdatesEnabled(False)
         try:
             self.table.setRowCount(len(self.views))
@@ -166,19 +207,6 @@ class HistoryWindow(QWidget):
         if selected is not None:
             self.select(selected.call_id)
         self._selection_changed()
-
-    def _render_missed(self, missed: list[MissedCall]) -> None:
-        if [r.missed for r in self.missed_rows] == missed:
-            return
-        for row in self.missed_rows:
-            row.hide()
-            row.deleteLater()
-        self.missed_rows = []
-        for item in missed:
-            row = MissedRow(self._controls, item)
-            self.missed_rows.append(row)
-            add_shown(self._missed_list, row)
-        self.missed_box.setVisible(bool(missed))
 
     # -- selection -----------------------------------------------------------------------------
 
@@ -214,10 +242,12 @@ class HistoryWindow(QWidget):
         self.note_action_rows = []
         if view is None:
             self.detail_label.setText("Pick a call to see its note.")
+            self.note_text_label.hide()
             return
-        lines = [fmt.note_status_text(n) for n in view.notes] or [
-            "No note yet." if view.matches else "No CRM knew this number, so there is nothing to log against."]
-        self.detail_label.setText("\n".join(lines))
+        self.detail_label.setText("\n".join(outcome_lines(view)))
+        text = note_text(view)
+        self.note_text_label.setText(f"Note: {text}" if text else "")
+        self.note_text_label.setVisible(bool(text))
         for target in view.notes:
             actions = note_actions(self._controls, view.call_id, target)
             if actions is not None:

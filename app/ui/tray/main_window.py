@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +17,8 @@ from app.ui.common import format as fmt
 from app.ui.common.style import tray_icon
 from app.ui.common.widgets import set_state_property
 from app.ui.tray.menu import TrayMenu
+
+MESSAGE_MS = 30_000  # how long the latest message stays under the buttons
 
 
 class MainWindow(QWidget):
@@ -85,6 +87,9 @@ class MainWindow(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
         layout.addWidget(self.message_label)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self._clear_message)
 
         bottom = QHBoxLayout()
         self.pause_check = QCheckBox("Pause pops")
@@ -115,14 +120,24 @@ class MainWindow(QWidget):
         self.icon_label.setPixmap(tray_icon(state).pixmap(40, 40))
         self.state_label.setText(fmt.tray_tooltip(state, "").removeprefix("Ringside — "))
         set_state_property(self.state_label, "trayState", state)
-        self.detail_label.setText(detail or "Waiting for calls")
+        word = self.state_label.text()
+        self.detail_label.setText(detail if detail and detail != word else "Waiting for calls")
         self.setWindowIcon(tray_icon(state))
         self.setToolTip(fmt.tray_tooltip(state, detail))
 
     def show_message(self, text: str, *, error: bool = False) -> None:
+        """The latest message under the buttons, as tall as it needs, until it expires (the history
+        window's Messages tab keeps it)."""
         self.message_label.setText(text)
         set_state_property(self.message_label, "error", error)
         self.message_label.show()
+        self._message_timer.start(MESSAGE_MS)
+        self.adjustSize()  # the window grows for a message of several lines
+
+    def _clear_message(self) -> None:
+        self.message_label.hide()
+        self.message_label.clear()
+        self.adjustSize()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

@@ -3,13 +3,16 @@ QT_QPA_PLATFORM=offscreen), the small fallback `MainWindow` with the same action
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from app.core.views import Controls, TrayState
 from app.ui.common import format as fmt
+from app.ui.common.messages import MessageLog
 from app.ui.common.style import tray_icon
 from app.ui.tray.badge import badged_tray_icon
 from app.ui.tray.main_window import MainWindow
@@ -37,8 +40,12 @@ class TrayController(QObject):
     settingsRequested = Signal()  # tray → Settings…
     historyRequested = Signal()  # tray → Recent calls → History and missed calls…
 
-    def __init__(self, controls: Controls, parent: QObject | None = None, *, use_tray: bool | None = None) -> None:
+    def __init__(self, controls: Controls, parent: QObject | None = None, *, use_tray: bool | None = None,
+                 occupied: Callable[[], list[QRect]] | None = None) -> None:
+        """`occupied`: the screen rectangles of the cards and forms shown, which toasts keep clear of."""
         super().__init__(parent)
+        self.messages = MessageLog(self)  # every notice, for the history window's Messages tab
+        self._occupied = occupied or list
         self.using_tray = QSystemTrayIcon.isSystemTrayAvailable() if use_tray is None else use_tray
         self.menu = TrayMenu(controls)
         self.menu.quitRequested.connect(self.quitRequested)
@@ -100,7 +107,9 @@ class TrayController(QObject):
             self.set_state(self.state, self.detail)
 
     def show_message(self, text: str, error: bool = False) -> None:
-        """A balloon from the tray icon, or a toast (and a line in the window) without one."""
+        """A balloon from the tray icon, or a toast (and a line in the window) without one; kept in
+        `messages` either way."""
+        self.messages.add(text, error=error)
         if self.tray_icon is not None:
             icon = QSystemTrayIcon.MessageIcon.Critical if error else QSystemTrayIcon.MessageIcon.Information
             self.tray_icon.showMessage("Ringside", text, icon, BALLOON_MS)
@@ -109,9 +118,9 @@ class TrayController(QObject):
             self.main_window.show_message(text, error=error)
         self.toasts = self._live_toasts()
         toast = Toast(text, error=error)
-        offset = sum(t.height() + 8 for t in self.toasts)
+        taken = [*self._occupied(), *(t.frameGeometry() for t in self.toasts)]
         self.toasts.append(toast)
-        toast.popup(offset)
+        toast.popup(taken)
 
     def _live_toasts(self) -> list[Toast]:
         return [t for t in self.toasts if shiboken6.isValid(t) and t.isVisible()]

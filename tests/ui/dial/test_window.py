@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.core.models import Direction
+from app.core.models import Direction, Record, RecordType
 from app.core.views import CallState, TrayState
 from app.ui.card.card import CallCard
 from app.ui.dial.window import DialDialog
@@ -201,3 +201,38 @@ def test_a_softphones_outbound_call_offers_only_hang_up(qtbot: QtBot, controls: 
                                            number=UNKNOWN_NUMBER))
     assert not card.answer_button.isVisible()
     assert card.hang_up_button.isVisible() and card.hang_up_button.text() == "Hang up"
+
+
+# -- issue 14, point 9 ----------------------------------------------------------------------------
+
+
+def test_an_invalid_number_stays_typed_and_says_why(qtbot: QtBot, dialog: DialDialog, controls: FakeControls) -> None:
+    qtbot.keyClicks(dialog.number_edit, "0491 5")
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.number_edit.text() == "0491 5"
+    assert dialog.error_label.isVisible() and "not a phone number" in dialog.error_label.text()
+    assert controls.named("dial") == []
+    qtbot.keyClicks(dialog.number_edit, "70 006")
+    assert not dialog.error_label.isVisible()  # typing again clears the reason
+
+
+def test_a_name_finds_people_in_the_call_history(qtbot: QtBot, dialog: DialDialog, controls: FakeControls) -> None:
+    controls.history = [call(found(RW, ETHAN_RW), call_id="h9", number="+61491570157", number_display="0491 570 157",
+                             state=CallState.ENDED, started_at=T0 - timedelta(days=20))]
+    qtbot.keyClicks(dialog.number_edit, "quokka")  # Ethan's company, only in history
+    shown = [dialog.recent_list.item(r) for r in range(dialog.recent_list.count())
+             if not dialog.recent_list.item(r).isHidden()]
+    assert [item.text().split("   ")[0] for item in shown] == ["Ethan Brooks  ·  0491 570 157"]
+    assert dialog.hint_label.text() == "Found in your calls"
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Return)
+    assert controls.named("dial") == [("+61491570157",)]
+
+
+def test_a_search_with_no_result_says_so(qtbot: QtBot, dialog: DialDialog) -> None:
+    qtbot.keyClicks(dialog.number_edit, "Zanzibar")
+    assert not dialog.recent_list.isVisible()
+    assert dialog.hint_label.isVisible() and "No one called “Zanzibar”" in dialog.hint_label.text()
+
+
+ETHAN_RW = Record(account_id="rw", type=RecordType.CANDIDATE, id="77", name="Ethan Brooks", company="Quokka Digital")

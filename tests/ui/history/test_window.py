@@ -56,7 +56,7 @@ def test_each_call_shows_when_which_way_who_how_long_and_its_note(window: Histor
 
 def test_times_say_the_day_when_it_was_not_today() -> None:
     now = T0.replace(hour=18)
-    assert when_text(T0, now) == "14:02"
+    assert when_text(T0, now) == "Today 14:02"
     assert when_text(T0 - timedelta(days=1), now) == "Yesterday 14:02"
     assert when_text(T0 - timedelta(days=2), now) == "Sun 2 Mar 14:02"
 

@@ -50,7 +50,7 @@ def test_round_trip(tmp_path: Path) -> None:
         (GOOD.replace("auto_log = false", "auto_log = maybe"), "not valid TOML"),
         (GOOD.replace("auto_log", "auto_lgo"), ':3: general.auto_lgo: unknown key'),
         (GOOD.replace('api_url = "https://api.recruitwizard.com"', 'api_url = "ftp://x"'),
-         ":8: accounts[0].api_url: Value error, must be an http(s):// URL"),
+         ":8: accounts[0].api_url: must be an http(s):// URL"),
         (GOOD.replace('kind = "recruitwizard"', 'kind = "salesforce"'), "accounts[0]"),
         (GOOD.replace('"au"', '"Australia"'), ":2: general.default_region"),
     ],
