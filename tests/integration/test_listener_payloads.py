@@ -45,7 +45,7 @@ class Listeners:
         async def changed(_: str | None) -> None:
             return None
 
-        async def dial(_: str) -> str:
+        async def dial(_: str, _show_errors: bool) -> str:
             return "call-2"
 
         self.door = InstanceServer(data_dir / "instance.json", Handlers(
