@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import AccountResult, Direction, LookupStatus, Record
+from app.core.models import AccountResult, Direction, Record
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
 from app.ui.card.card import CARD_WIDTH, SCREEN_MARGIN
@@ -179,11 +179,7 @@ class NoteForm(QDialog):
     def _render_targets(self, view: CallView) -> None:
         chosen = view.chosen()
         chosen_keys = {r.key for r in chosen}
-        undecided = [
-            a
-            for a in view.accounts
-            if a.status is LookupStatus.FOUND and len(a.records) > 1 and not chosen_keys & {r.key for r in a.records}
-        ]
+        undecided = [a for a in view.needs_pick() if not chosen_keys & {r.key for r in a.records}]
         signature = (
             tuple(r.key for r in chosen),
             tuple((a.account_id, a.records) for a in undecided),
@@ -243,7 +239,8 @@ class NoteForm(QDialog):
         column = QVBoxLayout(row)
         column.setContentsMargins(0, 2, 0, 0)
         column.setSpacing(4)
-        label = QLabel(f"{result.account_label} — {len(result.records)} matches:")
+        count = max([len(result.records), *(r.one_of for r in result.records)])
+        label = QLabel(f"{result.account_label} — {count} matches: pick who this call was with")
         label.setObjectName("targetChoiceLabel")
         combo = QComboBox()
         combo.setObjectName("targetCombo")
