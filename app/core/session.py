@@ -12,6 +12,21 @@ from app.core.same_person import carry
 from app.core.views import CallState, CallView, Creatable, Creation, NoteTarget
 from app.errors import InvalidNumber
 
+# What softphones and exchanges send for a caller who hides the number (or nothing at all).
+_WITHHELD = {"", "anonymous", "withheld", "private", "restricted", "unknown", "unavailable", "blocked"}
+_EXTENSION_DIGITS = 6  # at most this many digits and no '+': an internal extension
+
+
+def caller_text(number: str) -> str | None:
+    """"Withheld number" or "Extension 204" for a caller with no number to look up; None otherwise.
+    Applied to what the card shows only: the number's parsing is phone.py's."""
+    plain = number.strip().strip("<>").removeprefix("sip:").split("@")[0].strip()
+    if plain.casefold() in _WITHHELD:
+        return "Withheld number"
+    if plain.isdigit() and len(plain) <= _EXTENSION_DIGITS:
+        return f"Extension {plain}"
+    return None
+
 
 def new_call_id() -> str:
     return uuid.uuid4().hex[:12]
@@ -159,13 +174,14 @@ class CallSession:
         return None
 
     def view(self) -> CallView:
-        display = self.phone.display(self.home_region) if self.phone else self.number
+        hidden = caller_text(self.number) if self.phone is None else None
+        display = self.phone.display(self.home_region) if self.phone else (hidden or self.number)
         return CallView(
             call_id=self.call_id,
             number=self.number,
             number_display=display,
             e164=self.phone.e164 if self.phone else None,
-            invalid_reason=self.invalid_reason,
+            invalid_reason=None if hidden else self.invalid_reason,
             direction=self.direction,
             state=self.state,
             started_at=self.started_at,

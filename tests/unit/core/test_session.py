@@ -51,3 +51,15 @@ def test_an_unreadable_number_is_kept_with_its_reason() -> None:
 
 def test_view_formats_the_number_for_humans() -> None:
     assert start().view().number_display == "0412 345 678"
+
+
+def test_a_withheld_anonymous_or_extension_caller_is_shown_as_such_without_an_error() -> None:
+    from app.core.session import caller_text
+    for raw, shown in (("", "Withheld number"), ("anonymous", "Withheld number"),
+                       ("sip:anonymous@anonymous.invalid", "Withheld number"), ("Private", "Withheld number"),
+                       ("204", "Extension 204")):
+        session = CallSession.start(number=raw, direction=Direction.INBOUND, source="softphone",
+                                    at=datetime(2026, 3, 2, tzinfo=UTC), default_region="AU")
+        view = session.view()
+        assert (view.number_display, view.invalid_reason, view.e164) == (shown, None, None)
+    assert caller_text("0491 570 006") is None

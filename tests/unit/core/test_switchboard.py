@@ -78,6 +78,11 @@ async def test_a_hang_up_for_an_unknown_call_is_ignored() -> None:
 
 async def test_a_number_that_is_not_a_number_pops_a_card_without_a_lookup() -> None:
     world = build()
-    world.core.switchboard.handle(event(EventType.RING, number="anonymous"))  # shown at once: nothing to ask
+    world.core.switchboard.handle(event(EventType.RING, number="call me"))  # shown at once: nothing to ask
     card = world.listener.latest("c1")
     assert card.e164 is None and card.invalid_reason and world.crm.lookups == []
+    # A withheld caller pops a card too, saying so rather than showing an error, and is saved to history.
+    world.core.switchboard.handle(event(EventType.RING, number="anonymous", call_id="c2"))
+    withheld = world.listener.latest("c2")
+    assert (withheld.number_display, withheld.invalid_reason) == ("Withheld number", None)
+    assert "c2" in world.history.calls and world.crm.lookups == []
