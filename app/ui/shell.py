@@ -12,7 +12,7 @@ note form was dealt with and every note logged (a failed note keeps its card up)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.accounts.backend import SettingsControls
@@ -21,9 +21,7 @@ from app.core.models import NoteStatus
 from app.core.views import CallState, CallView, Controls
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
-from app.ui.card.collapsed import MoreCalls
-from app.ui.card.placement import available_area, corner_position
-from app.ui.card.stack import fit_stack
+from app.ui.card.stack import CardStack
 from app.ui.common.style import apply_style
 from app.ui.history.window import HistoryWindow
 from app.ui.note.form import NoteForm
@@ -31,7 +29,6 @@ from app.ui.settings.window import SettingsWindow
 from app.ui.tray.tray import TrayController
 
 MAX_ENDED_CARDS = 3  # settled or not, ended calls' cards beyond these close, oldest first
-CARD_GAP = 8
 SETTLED_CLOSE_MS = 4000
 
 
@@ -73,9 +70,9 @@ class UiShell(QObject):
         self._settled_close_ms = settled_close_ms
         self._cards: dict[str, CallCard] = {}  # oldest first
         self._forms: dict[str, NoteForm] = {}  # the form on screen (one), then those waiting, in order
-        self.more = MoreCalls()
+        self._stack = CardStack()
+        self.more = self._stack.more
         self.more.clicked.connect(self._show_oldest_hidden)
-        self._hidden: list[str] = []
         self._gone: set[str] = set()  # calls whose card closed: never popped again
         self._forms_done: set[str] = set()
         self.paused = False
@@ -323,31 +320,8 @@ class UiShell(QObject):
             oldest.deleteLater()
 
     def _restack(self, _height: int = 0) -> None:
-        """Fit the stack to the available area: fold older cards, then count what doesn't fit."""
-        cards = self.cards()  # nearest the corner first
-        plan = fit_stack([c.heights() for c in cards], available_area().height(), CARD_GAP)
-        offset = 0
-        self._hidden = []
-        for card, slot in zip(cards, plan.slots, strict=True):
-            if slot is None:
-                card.hide()
-                self._hidden.append(card.call_id)
-                continue
-            card.set_collapsed(slot)
-            card.place(offset, self.card_position)
-            if not card.isVisible():
-                card.show()
-            offset += card.height() + CARD_GAP
-        if self._hidden:
-            self.more.set_count(len(self._hidden))
-            self.more.move(self._corner_of(self.more, offset))
-            self.more.show()
-        else:
-            self.more.hide()
-
-    def _corner_of(self, widget: MoreCalls, offset: int) -> QPoint:
-        return corner_position(available_area(), widget.size(), offset, self.card_position)
+        self._stack.restack(self.cards(), self.card_position)
 
     def _show_oldest_hidden(self) -> None:
-        if self._hidden:
-            self.bring_forward(self._hidden[-1])
+        if self._stack.hidden:
+            self.bring_forward(self._stack.hidden[-1])

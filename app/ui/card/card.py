@@ -99,6 +99,7 @@ class CallCard(QWidget):
         # Folded to one line by the shell when the stack doesn't fit the screen; a click unfolds it.
         self.collapsed_bar = CollapsedBar()
         self.collapsed_bar.clicked.connect(lambda: self.expandRequested.emit(self.call_id))
+        self.collapsed_bar.setFixedWidth(CARD_WIDTH)
         self.collapsed_bar.hide()
         outer.addWidget(self.collapsed_bar)
 
