@@ -92,6 +92,7 @@ class NoteForm(QDialog):
         header.setSpacing(2)
         self.title_label = QLabel()
         self.title_label.setObjectName("formTitle")
+        self.title_label.setWordWrap(True)  # a long name and number wrap rather than run off the form
         self.when_label = QLabel()
         self.when_label.setObjectName("formWhen")
         self.waiting_label = QLabel()
@@ -130,11 +131,11 @@ class NoteForm(QDialog):
 
         footer = QHBoxLayout()
         footer.setSpacing(8)
-        hint = QLabel("Ctrl+Enter to save · Esc to skip")
+        hint = QLabel("Ctrl+Enter saves · Esc keeps a draft")
         hint.setObjectName("formHint")
         self.skip_button = QPushButton("Skip")
         self.skip_button.setObjectName("skipButton")
-        self.skip_button.setToolTip("Close without logging a note (Esc)")
+        self.skip_button.setToolTip("Close without logging; anything typed is kept as a draft in history (Esc)")
         self.skip_button.clicked.connect(self.reject)
         self.save_button = QPushButton("Save note")
         self.save_button.setObjectName("saveButton")
