@@ -49,6 +49,7 @@ from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  
 from app.core.phone import CallerNumber, normalise  # noqa: E402
 from app.core.ports import NewRecordKind  # noqa: E402
 from app.core.records import creatable  # noqa: E402
+from app.core.session import CallSession  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
 from app.crm.registry import build_connector  # noqa: E402
 from app.demo.demo import prepare_demo  # noqa: E402
@@ -268,8 +269,9 @@ def create_form(v: CallView, typed: dict[str, str]) -> Callable[[FakeControls], 
 
 def note_form(v: CallView, text: str = "") -> Callable[[FakeControls], QWidget]:
     def build(controls: FakeControls) -> QWidget:
-        form = NoteForm(controls, v)
-        form.editor.setPlainText(text)
+        form = NoteForm(controls, v, draft=v.draft)
+        if text:
+            form.editor.setPlainText(text)
         form.editor.setFocus()
         return form
 
@@ -344,6 +346,19 @@ def main(argv: list[str]) -> int:
         note_form(view(HARBOURLINE, office, call_id="c8", state=CallState.ENDED, talked_s=95)),
         keep_focus=True,
     )
+    # The shared line: Mei Lin Chen picked in Recruit Wizard's section is carried to TrackerRMS, whose
+    # lookup described only Daniel ("1 of 2"); the note form ticks Mei in both (core.same_person).
+    shared = CallSession(call_id="c8b", number=CallerNumber.parse(HARBOURLINE, REGION), direction=Direction.INBOUND,
+                         source="demo", started_at=AT_1402, answered_at=AT_1402 + timedelta(seconds=6),
+                         ended_at=AT_1402 + timedelta(seconds=101), home_region=REGION,
+                         results={a.account_id: a for a in office},
+                         by_name=frozenset(a.account_id for a in office if a.account_id == "tr"))
+    shared.select(office[0].account_id, mei_lin.key)
+    camera.shoot("note-form-shared-line-carried", note_form(shared.view()), keep_focus=True)
+    # Notes typed on the card during the call, carried into the note form at hang-up.
+    camera.shoot("card-notes-during-call", card(replace(
+        view(PRIYA, priya, call_id="c1n", state=CallState.ANSWERED, started_at=in_call_for(312)),
+        draft="Open to the Platform Engineer contract from May; wants remote Fridays.")))
     camera.shoot(
         "note-form-no-match",
         note_form(view(UNKNOWN_NUMBER, demo.of(UNKNOWN_NUMBER), call_id="c9", state=CallState.ENDED, talked_s=48)),

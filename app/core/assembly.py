@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from app.core.calls import CallBook, CallPolicy
 from app.core.controls import AppControls
+from app.core.drafts import Drafts, DraftStore, MemoryDrafts
 from app.core.history import CallHistory
 from app.core.lookup import LookupService
 from app.core.notes import NoteTaker, NoteTracker
@@ -35,6 +36,7 @@ class Core:
     history: CallHistory
     switchboard: Switchboard
     controls: AppControls
+    drafts: Drafts
 
 
 def build_core(
@@ -43,6 +45,7 @@ def build_core(
     connectors: Mapping[str, Connector],
     store: HistoryDatabase,
     notes_store: NoteStore,
+    drafts_store: DraftStore | None = None,
     listener: SwitchboardListener,
     policy: CallPolicy,
     demo_callers: list[tuple[str, str]] | None = None,
@@ -59,13 +62,14 @@ def build_core(
     tracker = NoteTracker(book, tray, listener)
     outbox = Outbox(notes_store, connectors, on_change=tracker.changed, clock=clock, policy=outbox_policy,
                     counts=counts)
-    notes = NoteTaker(outbox, book, tray, listener)
+    drafts = Drafts(drafts_store if drafts_store is not None else MemoryDrafts(), now)
+    notes = NoteTaker(outbox, book, tray, listener, drafts)
     records = RecordDesk(book, lookup, tasks, tray, listener)
     history = CallHistory(store, outbox, labels=lambda: {a.id: a.label for a in lookup.accounts},
                           region=lambda: book.policy.default_region)
     switchboard = Switchboard(lookup=lookup, book=book, tray=tray, tasks=tasks, notes=notes, records=records,
                               listener=listener, now=now)
     controls = AppControls(switchboard=switchboard, book=book, tray=tray, tasks=tasks, notes=notes,
-                           records=records, outbox=outbox, history=history, listener=listener,
+                           records=records, outbox=outbox, history=history, listener=listener, drafts=drafts,
                            sign_in=sign_in, demo_callers=demo_callers, now=now)
-    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls)
+    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls, drafts)

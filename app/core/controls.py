@@ -7,12 +7,14 @@ so a call from last week can be noted, retried or confirmed like one that just e
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.core.calls import CallBook
+from app.core.drafts import Drafts
 from app.core.history import CallHistory
 from app.core.models import CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
@@ -24,7 +26,7 @@ from app.core.stores import NoteRow
 from app.core.switchboard import CallControl, Switchboard
 from app.core.tasks import Tasks
 from app.core.tray_state import TrayStatus
-from app.core.views import CallView, Controls, MissedCall, SwitchboardListener
+from app.core.views import CallView, Controls, DraftView, MissedCall, SwitchboardListener
 from app.errors import RingsideError
 
 
@@ -41,6 +43,7 @@ class AppControls:
         outbox: Outbox,
         history: CallHistory,
         listener: SwitchboardListener,
+        drafts: Drafts,
         sign_in: Callable[[str], None] | None = None,
         demo_callers: list[tuple[str, str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -54,6 +57,7 @@ class AppControls:
         self._outbox = outbox
         self._history = history
         self._listener = listener
+        self._drafts = drafts
         # "Sign in again": the runtime's (it owns the secrets); None: only the CLI can do it.
         self._sign_in = sign_in
         self._demo_callers = list(demo_callers or [])
@@ -120,6 +124,26 @@ class AppControls:
         if session is not None:
             session.note_closed = True
 
+    def keep_draft(self, call_id: str, text: str) -> None:
+        session = self._book.get(call_id)
+        if session is not None:
+            self._notes.keep_draft(session, text)
+        else:
+            self._drafts.keep(call_id, text)
+        self._tray.refresh()
+
+    def drafts(self) -> list[DraftView]:
+        labels = {a.id: a.label for a in self._switchboard.lookup.accounts}
+        return [DraftView(r.call_id, r.text, r.updated_at, tuple(labels.get(a, a) for a in r.needs_pick))
+                for r in self._drafts.all()]
+
+    def discard_draft(self, call_id: str) -> None:
+        session = self._book.get(call_id)
+        if session is not None:
+            session.draft = ""
+        self._drafts.forget(call_id)
+        self._tray.refresh()
+
     def retry_note(self, call_id: str, record_key: str) -> None:
         self._decided(self._outbox.retry(call_id, record_key))
 
@@ -142,9 +166,13 @@ class AppControls:
     def call_history(self, limit: int = 200, search: str = "") -> list[CallView]:
         stored = self._history.calls(limit, search)
         live = {s.call_id: s.view() for s in self._book.sessions() if s.open}
+        drafts = {r.call_id: r.text for r in self._drafts.all()}
         if search.strip():  # a live call is listed when the stored one matched
-            return [live.get(v.call_id, v) for v in stored]
-        return [*live.values()][::-1] + [v for v in stored if v.call_id not in live]
+            views = [live.get(v.call_id, v) for v in stored]
+        else:
+            views = [*live.values()][::-1] + [v for v in stored if v.call_id not in live]
+        return [dataclasses.replace(v, draft=drafts[v.call_id]) if v.call_id in drafts and not v.draft else v
+                for v in views]
 
     def missed_calls(self) -> list[MissedCall]:
         return self._history.missed()

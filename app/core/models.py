@@ -112,6 +112,10 @@ class Record(Frozen):
     # last order and a new order), shown under the record on the card.
     note: str = ""
     extra_links: tuple[tuple[str, str], ...] = ()  # (label, url)
+    email: str = ""
+    # > 1: the CRM matched this many records by the number but described only this one (TrackerRMS's
+    # checkPerson on a shared line) — a guess, never logged against unless the recruiter picks it.
+    one_of: int = 0
 
     @property
     def key(self) -> str:

@@ -4,6 +4,7 @@ outbox later says about each (logged, failed, unconfirmed) is shown on the call'
 from __future__ import annotations
 
 from app.core.calls import CallBook
+from app.core.drafts import Drafts
 from app.core.models import NoteDraft, NoteStatus
 from app.core.outbox import Outbox
 from app.core.session import CallSession, NoteProgress
@@ -13,15 +14,20 @@ from app.core.views import SwitchboardListener
 
 
 class NoteTaker:
-    def __init__(self, outbox: Outbox, book: CallBook, tray: TrayStatus, listener: SwitchboardListener) -> None:
+    def __init__(self, outbox: Outbox, book: CallBook, tray: TrayStatus, listener: SwitchboardListener,
+                 drafts: Drafts) -> None:
         self._outbox = outbox
+        self.drafts = drafts
         self._book = book
         self._tray = tray
         self._listener = listener
 
     def save(self, session: CallSession, text: str, record_keys: list[str]) -> None:
-        """Queue the note for each record (by key) the recruiter ticked; the card shows each one's state."""
+        """Queue the note for each record (by key) the recruiter ticked; the card shows each one's state.
+        The call's draft is done with."""
         session.note_closed = True
+        session.draft = ""
+        self.drafts.forget(session.call_id)
         for key in record_keys:
             record = session.record(key)
             if record is None:
@@ -44,6 +50,20 @@ class NoteTaker:
                 self._listener.message(f"Could not store the note: {exc}", error=True)
         self._listener.call_updated(session.view())
         self._tray.refresh()
+
+    def keep_draft(self, session: CallSession, text: str, needs_pick: tuple[str, ...] = ()) -> None:
+        """What the recruiter typed so far (or an auto-logged note waiting for picks), kept."""
+        session.draft = text
+        self.drafts.keep(session.call_id, text, needs_pick)
+
+    def auto_log(self, session: CallSession, text: str) -> None:
+        """`auto_log = true`: log to every account with a settled match; where the number matched
+        several people and nobody picked, nothing is logged and the note waits as "needs a pick"."""
+        view = session.view()
+        self.save(session, text, [r.key for r in view.chosen()])
+        waiting = tuple(a.account_id for a in view.needs_pick())
+        if waiting:
+            self.keep_draft(session, text, waiting)
 
 
 class NoteTracker:

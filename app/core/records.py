@@ -254,6 +254,7 @@ class RecordDesk:
 
         def publish(result: AccountResult) -> None:
             session.results[result.account_id] = adjust(result) if adjust is not None else result
+            session.carry()
             self._book.publish(session)
 
         tasks = [self._tasks.own(t) for t in LookupService(accounts, self._lookup.cache).start(session.number,

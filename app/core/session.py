@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.core.models import AccountResult, Direction, NoteStatus, Record
-from app.core.phone import CallerNumber
+from app.core.phone import CallerNumber, NumberKind
+from app.core.same_person import carry
 from app.core.views import CallState, CallView, Creatable, Creation, NoteTarget
 
 
@@ -48,6 +49,12 @@ class CallSession:
     creations: dict[str, Creation] = field(default_factory=dict)
     unlinked: dict[str, str] = field(default_factory=dict)
     links_checked: set[str] = field(default_factory=set)
+    # The recruiter's picks (account ids), the latest one, and the accounts that find records by
+    # name: a pick is carried to every other account where that person is found (core.same_person).
+    picked: set[str] = field(default_factory=set)
+    last_pick: Record | None = None
+    by_name: frozenset[str] = frozenset()
+    draft: str = ""  # the note typed so far (on the card, or a form closed without saving)
 
     @classmethod
     def start(
@@ -113,11 +120,34 @@ class CallSession:
         return max(0, round((end - self.answered_at).total_seconds()))
 
     def select(self, account_id: str, record_key: str) -> bool:
+        """The recruiter picked a record: it holds in its account and is carried to the others."""
         result = self.results.get(account_id)
-        if result is None or all(r.key != record_key for r in result.records):
+        record = next((r for r in result.records if r.key == record_key), None) if result else None
+        if record is None:
             return False
         self.selected[account_id] = record_key
+        self.picked.add(account_id)
+        self.last_pick = record
+        self.carry()
         return True
+
+    def carry(self) -> None:
+        """Apply the latest pick to every account the recruiter has not picked in (again after each
+        lookup answer, which replaces that account's records)."""
+        if self.last_pick is None:
+            return
+        for account_id, result in list(self.results.items()):
+            if account_id in self.picked:
+                continue
+            carried = carry(self.last_pick, result, by_name=account_id in self.by_name)
+            if carried is None:
+                continue
+            if carried.record is None:
+                self.selected.pop(account_id, None)
+                continue
+            if carried.added and all(r.key != carried.record.key for r in result.records):
+                self.results[account_id] = result.model_copy(update={"records": (*result.records, carried.record)})
+            self.selected[account_id] = carried.record.key
 
     def record(self, key: str) -> Record | None:
         for result in self.results.values():
@@ -132,7 +162,8 @@ class CallSession:
             number=self.number.raw,
             number_display=self.number.display(self.home_region),
             e164=self.e164,
-            invalid_reason=self.number.why_not_looked_up,
+            # A withheld caller or an extension is no error: the number display says what it is.
+            invalid_reason=self.number.why_not_looked_up if self.number.kind is NumberKind.UNREADABLE else None,
             number_kind=self.number.kind,
             direction=self.direction,
             state=self.state,
@@ -150,4 +181,5 @@ class CallSession:
             creatable=dict(self.creatable),
             creations=dict(self.creations),
             unlinked=dict(self.unlinked),
+            draft=self.draft,
         )

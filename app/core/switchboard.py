@@ -153,6 +153,7 @@ class Switchboard:
         )
         session.can_answer = event.source in self._controls
         session.creatable = self._records.creatable()
+        session.by_name = frozenset(a.id for a in self.lookup.accounts if a.connector.capabilities.resolve_ids)
         self._book.add(session)
         if not session.number.is_number:  # withheld, an extension: no CRM to ask
             self._book.publish(session)
@@ -178,6 +179,7 @@ class Switchboard:
 
         def publish(result: AccountResult) -> None:
             session.results[result.account_id] = result
+            session.carry()
             self._tray.looked_up(result)
             if started:
                 self._book.publish(session)
@@ -197,7 +199,7 @@ class Switchboard:
         self._book.publish(session)
         self._book.persist(session)
         if self.auto_log:
-            self._notes.save(session, auto_note_text(session), [r.key for r in session.view().chosen()])
+            self._notes.auto_log(session, session.draft.strip() or auto_note_text(session))
         elif self._wants_note(session):
             self._records.check_links(session)
             self._listener.note_requested(session.view())

@@ -16,6 +16,7 @@ from typing import Protocol
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
 from app.core.phone import NumberKind
 from app.core.ports import NewPerson, NewRecordKind
+from app.core.same_person import ambiguous
 
 
 class CallState(StrEnum):
@@ -58,6 +59,17 @@ class MissedCall:
     call_id: str  # the latest of them
     name: str = ""  # who it is, when a CRM knew the number
     account_label: str = ""
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A note typed but not saved (`Controls.drafts`): during a call, a form closed with text in it,
+    or an auto-logged note that waits for a pick in `needs_pick` (account labels)."""
+
+    call_id: str
+    text: str
+    updated_at: datetime
+    needs_pick: tuple[str, ...] = ()
 
 
 class CreateStatus(StrEnum):
@@ -113,6 +125,7 @@ class CallView:
     creations: dict[str, Creation] = field(default_factory=dict)  # account id -> latest create from this call
     unlinked: dict[str, str] = field(default_factory=dict)  # record key -> why a note can't be linked to it
     number_kind: NumberKind = NumberKind.NUMBER  # withheld and extension-only callers say so
+    draft: str = ""  # the note typed so far and not yet saved (the card's notes box, a form closed unsaved)
 
     @property
     def duration_s(self) -> int:
@@ -129,14 +142,19 @@ class CallView:
     def matches(self) -> tuple[Record, ...]:
         return tuple(r for a in self.accounts for r in a.records)
 
+    def needs_pick(self) -> list[AccountResult]:
+        """Accounts whose match is not settled (several records, or a guess) and nothing picked."""
+        return [a for a in self.accounts if ambiguous(a, self.selected.get(a.account_id))]
+
     def chosen(self) -> list[Record]:
-        """The record per account the call is about: the pick, or the only match."""
+        """The record per account the call is about: the pick, or the only match (never a guess: a
+        record described as one of several matches, see `Record.one_of`)."""
         out: list[Record] = []
         for result in self.accounts:
             if result.status is not LookupStatus.FOUND:
                 continue
             key = self.selected.get(result.account_id)
-            if key is None and len(result.records) == 1:
+            if key is None and len(result.records) == 1 and result.records[0].one_of <= 1:
                 key = result.records[0].key
             out.extend(r for r in result.records if r.key == key)
         return out
@@ -222,6 +240,16 @@ class Controls(Protocol):
 
     def dismiss_note(self, call_id: str, record_key: str) -> None:
         """Give up on a failed note: it stays in history but stops asking for attention."""
+
+    def keep_draft(self, call_id: str, text: str) -> None:
+        """What is typed in a card's notes box or a note form closed unsaved: kept in the database
+        (the card calls it debounced as the recruiter types, and at hang-up)."""
+
+    def drafts(self) -> list[DraftView]:
+        """Notes not yet saved, newest first: drafts and auto-logged notes that need a pick."""
+
+    def discard_draft(self, call_id: str) -> None:
+        """The recruiter threw a draft away (from history)."""
 
     def missed_calls(self) -> list[MissedCall]:
         """The callback list: missed inbound calls not yet returned (by a call back or a later

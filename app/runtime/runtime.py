@@ -83,7 +83,7 @@ class Runtime:
         self.lookup = LookupService(self._accounts(), self.cache)
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
         self.core = build_core(
-            lookup=self.lookup, connectors=self.connectors, store=self.db, notes_store=self.db,
+            lookup=self.lookup, connectors=self.connectors, store=self.db, notes_store=self.db, drafts_store=self.db,
             outbox_policy=OutboxPolicy(**self.settings.outbox.model_dump()), listener=self.listener,
             policy=_policy(self.settings.general), demo_callers=callers, sign_in=self.sign_in,
             on_error=self.on_error)

@@ -1,4 +1,4 @@
-"""SQLite (WAL): call history, the note outbox (notes_db.py) and missed-call callbacks.
+"""SQLite (WAL): call history, the note outbox (notes_db.py), drafts (drafts_db.py) and missed-call callbacks.
 
 A note is committed here before any network call is made, so nothing a recruiter typed is lost to
 a CRM outage or a crash; delivery state lives beside it. Opening never fails on a damaged file: it
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
+from app.storage.drafts_db import DraftsTable
 from app.storage.notes_db import NotesTable, note_dict
 from app.storage.salvage import salvage_pending_notes
 from app.storage.schema import open_database
@@ -38,7 +39,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Database(NotesTable):
+class Database(NotesTable, DraftsTable):
     def __init__(self, path: Path | str, *, recover: bool = True) -> None:
         """`recover`: move an unreadable file aside and start afresh (the app); False raises
         DatabaseUnreadable instead (read-only CLI commands)."""

@@ -7,6 +7,7 @@ a new table or column is a new function appended to `MIGRATIONS`, nothing else.
 
 Version 0 is a file without a version: empty, or made by the first release (or a build before it).
 Version 1 is the first release's schema exactly, made by what the first release did on every open.
+Version 2 adds the drafts table.
 A file from a newer Ringside (a version above `CURRENT`) is refused with `DatabaseTooNew` and left
 as it is: this code cannot know what the newer tables mean.
 """
@@ -126,10 +127,29 @@ def _v1_first_release(conn: sqlite3.Connection) -> None:
     run_script(conn, _V1_LATE)
 
 
+# -- version 2: drafts ----------------------------------------------------------------------------
+# Notes typed but not saved (a card's notes box during a call, a note form closed with text in it, an
+# auto-logged note waiting for a pick), one per call, so a killed Ringside shows them on the next start.
+
+_V2_DRAFTS = """
+CREATE TABLE drafts (
+    call_id     TEXT PRIMARY KEY,
+    text        TEXT NOT NULL,
+    needs_pick  TEXT NOT NULL DEFAULT '[]',
+    updated_at  TEXT NOT NULL
+);
+"""
+
+
+def _v2_drafts(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V2_DRAFTS)
+
+
 # -- the list ------------------------------------------------------------------------------------
 
 MIGRATIONS: list[Migration] = [
     _v1_first_release,  # 0 → 1
+    _v2_drafts,  # 1 → 2
 ]
 
 

@@ -1,8 +1,12 @@
 """`UiShell`: everything the recruiter sees, wired to a `Bridge`.
 
-One `CallCard` per call id, at most `MAX_CARDS` on screen, stacked upward from the bottom-right
-corner with the newest nearest the tray; a `NoteForm` when a call ends; the tray (or its fallback
-window) showing state and messages. Cards of ended calls close by themselves once settled: the
+One `CallCard` per call id, stacked from the `card_position` corner of the screen's available area
+(the part panels and the tray leave free) with the newest — or the call just answered — nearest the
+corner. The card of a ringing or live call is never closed by the app: when the stack doesn't fit,
+older cards fold to one-line headers (a click unfolds one), and what doesn't fit even folded is
+counted on a "+N more" line (card/stack.py). Note forms come one at a time when calls end, each titled
+with the caller, with the count of notes still waiting; neither cards nor forms take the keyboard
+from the program the recruiter is in. Cards of ended calls close by themselves once settled: the
 note form was dealt with and every note logged (a failed note keeps its card up).
 """
 
@@ -17,14 +21,14 @@ from app.core.models import NoteStatus
 from app.core.views import CallState, CallView, Controls
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
+from app.ui.card.stack import CardStack
 from app.ui.common.style import apply_style
 from app.ui.history.window import HistoryWindow
 from app.ui.note.form import NoteForm
 from app.ui.settings.window import SettingsWindow
 from app.ui.tray.tray import TrayController
 
-MAX_CARDS = 3
-CARD_GAP = 8
+MAX_ENDED_CARDS = 3  # settled or not, ended calls' cards beyond these close, oldest first
 SETTLED_CLOSE_MS = 4000
 
 
@@ -65,7 +69,10 @@ class UiShell(QObject):
         self._controls = controls
         self._settled_close_ms = settled_close_ms
         self._cards: dict[str, CallCard] = {}  # oldest first
-        self._forms: dict[str, NoteForm] = {}
+        self._forms: dict[str, NoteForm] = {}  # the form on screen (one), then those waiting, in order
+        self._stack = CardStack()
+        self.more = self._stack.more
+        self.more.clicked.connect(self._show_oldest_hidden)
         self._gone: set[str] = set()  # calls whose card closed: never popped again
         self._forms_done: set[str] = set()
         self.paused = False
@@ -180,6 +187,7 @@ class UiShell(QObject):
         self._forms.clear()
         for card in list(self._cards.values()):
             card.close()
+        self.more.close()
         if self.settings_window is not None:  # quitting discards unsaved settings, without asking
             self.settings_window.dirty = False
             self.settings_window.close()
@@ -201,12 +209,19 @@ class UiShell(QObject):
     def note_forms(self) -> list[NoteForm]:
         return list(self._forms.values())
 
+    def note_form_shown(self) -> NoteForm | None:
+        """The one note form on screen (the others wait their turn)."""
+        return next(iter(self._forms.values()), None)
+
     # -- bridge slots --------------------------------------------------------------------
 
     def on_call_updated(self, view: CallView) -> None:
         card = self._cards.get(view.call_id)
         if card is not None:
+            answered = card.view.state is CallState.RINGING and view.state is CallState.ANSWERED
             card.render(view)
+            if answered:
+                self.bring_forward(view.call_id)
         elif view.call_id not in self._gone and not self.paused:
             card = self._pop(view)
         form = self._forms.get(view.call_id)
@@ -219,23 +234,42 @@ class UiShell(QObject):
         card = CallCard(self._controls, view)
         card.closed.connect(self._card_closed)
         card.heightChanged.connect(self._restack)
+        card.expandRequested.connect(self.bring_forward)
         self._cards[view.call_id] = card
         self._trim()
         self._restack()
         card.show()
         return card
 
+    def bring_forward(self, call_id: str) -> None:
+        """Put a call's card nearest the corner, unfolded (answered, or its folded line clicked)."""
+        card = self._cards.pop(call_id, None)
+        if card is not None:
+            self._cards[call_id] = card
+            self._restack()
+            card.raise_()
+
     def on_note_requested(self, view: CallView) -> None:
+        """A call ended: its note form shows when the ones before it are done (never taking the
+        keyboard: the recruiter may be typing elsewhere; a click on the form gives it the keyboard)."""
         form = self._forms.get(view.call_id)
         if form is None:
-            form = NoteForm(self._controls, view)
+            card = self._cards.get(view.call_id)
+            typed = card.notes_box.editor.toPlainText() if card is not None else ""
+            form = NoteForm(self._controls, view, draft=view.draft or typed)
             form.formClosed.connect(self._form_closed)
             self._forms[view.call_id] = form
         else:
             form.update_view(view)
-        form.show()
-        form.raise_()
-        form.activateWindow()
+        self._show_forms()
+
+    def _show_forms(self) -> None:
+        forms = list(self._forms.values())
+        for index, form in enumerate(forms):
+            form.set_waiting(len(forms) - 1)
+            if index == 0 and not form.isVisible():
+                form.show()
+                form.raise_()
 
     # -- internals -----------------------------------------------------------------------
 
@@ -263,6 +297,7 @@ class UiShell(QObject):
         form = self._forms.pop(call_id, None)
         if form is not None:
             form.deleteLater()
+        self._show_forms()
         self._forms_done.add(call_id)
         card = self._cards.get(call_id)
         if card is not None and self._settled(card.view):
@@ -276,18 +311,18 @@ class UiShell(QObject):
         self._restack()
 
     def _trim(self) -> None:
-        """Keep at most MAX_CARDS: close finished calls first, oldest first."""
-        while len(self._cards) > MAX_CARDS:
-            ordered = list(self._cards.values())
-            finished = [c for c in ordered if c.view.state in (CallState.ENDED, CallState.MISSED)]
-            oldest = (finished or ordered)[0]
+        """Close the oldest ended calls' cards beyond MAX_ENDED_CARDS; a live call's card stays."""
+        ended = [c for c in self._cards.values() if c.view.state in (CallState.ENDED, CallState.MISSED)
+                 and c.call_id not in self._forms and c.call_id not in self._reopened]
+        for oldest in ended[: max(0, len(ended) - MAX_ENDED_CARDS)]:
             self._cards.pop(oldest.call_id, None)
             self._gone.add(oldest.call_id)
             oldest.close()
             oldest.deleteLater()
 
     def _restack(self, _height: int = 0) -> None:
-        offset = 0
-        for card in self.cards():
-            card.place(offset, self.card_position)
-            offset += card.height() + CARD_GAP
+        self._stack.restack(self.cards(), self.card_position)
+
+    def _show_oldest_hidden(self) -> None:
+        if self._stack.hidden:
+            self.bring_forward(self._stack.hidden[-1])

@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.models import AccountResult, Direction, Job, LookupStatus, NoteStatus, Record, RecordType
 from app.core.ports import NewPerson, NewRecordKind
-from app.core.views import CallState, CallView, MissedCall, NoteTarget
+from app.core.views import CallState, CallView, DraftView, MissedCall, NoteTarget
 
 T0 = datetime(2025, 3, 4, 14, 2, 0).astimezone()  # 14:02 on this computer's clock
 
@@ -32,6 +32,7 @@ class FakeControls:
     signed_out: list[tuple[str, str]] = field(default_factory=list)  # (account id, label) needing sign-in
     history: list[CallView] = field(default_factory=list)  # what call_history() answers
     missed: list[MissedCall] = field(default_factory=list)  # what missed_calls() answers
+    kept_drafts: list[DraftView] = field(default_factory=list)  # what drafts() answers
     callers: list[tuple[str, str]] = field(
         default_factory=lambda: [
             ("Priya Raman — contact, Kestrel Software", PRIYA_NUMBER),
@@ -118,6 +119,15 @@ class FakeControls:
 
     def dismiss_missed(self, key: str) -> None:
         self.calls.append(("dismiss_missed", key))
+
+    def keep_draft(self, call_id: str, text: str) -> None:
+        self.calls.append(("keep_draft", call_id, text))
+
+    def drafts(self) -> list[DraftView]:
+        return list(self.kept_drafts)
+
+    def discard_draft(self, call_id: str) -> None:
+        self.calls.append(("discard_draft", call_id))
 
 
 # -- records and results ------------------------------------------------------------------

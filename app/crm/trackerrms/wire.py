@@ -195,6 +195,7 @@ def to_records(account: TrackerRmsAccount, answer: PersonAnswer) -> list[Record]
             company=(first.company or "").strip(),
             link=(answer.record_link or "").strip() or None,
             type_label=type_label,
+            one_of=(answer.count or 0) if more else 0,
         ))
     return records
 

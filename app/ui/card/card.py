@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
+from app.ui.card.collapsed import CollapsedBar
 from app.ui.card.create_record import CreateForms
 from app.ui.card.cv_drop import CvDrop
 from app.ui.card.footer import CallButtons, NoteLines
 from app.ui.card.header import CardHeader, set_text
+from app.ui.card.notes_box import NotesBox
 from app.ui.card.placement import SCREEN_MARGIN, available_area, corner_position
 from app.ui.card.rows import AccountSection, RecordRow
 from app.ui.common.widgets import label
@@ -43,6 +45,19 @@ _MARGINS = (16, 12, 12, 14)  # left, top, right, bottom inside the card's frame
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
+def fit_sections(scroll: QScrollArea, host_layout: QVBoxLayout, cap: int) -> None:
+    """Give the sections' scroll area the height of its content, scrolling only beyond `cap`."""
+    host_layout.activate()
+    inner = CARD_WIDTH - _MARGINS[0] - _MARGINS[2]
+    wanted = host_layout.heightForWidth(inner) if host_layout.hasHeightForWidth() else host_layout.sizeHint().height()
+    scroll.setFixedHeight(max(0, min(wanted, cap)))
+    scrolling = wanted > cap
+    scroll.setVerticalScrollBarPolicy(
+        Qt.ScrollBarPolicy.ScrollBarAsNeeded if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    )
+    host_layout.setContentsMargins(0, 0, 10 if scrolling else 0, 0)
+
+
 class CallCard(QWidget):
     """One call's card. Construct with the first view, then `render(view)` each update.
 
@@ -52,11 +67,14 @@ class CallCard(QWidget):
 
     Test accessors: `call_id`, `view`, `section(account_id)`, `sections()`, `record_rows()`, `clock_running`,
     `number_label`, `state_label`, `direction_label`, `invalid_label`, `close_button`,
-    `answer_button`, `hang_up_button`, `call_back_button`, `note_labels`, `focus_chain()`.
+    `answer_button`, `hang_up_button`, `call_back_button`, `note_labels`, `focus_chain()`, `notes_box`,
+    `collapsed_bar`, `collapsed`. The shell folds it with `set_collapsed`; a click on the folded line
+    emits expandRequested(call id).
     """
 
     closed = Signal(str)
     heightChanged = Signal(int)
+    expandRequested = Signal(str)
 
     def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +96,12 @@ class CallCard(QWidget):
         self._frame.setObjectName("cardFrame")
         self._frame.setFixedWidth(CARD_WIDTH)
         outer.addWidget(self._frame)
+        # Folded to one line by the shell when the stack doesn't fit the screen; a click unfolds it.
+        self.collapsed_bar = CollapsedBar()
+        self.collapsed_bar.clicked.connect(lambda: self.expandRequested.emit(self.call_id))
+        self.collapsed_bar.setFixedWidth(CARD_WIDTH)
+        self.collapsed_bar.hide()
+        outer.addWidget(self.collapsed_bar)
 
         layout = QVBoxLayout(self._frame)
         layout.setContentsMargins(*_MARGINS)
@@ -121,7 +145,9 @@ class CallCard(QWidget):
         layout.addWidget(self.cv_drop.notice)
         self.create_forms = CreateForms(controls, self)
 
-        # Footer: note statuses, then Answer / Hang up / Call back.
+        # Notes typed during the call (kept as a draft), then note statuses and Answer / Hang up / Call back.
+        self.notes_box = NotesBox(lambda text: controls.keep_draft(self.call_id, text))
+        layout.addWidget(self.notes_box)
         self._notes = NoteLines(controls)
         layout.addLayout(self._notes.layout)
         self._buttons = CallButtons(self._answer, self._hang_up, self._call_back)
@@ -187,6 +213,8 @@ class CallCard(QWidget):
             self._scroll.setVisible(not invalid and bool(view.accounts))
             if not invalid:
                 self._render_sections(view)
+            self.notes_box.show_view(view)
+            self.collapsed_bar.show_view(view)
             self._notes.render(view)
             self.create_forms.update_view(view)
             self._buttons.render(view)
@@ -202,6 +230,22 @@ class CallCard(QWidget):
 
     def _show_state(self) -> None:
         self._header.show_state(self._view)
+        self.collapsed_bar.show_view(self._view)
+
+    @property
+    def collapsed(self) -> bool:
+        return self.collapsed_bar.isVisibleTo(self)
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Fold the card to its one-line header (or unfold it)."""
+        if collapsed != self.collapsed:
+            self._frame.setVisible(not collapsed)
+            self.collapsed_bar.setVisible(collapsed)
+            self.adjustSize()
+
+    def heights(self) -> tuple[int, int]:
+        """(unfolded, folded) height: what the shell plans the stack with."""
+        return self._frame.sizeHint().height(), self.collapsed_bar.sizeHint().height()
 
     def _render_sections(self, view: CallView) -> None:
         wanted = [a.account_id for a in view.accounts]
@@ -239,20 +283,9 @@ class CallCard(QWidget):
 
     def _fit(self) -> None:
         """Size the window to its content (wrapped labels included), capped by the screen."""
-        host_layout = self._sections_layout
-        host_layout.activate()
-        inner = CARD_WIDTH - _MARGINS[0] - _MARGINS[2]
-        wanted = (
-            host_layout.heightForWidth(inner) if host_layout.hasHeightForWidth() else host_layout.sizeHint().height()
-        )
-        cap = int(self._available().height() * 0.7)
-        self._scroll.setFixedHeight(max(0, min(wanted, cap)))
-        scrolling = wanted > cap
-        self._scroll.setVerticalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAsNeeded if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        )
-        self._sections_layout.setContentsMargins(0, 0, 10 if scrolling else 0, 0)
-        self.adjustSize()
+        fit_sections(self._scroll, self._sections_layout, int(self._available().height() * 0.7))
+        if not self.collapsed:
+            self.adjustSize()
 
     # -- placement -----------------------------------------------------------------------
 

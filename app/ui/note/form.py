@@ -2,7 +2,11 @@
 
 Save (Ctrl+Enter) hands the text and the checked record keys to `Controls.save_note` and closes;
 the call's card then shows how logging went in each CRM. Skip (Esc, or closing the window) calls
-`Controls.skip_note`. The form never decides anything itself: it shows the view and reports picks.
+`Controls.skip_note`; typed words are never thrown away: a form holding text keeps it as the call's
+draft (`Controls.keep_draft`, shown in history) and says so. It opens with what was typed on the
+card during the call, titled with the caller's name and number, shown without taking the keyboard
+(a click on it gives it the keyboard). The form never decides anything itself: it shows the view
+and reports picks.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import AccountResult, Direction, LookupStatus, Record
+from app.core.models import AccountResult, Direction, Record
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
 from app.ui.card.card import CARD_WIDTH, SCREEN_MARGIN
@@ -57,7 +61,8 @@ class NoteForm(QDialog):
 
     formClosed = Signal(str)
 
-    def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None) -> None:
+    def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None, *,
+                 draft: str = "") -> None:
         super().__init__(parent)
         self._controls = controls
         self._view = view
@@ -74,6 +79,7 @@ class NoteForm(QDialog):
         self.setObjectName("noteForm")
         self.setWindowTitle("Log call")
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
         self.setModal(False)
         self.setFixedWidth(FORM_WIDTH)
@@ -86,10 +92,15 @@ class NoteForm(QDialog):
         header.setSpacing(2)
         self.title_label = QLabel()
         self.title_label.setObjectName("formTitle")
+        self.title_label.setWordWrap(True)  # a long name and number wrap rather than run off the form
         self.when_label = QLabel()
         self.when_label.setObjectName("formWhen")
+        self.waiting_label = QLabel()
+        self.waiting_label.setObjectName("formWaiting")
+        self.waiting_label.hide()
         header.addWidget(self.title_label)
         header.addWidget(self.when_label)
+        header.addWidget(self.waiting_label)
         layout.addLayout(header)
 
         self._targets_caption = QLabel("LOG AGAINST")
@@ -120,11 +131,11 @@ class NoteForm(QDialog):
 
         footer = QHBoxLayout()
         footer.setSpacing(8)
-        hint = QLabel("Ctrl+Enter to save · Esc to skip")
+        hint = QLabel("Ctrl+Enter saves · Esc keeps a draft")
         hint.setObjectName("formHint")
         self.skip_button = QPushButton("Skip")
         self.skip_button.setObjectName("skipButton")
-        self.skip_button.setToolTip("Close without logging a note (Esc)")
+        self.skip_button.setToolTip("Close without logging; anything typed is kept as a draft in history (Esc)")
         self.skip_button.clicked.connect(self.reject)
         self.save_button = QPushButton("Save note")
         self.save_button.setObjectName("saveButton")
@@ -143,6 +154,7 @@ class NoteForm(QDialog):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.save)
 
+        self.editor.setPlainText(draft)
         self.update_view(view)
 
     # -- accessors -----------------------------------------------------------------------
@@ -171,19 +183,27 @@ class NoteForm(QDialog):
             raise ValueError(f"note form for call {self._view.call_id} was given call {view.call_id}")
         self._view = view
         arrow = fmt.ARROW[view.direction]
-        self.title_label.setText(f"{arrow}  {fmt.direction_title(view.direction)} · {view.number_display}")
+        self.title_label.setText(f"{arrow}  {fmt.direction_title(view.direction)} · {self.caller_text()}")
+        self.setWindowTitle(f"Log call — {self.caller_text()}")
         self.when_label.setText(_when_text(view))
         self._render_targets(view)
         self.create_forms.update_view(view)
 
+    def caller_text(self) -> str:
+        """"Mei Lin Chen · 03 7010 0200", or the number alone while nobody is chosen."""
+        chosen = self._view.chosen()
+        number = self._view.number_display or self._view.number
+        return f"{chosen[0].name} · {number}" if chosen else number
+
+    def set_waiting(self, count: int) -> None:
+        """How many other notes wait their turn after this one."""
+        self.waiting_label.setText(f"{count} more note{'s' if count != 1 else ''} waiting after this one")
+        self.waiting_label.setVisible(count > 0)
+
     def _render_targets(self, view: CallView) -> None:
         chosen = view.chosen()
         chosen_keys = {r.key for r in chosen}
-        undecided = [
-            a
-            for a in view.accounts
-            if a.status is LookupStatus.FOUND and len(a.records) > 1 and not chosen_keys & {r.key for r in a.records}
-        ]
+        undecided = [a for a in view.needs_pick() if not chosen_keys & {r.key for r in a.records}]
         signature = (
             tuple(r.key for r in chosen),
             tuple((a.account_id, a.records) for a in undecided),
@@ -243,7 +263,8 @@ class NoteForm(QDialog):
         column = QVBoxLayout(row)
         column.setContentsMargins(0, 2, 0, 0)
         column.setSpacing(4)
-        label = QLabel(f"{result.account_label} — {len(result.records)} matches:")
+        count = max([len(result.records), *(r.one_of for r in result.records)])
+        label = QLabel(f"{result.account_label} — {count} matches: pick who this call was with")
         label.setObjectName("targetChoiceLabel")
         combo = QComboBox()
         combo.setObjectName("targetCombo")
@@ -284,9 +305,12 @@ class NoteForm(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        """Esc, Skip, or the window's close button."""
+        """Esc, Skip, or the window's close button: what was typed is kept as the call's draft."""
         if not self._done:
             self._done = True
+            text = self.editor.toPlainText()
+            if text.strip() or self._view.draft:  # an emptied form forgets the draft it opened with
+                self._controls.keep_draft(self.call_id, text)
             self._controls.skip_note(self.call_id)
         super().reject()
 
@@ -301,10 +325,9 @@ class NoteForm(QDialog):
         if not self._placed:
             self._placed = True
             self._place()
-        # The call just ended and the recruiter's next act is typing the note: take the focus
-        # (the ringing card, by contrast, never steals it).
-        self.activateWindow()
-        self.editor.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        # The editor has the form's focus, but the window is shown without activating: the recruiter
+        # may be typing in another program, whose keys (and Esc, Ctrl+Enter) must not land here.
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _place(self) -> None:
         """Beside the card column at the bottom-right, so the card stays readable while typing;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction
@@ -32,7 +33,7 @@ def open_form(qtbot: QtBot, controls: FakeControls, view: CallView) -> NoteForm:
 
 def test_prefilled_header_and_targets(qtbot: QtBot, controls: FakeControls) -> None:
     form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
-    assert form.windowTitle() == "Log call"
+    assert form.windowTitle() == "Log call — Priya Raman · 0491 570 006"  # the caller, not just "Log call"
     assert "Inbound call" in form.title_label.text()
     assert "0491 570 006" in form.title_label.text()
     assert form.when_label.text() == "14:02 · 4m 12s"
@@ -158,3 +159,42 @@ def test_everything_is_reachable_by_keyboard(qtbot: QtBot, controls: FakeControl
     widgets = [form.target_checks[PRIYA.key], form.target_combos["tr"], form.editor, form.skip_button, form.save_button]
     assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in widgets)
     assert form.editor.tabChangesFocus()
+
+
+def test_esc_on_a_form_with_text_keeps_it_as_a_draft(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    form.editor.setPlainText("Call back Tuesday about the Python role")
+    qtbot.keyClick(form.editor, Qt.Key.Key_Escape)
+    assert controls.named("keep_draft") == [(form.call_id, "Call back Tuesday about the Python role")]
+    assert controls.named("skip_note") == [(form.call_id,)]
+    assert controls.named("save_note") == []
+
+
+def test_an_empty_form_just_closes(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.mouseClick(form.skip_button, Qt.MouseButton.LeftButton)
+    assert controls.named("keep_draft") == []
+    assert controls.named("skip_note") == [(form.call_id,)]
+
+
+def test_the_form_opens_with_what_was_typed_during_the_call_and_says_what_waits(
+    qtbot: QtBot, controls: FakeControls
+) -> None:
+    form = NoteForm(controls, ended(found(RW, PRIYA)), draft="Asked about salary bands")
+    qtbot.addWidget(form)
+    assert form.editor.toPlainText() == "Asked about salary bands"
+    form.set_waiting(2)
+    assert form.waiting_label.text() == "2 more notes waiting after this one"
+    form.set_waiting(0)
+    assert form.waiting_label.isHidden()
+
+
+def test_a_shared_line_guess_is_unticked_and_asks_for_a_pick(qtbot: QtBot, controls: FakeControls) -> None:
+    guess = HARBOURLINE[0].model_copy(update={"id": None, "one_of": 2, "type_label": "Contact · 1 of 2"})
+    form = open_form(qtbot, controls, ended(found(TR, guess)))
+    assert form.target_checks == {}  # a "1 of 2" guess is never ticked
+    combo = form.target_combos["tr"]
+    assert combo.currentData() is None
+    label = form.findChild(QLabel, "targetChoiceLabel")
+    assert label is not None and label.text() == "TrackerRMS — 2 matches: pick who this call was with"
+    assert form.selected_keys() == []

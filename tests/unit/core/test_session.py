@@ -56,7 +56,7 @@ def test_a_withheld_or_extension_caller_is_a_call_that_says_so() -> None:
     withheld = start("anonymous").view()
     assert (withheld.number_display, withheld.e164, withheld.number_kind) == ("Withheld number", None,
                                                                               NumberKind.WITHHELD)
-    assert withheld.invalid_reason == "The caller's number is withheld."
+    assert withheld.invalid_reason is None  # not an error: the card just says "Withheld number"
     extension = start("204").view()
     assert (extension.number_display, extension.e164, extension.number_kind) == ("Extension 204", None,
                                                                                  NumberKind.EXTENSION)
@@ -64,3 +64,12 @@ def test_a_withheld_or_extension_caller_is_a_call_that_says_so() -> None:
 
 def test_view_formats_the_number_for_humans() -> None:
     assert start().view().number_display == "0412 345 678"
+
+
+def test_a_withheld_anonymous_or_extension_caller_is_shown_as_such_without_an_error() -> None:
+    for raw, shown in (("", "Withheld number"), ("anonymous", "Withheld number"),
+                       ("sip:anonymous@anonymous.invalid", "Withheld number"), ("Private", "Withheld number"),
+                       ("204", "Extension 204")):
+        view = start(raw).view()
+        assert (view.number_display, view.invalid_reason, view.e164) == (shown, None, None)
+    assert start("0491 570 006").view().number_kind is NumberKind.NUMBER

@@ -92,7 +92,7 @@ async def test_a_withheld_or_extension_caller_rings_a_call_that_asks_no_crm(
     assert board.handle(event(EventType.RING, number=number)) == "c1"
     card = seen.latest("c1")  # shown at once: there is nothing to wait for
     assert (card.state, card.number_kind, card.number_display, card.e164) == (CallState.RINGING, kind, shown, None)
-    assert card.invalid_reason and card.accounts == ()
+    assert card.invalid_reason is None and card.accounts == ()  # said by the number itself, not as an error
     board.handle(event(EventType.ANSWER, number=number, seconds=3))
     board.handle(event(EventType.HANGUP, number=number, seconds=40))
     assert seen.latest("c1").state is CallState.ENDED
@@ -102,6 +102,11 @@ async def test_a_withheld_or_extension_caller_rings_a_call_that_asks_no_crm(
 
 async def test_a_number_that_is_not_a_number_pops_a_card_without_a_lookup() -> None:
     world = build()
-    world.core.switchboard.handle(event(EventType.RING, number="anonymous"))  # shown at once: nothing to ask
+    world.core.switchboard.handle(event(EventType.RING, number="call me"))  # shown at once: nothing to ask
     card = world.listener.latest("c1")
     assert card.e164 is None and card.invalid_reason and world.crm.lookups == []
+    # A withheld caller pops a card too, saying so rather than showing an error, and is saved to history.
+    world.core.switchboard.handle(event(EventType.RING, number="anonymous", call_id="c2"))
+    withheld = world.listener.latest("c2")
+    assert (withheld.number_display, withheld.invalid_reason) == ("Withheld number", None)
+    assert "c2" in world.history.calls and world.crm.lookups == []

@@ -138,19 +138,19 @@ def test_a_new_migration_is_one_function_run_once_in_order(tmp_path: Path, monke
     path = tmp_path / "db.sqlite3"
     Database(path).close()
 
-    def v2_drafts(conn: sqlite3.Connection) -> None:
+    def v3_tags(conn: sqlite3.Connection) -> None:
         run_script(conn, """
-            CREATE TABLE drafts (call_id TEXT PRIMARY KEY, text TEXT NOT NULL);
-            CREATE TRIGGER drafts_gone AFTER DELETE ON calls BEGIN
-                DELETE FROM drafts WHERE call_id = old.call_id;
+            CREATE TABLE tags (call_id TEXT PRIMARY KEY, text TEXT NOT NULL);
+            CREATE TRIGGER tags_gone AFTER DELETE ON calls BEGIN
+                DELETE FROM tags WHERE call_id = old.call_id;
             END;""")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, v2_drafts])
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, v3_tags])
     db = Database(path)
-    assert version_of(db.connection) == current() == 2
-    db.connection.execute("INSERT INTO drafts VALUES ('c', 'hello')")
+    assert version_of(db.connection) == current() == 3
+    db.connection.execute("INSERT INTO tags VALUES ('c', 'hello')")
     db.close()
-    Database(path).close()  # already at 2: not run again (it would fail on the existing table)
+    Database(path).close()  # already at 3: not run again (it would fail on the existing table)
 
 
 def test_a_failing_migration_leaves_the_file_at_its_old_version(tmp_path: Path,
@@ -167,7 +167,7 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(tmp_path: Path,
         open_database(path, recover=False)
     conn = sqlite3.connect(path)
     try:
-        assert version_of(conn) == 1
+        assert version_of(conn) == 2
         assert conn.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
     finally:
         conn.close()

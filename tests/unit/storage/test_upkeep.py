@@ -61,8 +61,8 @@ def test_forget_erases_one_person_everywhere_and_counts_each_kind(tmp_path: Path
     _call(db, "other", e164="+61491570110")
     _note(db, "a1")
     _note(db, "other")
-    conn.execute("CREATE TABLE note_drafts (call_id TEXT, text TEXT)")  # a per-call table added later
-    conn.execute("INSERT INTO note_drafts VALUES ('a2', 'half a note'), ('other', 'keep')")
+    conn.execute("INSERT INTO drafts (call_id, text, updated_at) VALUES ('a2', 'half a note', ''), "
+                 "('other', 'keep', '')")  # notes typed during a call (any per-call table is swept)
     conn.execute("INSERT INTO lookup_cache VALUES ('rw', '+61491570006', 'found', '{}', 0)")
     conn.execute("INSERT INTO lookup_cache VALUES ('rw', '+61491570110', 'found', '{}', 0)")
     conn.execute("INSERT INTO call_uploads (account_id, external_id, body, created_at) VALUES (?,?,?,0)",
@@ -71,8 +71,8 @@ def test_forget_erases_one_person_everywhere_and_counts_each_kind(tmp_path: Path
                  ("crm", "gone-call", json.dumps({"phone": "+61491570006"})))
     done = db.forget({"+61491570006", "0491 570 006"})
     assert (done.calls, done.notes, done.cache_entries, done.uploads) == (2, 1, 1, 2)
-    assert done.other == {"note_drafts": 1}
+    assert done.other == {"drafts": 1}
     assert [c.call_id for c in db.recent_calls()] == ["other"]
-    assert conn.execute("SELECT call_id FROM note_drafts").fetchall()[0][0] == "other"
+    assert [r[0] for r in conn.execute("SELECT call_id FROM drafts")] == ["other"]
     assert conn.execute("SELECT COUNT(*) FROM lookup_cache").fetchone()[0] == 1
     db.close()
