@@ -17,7 +17,7 @@ from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.demo.demo import DemoEnv, prepare_demo
 from app.runtime.runtime import Runtime
 from tests.integration.test_call_flow import Recorder
-from tests.support import until
+from tests.support import caller, until
 
 SHARED_LINE = "+61370100200"
 MEI_TRACKERRMS_ID = 10419  # resources/demo/people.json
@@ -49,7 +49,7 @@ async def test_a_pick_in_one_crm_is_carried_to_trackerrms_and_logged_there(
 ) -> None:
     env, runtime, rec = demo
     handle = runtime.switchboard.handle
-    handle(CallEvent(type=EventType.RING, number=SHARED_LINE, call_id="shared-1", at=datetime.now(UTC)))
+    handle(CallEvent(type=EventType.RING, number=caller(SHARED_LINE), call_id="shared-1", at=datetime.now(UTC)))
     card = await rec.view(lambda v: v.complete, timeout=10)
     assert card.chosen() == []  # two people in Recruit Wizard, a "1 of 2" guess in TrackerRMS: nobody yet
     assert {a.account_label for a in card.needs_pick()} == {"Recruit Wizard", "TrackerRMS"}
@@ -58,8 +58,8 @@ async def test_a_pick_in_one_crm_is_carried_to_trackerrms_and_logged_there(
     runtime.controls.select_record("shared-1", "rw", mei.key)
     picked = rec.views[-1]
     assert [(r.account_id, r.name) for r in picked.chosen()] == [("rw", "Mei Lin Chen"), ("tr", "Mei Lin Chen")]
-    handle(CallEvent(type=EventType.ANSWER, number=SHARED_LINE, call_id="shared-1", at=datetime.now(UTC)))
-    handle(CallEvent(type=EventType.HANGUP, number=SHARED_LINE, call_id="shared-1", at=datetime.now(UTC)))
+    handle(CallEvent(type=EventType.ANSWER, number=caller(SHARED_LINE), call_id="shared-1", at=datetime.now(UTC)))
+    handle(CallEvent(type=EventType.HANGUP, number=caller(SHARED_LINE), call_id="shared-1", at=datetime.now(UTC)))
     ended = await rec.view(lambda v: v.call_id == "shared-1" and v.ended_at is not None)
     runtime.controls.save_note("shared-1", "Wants two forklift drivers", [r.key for r in ended.chosen()])
 
@@ -79,10 +79,10 @@ async def test_with_auto_log_an_unpicked_shared_line_logs_nowhere_and_waits_for_
     runtime.switchboard.set_policy(runtime.core.book.policy.__class__(
         default_region=runtime.switchboard.default_region, auto_log=True))
     handle = runtime.switchboard.handle
-    handle(CallEvent(type=EventType.RING, number=SHARED_LINE, call_id="shared-2", at=datetime.now(UTC)))
+    handle(CallEvent(type=EventType.RING, number=caller(SHARED_LINE), call_id="shared-2", at=datetime.now(UTC)))
     await rec.view(lambda v: v.complete, timeout=10)
-    handle(CallEvent(type=EventType.ANSWER, number=SHARED_LINE, call_id="shared-2", at=datetime.now(UTC)))
-    handle(CallEvent(type=EventType.HANGUP, number=SHARED_LINE, call_id="shared-2", at=datetime.now(UTC)))
+    handle(CallEvent(type=EventType.ANSWER, number=caller(SHARED_LINE), call_id="shared-2", at=datetime.now(UTC)))
+    handle(CallEvent(type=EventType.HANGUP, number=caller(SHARED_LINE), call_id="shared-2", at=datetime.now(UTC)))
     await until(lambda: runtime.controls.drafts(), what="the note waiting for a pick")
     [waiting] = runtime.controls.drafts()
     assert waiting.call_id == "shared-2" and set(waiting.needs_pick) == {"Recruit Wizard", "TrackerRMS"}
