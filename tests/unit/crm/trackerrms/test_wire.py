@@ -158,14 +158,23 @@ def test_pick_id_needs_exactly_one_same_named_record() -> None:
 
 
 def test_a_job_row() -> None:
+    # `details` is an array (academy, getRecords); the row's own link, were one sent, is not used.
     job = wire.to_job(_row(40311, "Platform Engineer", "Kestrel Software", status="Open", dateopened="2024-03-04",
-                           details={"worktype": "Contract", "location": "Barangaroo, NSW"},
-                           recordLink="https://web/opportunities/40311"))
+                           details=[{"recordName": "Work Type", "recordValue": "Contract"},
+                                    {"name": "Location", "value": "Barangaroo, NSW"}, "noise"],
+                           recordLink="https://elsewhere/40311"),
+                      "https://usevo1.tracker-rms.com/")
     assert job.model_dump() == {
         "id": "40311", "title": "Platform Engineer", "employer": "Kestrel Software",
         "location": "Barangaroo, NSW", "employment_type": "Contract", "status": "Open · opened 4 Mar 2024",
-        "link": "https://web/opportunities/40311",
+        "link": "https://usevo1.tracker-rms.com/web/opportunities/40311",
     }
+
+
+def test_links_need_the_web_host() -> None:
+    assert wire.record_link("", "O", 7) is None
+    assert wire.record_link("https://usevo1.tracker-rms.com", "N", 7) == "https://usevo1.tracker-rms.com/web/contacts/7"
+    assert wire.to_job(_row(7, "Job", details=[])).link is None
 
 
 def test_a_sparse_job_row() -> None:
@@ -291,7 +300,10 @@ def test_oauth_config_follows_the_seed() -> None:
     config = oauth_config(_account(auth="oauth", api_url="https://evoapius.tracker-rms.com/"))
     assert (config.client_id, config.scope, config.authorize_url, config.token_url, config.use_pkce) == (
         "EvoApi_1.0", "read,write", "https://evoapius.tracker-rms.com/oAuth2/Authorize",
-        "https://evoapius.tracker-rms.com/oAuth2/Token", False)
+        "https://evoapius.tracker-rms.com/oAuth2/Token", True)
+    # A fixed, registrable redirect URI, repeated on the refresh grant as the seed lists it.
+    assert (config.redirect_uri, config.refresh_sends_redirect_uri) == ("http://127.0.0.1:47615/callback", True)
+    assert oauth_config(_account(auth="oauth", pkce=False)).use_pkce is False
     assert oauth_config_for(_account(auth="oauth")) is not None
 
 
