@@ -316,3 +316,27 @@ def test_password_and_api_key_accounts_have_no_browser_sign_in(auth: str, secret
 def test_envelope() -> None:
     assert wire.envelope("checkPerson", {}, {"details": {"phone": "1"}}) == {
         "trackerrms": {"checkPerson": {"credentials": {}, "details": {"phone": "1"}}}}
+
+
+def test_naming_conventions_come_first_and_typed_labels_stand_in() -> None:
+    account = _account(labels={"resource": "Talent", "contact": "Client contact"})
+    named = {"resource": "Candidate", "opportunity": "Vacancy"}
+    assert wire.label(account, "opportunity", named) == "Vacancy"
+    assert wire.label(account, "resource", named) == "Candidate"
+    assert wire.label(account, "contact", named) == "Client contact"  # not named by TrackerRMS: typed
+    assert wire.label(account, "resource") == "Talent"  # no settings data: typed
+    assert wire.label(_account(), "lead") == "Lead"
+
+
+def test_settings_answer_names() -> None:
+    answer = wire.SettingsAnswer.model_validate(
+        {"status": 0, "namingConventions": {"Resource": " Candidate ", "ticket": "", "x": 1}})
+    assert answer.names() == {"resource": "Candidate"}
+
+
+def test_an_activity_names_its_user_when_set() -> None:
+    jane = Record(account_id="tr", type=RecordType.CONTACT, id="11001", name="Jane Selby")
+    note = NoteDraft(call_id="c", account_id="tr", record=jane, direction=Direction.OUTBOUND, text="t",
+                     call_started_at=datetime(2024, 1, 1, tzinfo=UTC), duration_s=1)
+    assert "userId" not in wire.activity_body(note, "N", "11001", UTC)
+    assert wire.activity_body(note, "N", "11001", UTC, 20)["userId"] == 20
