@@ -44,7 +44,7 @@ from app.accounts.status import AccountStatus  # noqa: E402
 from app.config import settings as settings_mod  # noqa: E402
 from app.core.lookup import Account, LookupService, describe  # noqa: E402
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  # noqa: E402
-from app.core.phone import normalise  # noqa: E402
+from app.core.phone import CallerNumber, normalise  # noqa: E402
 from app.core.ports import NewRecordKind  # noqa: E402
 from app.core.records import creatable  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
@@ -127,7 +127,8 @@ async def _look_up(demo: settings_mod.Settings, secrets: SecretStore, numbers: l
                 statuses[settings.id] = await service_of_accounts.status(settings)
         for number in numbers:
             latest: dict[str, AccountResult] = {}
-            await service.run(number, lambda result, seen=latest: seen.__setitem__(result.account_id, result))
+            await service.run(CallerNumber.parse(number, REGION),
+                              lambda result, seen=latest: seen.__setitem__(result.account_id, result))
             # Accounts with no lookup (FixDigital) answer nothing: they have no section on a card.
             results[number] = tuple(latest[a.id] for a in accounts if a.id in latest)
     finally:

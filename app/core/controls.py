@@ -17,6 +17,7 @@ from app.core.history import CallHistory
 from app.core.models import CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
 from app.core.outbox import Outbox
+from app.core.phone import CallerNumber
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import RecordDesk
 from app.core.stores import NoteRow
@@ -160,7 +161,8 @@ class AppControls:
         return list(self._demo_callers)
 
     def simulate_call(self, number: str, direction: Direction = Direction.INBOUND) -> None:
-        self._switchboard.handle(CallEvent(type=EventType.RING, number=number, direction=direction,
+        caller = CallerNumber.read(number, self._switchboard.default_region)  # typed in the tray: the door
+        self._switchboard.handle(CallEvent(type=EventType.RING, number=caller, direction=direction,
                                            source="simulator", at=self._now(), received_ns=time.perf_counter_ns()))
 
     def dial(self, number: str) -> None:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from app.core.models import AccountResult, Direction, LookupStatus, NoteDraft, NoteStatus, Record, RecordType
 from app.core.outbox import Outbox
-from app.core.phone import try_normalise
+from app.core.phone import CallerNumber, NumberKind, try_normalise
 from app.core.stores import CallRow, HistoryStore, NoteRow
 from app.core.views import CallState, CallView, MissedCall, NoteTarget
 
@@ -112,6 +112,7 @@ def to_view(row: CallRow, labels: dict[str, str], region: str | None) -> CallVie
         call_id=row.call_id, number=row.number,
         number_display=_display(row.e164 or row.number, region),
         e164=row.e164, invalid_reason=None if row.e164 else "not a phone number",
+        number_kind=NumberKind.NUMBER if row.e164 else CallerNumber.read(row.number, region).kind,
         direction=Direction(row.direction) if row.direction in Direction._value2member_map_ else Direction.INBOUND,
         state=state, started_at=row.started_at, answered_at=row.answered_at,
         ended_at=row.ended_at or (row.started_at if state in (CallState.ENDED, CallState.MISSED) else None),

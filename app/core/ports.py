@@ -20,6 +20,7 @@ from typing import Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from app.core.models import CallEvent, Job, NoteDraft, Receipt, Record
+from app.core.phone import CallerNumber
 from app.errors import Rejected
 
 
@@ -119,8 +120,8 @@ class Connector(RecordCreator, Protocol):
     label: str
     capabilities: Capabilities
 
-    async def lookup(self, e164: str) -> list[Record]:
-        """Records matching the number (E.164 with '+'); [] when none."""
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
+        """Records matching the caller's number (always `NumberKind.NUMBER`: its `e164` is set); [] when none."""
         ...
 
     async def open_jobs(self, record: Record) -> list[Job]:
@@ -131,8 +132,9 @@ class Connector(RecordCreator, Protocol):
         """Log the call against `note.record`. Raises on failure; never logs half a note."""
         ...
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
-        """Tell a CRM that pops its own card about a call event (no-op where not supported)."""
+    async def notify(self, event: CallEvent) -> None:
+        """Tell a CRM that pops its own card about a call event (no-op where not supported).
+        `event.number` is the caller, always a number (`NumberKind.NUMBER`)."""
         ...
 
     async def resolve(self, record: Record) -> Record:

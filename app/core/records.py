@@ -233,9 +233,9 @@ class RecordDesk:
                  from_resume: bool) -> None:
         """Forget the cached answer for the number, then ask the account again."""
         session = self._book.get(call_id)
-        if session is None or session.phone is None:
+        if session is None or session.e164 is None:
             return
-        self._lookup.invalidate(account_id=connector.account_id, e164=session.phone.e164)
+        self._lookup.invalidate(account_id=connector.account_id, e164=session.e164)
         note = (f"Created from the CV: {connector.label} doesn't have this number on the record yet."
                 if from_resume else f"Just created: {connector.label} doesn't find them by this number yet.")
         task = self.look_up_again(call_id, [connector.account_id],
@@ -248,7 +248,7 @@ class RecordDesk:
         """Ask some accounts about a call's number again (a record was just created there); `adjust`
         amends each answer before the card shows it. None when the call is gone or has no number."""
         session = self._book.get(call_id)
-        if session is None or session.phone is None:
+        if session is None or session.e164 is None:
             return None
         accounts = [a for a in self._lookup.accounts if a.id in account_ids]
 
@@ -256,7 +256,7 @@ class RecordDesk:
             session.results[result.account_id] = adjust(result) if adjust is not None else result
             self._book.publish(session)
 
-        tasks = [self._tasks.own(t) for t in LookupService(accounts, self._lookup.cache).start(session.phone.e164,
+        tasks = [self._tasks.own(t) for t in LookupService(accounts, self._lookup.cache).start(session.number,
                                                                                             publish)]
         return self._tasks.spawn(self._looked_up(session, tasks))
 

@@ -12,17 +12,18 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from app.core.call_rows import auto_note_text, same_number
+from app.core.call_rows import auto_note_text
 from app.core.calls import CallBook, CallPolicy
 from app.core.dialing import DIALER, NO_DIALER, Dialer, DialLinks, ManualCalls
 from app.core.lookup import LookupService
 from app.core.models import AccountResult, CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
 from app.core.notices import Notices
-from app.core.phone import normalise
+from app.core.phone import CallerNumber, normalise
 from app.core.records import RecordDesk
 from app.core.session import CallSession
 from app.core.tasks import Tasks
@@ -68,7 +69,7 @@ class Switchboard:
         self._controls: dict[str, CallControl] = {}
         self.dialer: Dialer | None = None  # set_dialer(); None: Ringside can't place calls
         self._no_dialer = NO_DIALER
-        self._links = DialLinks(lambda: self._book.policy.default_region)  # our dialled calls ↔ the softphone's ids
+        self._links = DialLinks()  # our dialled calls ↔ the softphone's ids
         self._notices = Notices(lambda: self.lookup.accounts, tasks.spawn, listener)
 
     # -- settings ------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ class Switchboard:
                 continue
             if (now - session.started_at).total_seconds() > PAIRING_WINDOW_S:
                 continue
-            if same_number(session, event.number, self.default_region):
+            if session.number.same_caller(event.number):
                 return session
         return None
 
@@ -153,7 +154,7 @@ class Switchboard:
         session.can_answer = event.source in self._controls
         session.creatable = self._records.creatable()
         self._book.add(session)
-        if session.phone is None:
+        if not session.number.is_number:  # withheld, an extension: no CRM to ask
             self._book.publish(session)
         else:
             session.results = {r.account_id: r for r in self.lookup.pending()}
@@ -171,7 +172,6 @@ class Switchboard:
         return session
 
     def _look_up(self, session: CallSession) -> None:
-        assert session.phone is not None
         # Cached answers come back inside lookup.start: store them for _start's single first paint
         # rather than painting the card once per cached account.
         started = False
@@ -182,7 +182,7 @@ class Switchboard:
             if started:
                 self._book.publish(session)
 
-        tasks = self.lookup.start(session.phone.e164, publish)
+        tasks = self.lookup.start(session.number, publish)
         started = True
         for task in tasks:
             self._tasks.own(task)
@@ -206,7 +206,7 @@ class Switchboard:
         # Nobody talked on a missed inbound call; an unanswered outbound one (voicemail) is
         # still worth a note.
         missed_inbound = session.state is CallState.MISSED and session.direction is Direction.INBOUND
-        return not self._book.paused and session.phone is not None and not missed_inbound
+        return not self._book.paused and session.number.is_number and not missed_inbound
 
     # -- placing calls (app.core.dialing) ----------------------------------------------------------
 
@@ -230,8 +230,10 @@ class Switchboard:
         dialer = self.dialer
         if dialer is None:
             raise ConfigError(self._no_dialer)
-        phone = normalise(number, self.default_region)
-        session = self._start(CallEvent(type=EventType.RING, number=phone.e164, direction=Direction.OUTBOUND,
+        caller = CallerNumber.parse(number, self.default_region)
+        phone = caller.phone or normalise(number, self.default_region)  # no number to dial: says why
+        caller = replace(caller, raw=phone.e164)  # history keeps the number as it was dialled
+        session = self._start(CallEvent(type=EventType.RING, number=caller, direction=Direction.OUTBOUND,
                                         source=dialer.source, at=self._now(), received_ns=time.perf_counter_ns()))
         session.manual = dialer.source == DIALER
         if not session.manual:

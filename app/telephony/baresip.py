@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.config.settings import split_address
 from app.core.models import CallEvent, Direction, EventType
-from app.core.phone import strip_uri
+from app.core.phone import CallerNumber, strip_uri
 from app.errors import Rejected, Unavailable
 from app.telephony.netstring import DEFAULT_MAX_LENGTH, NetstringDecoder, NetstringError, encode
 
@@ -94,8 +94,10 @@ def peer_number(peeruri: str) -> str:
     return strip_uri(inner.group(1) if inner else peeruri)
 
 
-def to_call_event(event: BaresipEvent, *, source: str = SOURCE) -> CallEvent | None:
-    """The CallEvent a baresip event means, or None for events that don't change a call's state."""
+def to_call_event(event: BaresipEvent, *, source: str = SOURCE, region: str | None = None) -> CallEvent | None:
+    """The CallEvent a baresip event means, or None for events that don't change a call's state.
+    The peer's number is read here, with `region` for national numbers; a peer URI that holds no
+    number still rings (an unreadable caller), as the recruiter's phone does."""
     if event.class_ != "call":
         return None
     outgoing = event.direction == "outgoing"
@@ -109,7 +111,7 @@ def to_call_event(event: BaresipEvent, *, source: str = SOURCE) -> CallEvent | N
         type_, direction = EventType.HANGUP, Direction.OUTBOUND if outgoing else Direction.INBOUND
     else:
         return None
-    return CallEvent(type=type_, number=peer_number(event.peeruri), direction=direction,
+    return CallEvent(type=type_, number=CallerNumber.read(peer_number(event.peeruri), region), direction=direction,
                      call_id=event.id or None, source=source, at=datetime.now(UTC),
                      received_ns=time.perf_counter_ns())
 
@@ -120,7 +122,7 @@ def command_frame(command: str, params: str, token: str) -> bytes:
 
 @dataclass
 class _OpenCall:
-    number: str
+    number: CallerNumber
     direction: Direction
 
 
@@ -140,6 +142,7 @@ class BaresipSource:
         name: str = SOURCE,
         notify: Callable[..., None] | None = None,
         on_status: Callable[[bool], None] | None = None,
+        default_region: Callable[[], str | None] = lambda: None,
         backoff: tuple[float, float] = BACKOFF_S,
         stable_s: float = STABLE_S,
         command_timeout: float = COMMAND_TIMEOUT_S,
@@ -150,6 +153,7 @@ class BaresipSource:
         self.name = name
         self._emit = emit
         self._notify = notify
+        self._region = default_region
         self._backoff = backoff
         self._stable_s = stable_s
         self._command_timeout = command_timeout
@@ -246,7 +250,7 @@ class BaresipSource:
             if future is not None and not future.done():
                 future.set_result(message)
             return
-        event = to_call_event(message, source=self.name)
+        event = to_call_event(message, source=self.name, region=self._region())
         if event is None:
             return
         if event.call_id is not None:

@@ -39,7 +39,8 @@ def _baresip(config: Source, ctx: SourceContext) -> CallSource:
     def status(up: bool) -> None:
         ctx.softphone_status(ctx.name, up, source.description)
 
-    source = BaresipSource(config.address, ctx.emit, name=ctx.name, notify=ctx.notify, on_status=status)
+    source = BaresipSource(config.address, ctx.emit, name=ctx.name, notify=ctx.notify, on_status=status,
+                           default_region=ctx.default_region)
     return source
 
 

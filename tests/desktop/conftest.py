@@ -75,7 +75,7 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
         panel = subprocess.Popen(["tint2"], env=env, stdout=out, stderr=out)
     desk = Desktop(display, env, SCREEN)
     try:
-        wait_until(desk.tray_present, timeout=20, what="openbox and the tint2 tray to start")
+        wait_until(desk.tray_present, timeout=60, what="openbox and the tint2 tray to start")
         yield desk
     finally:
         for proc in (panel, wm, xvfb):

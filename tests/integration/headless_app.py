@@ -25,7 +25,7 @@ from app.config import settings as settings_mod
 from app.core.models import CallEvent, EventType
 from app.core.views import CallView, TrayState
 from app.runtime.runtime import Runtime
-from tests.support import until
+from tests.support import caller, until
 
 LOOKUP_WAIT_S = 5.0
 
@@ -51,7 +51,7 @@ def say(line: str) -> None:
 async def note(rt: Runtime, call_id: str, number: str, text: str) -> None:
     board = rt.switchboard
     for kind in (EventType.RING, EventType.ANSWER, EventType.HANGUP):
-        board.handle(CallEvent(type=kind, number=number, call_id=call_id, source="test", at=datetime.now(UTC)))
+        board.handle(CallEvent(type=kind, number=caller(number), call_id=call_id, source="test", at=datetime.now(UTC)))
     session = board.session(call_id)
     assert session is not None
     # From the cache at once for a repeat caller; else when the CRM answers.

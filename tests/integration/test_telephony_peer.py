@@ -32,7 +32,7 @@ from app.sandbox.retailcrm.store import COLLEAGUE_ID, DEMO_CLIENT_ID, DEMO_SITE,
 from app.sandbox.runner import SandboxServer
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import PRIYA, Recorder
-from tests.support import until
+from tests.support import caller, until
 
 FD_USER, FD_PASSWORD = "fixdigital", "callback-pass-123"
 API = "/api/v5"
@@ -54,7 +54,7 @@ class Peer:
                                  logo_url=f"{self.base}/ringside.svg", account_url=self.base)
 
     def call(self, type_: EventType, call_id: str, direction: Direction = Direction.INBOUND) -> str | None:
-        return self.runtime.switchboard.handle(CallEvent(type=type_, number=PRIYA, direction=direction,
+        return self.runtime.switchboard.handle(CallEvent(type=type_, number=caller(PRIYA), direction=direction,
                                                          call_id=call_id, source="test", at=datetime.now(UTC)))
 
 
@@ -138,8 +138,8 @@ async def test_the_note_goes_to_the_customer_in_retailcrm(peer: Peer) -> None:
 
 async def test_calls_without_an_id_use_ringsides_own(peer: Peer) -> None:
     switchboard = peer.runtime.switchboard
-    call_id = switchboard.handle(CallEvent(type=EventType.RING, number="0491 570 006", at=datetime.now(UTC)))
-    switchboard.handle(CallEvent(type=EventType.HANGUP, number="0491570006", at=datetime.now(UTC)))
+    call_id = switchboard.handle(CallEvent(type=EventType.RING, number=caller("0491 570 006"), at=datetime.now(UTC)))
+    switchboard.handle(CallEvent(type=EventType.HANGUP, number=caller("0491570006"), at=datetime.now(UTC)))
     await until(peer.retail.calls, what="the missed call in retailCRM's history")
     assert events(peer.retail) == [("in", None), ("hangup", "no answered")]
     assert peer.retail.calls()[0]["externalId"] == call_id

@@ -22,7 +22,7 @@ from app.runtime.runtime import NoWindows, Runtime
 from tests.conftest import RwEnv
 from tests.integration.conftest import TR_PASSWORD, TrSandbox
 from tests.integration.test_call_flow import Recorder
-from tests.support import until
+from tests.support import caller, until
 
 PRIYA = "+61491570006"  # in both emulators' demo data
 
@@ -43,7 +43,7 @@ async def app(rw_env: RwEnv, tr_sandbox: TrSandbox) -> AsyncIterator[tuple[Runti
 
 
 def ring(runtime: Runtime, call_id: str, number: str = PRIYA) -> None:
-    runtime.switchboard.handle(CallEvent(type=EventType.RING, number=number, call_id=call_id, source="cli",
+    runtime.switchboard.handle(CallEvent(type=EventType.RING, number=caller(number), call_id=call_id, source="cli",
                                          at=datetime.now(UTC), received_ns=time.perf_counter_ns()))
 
 
@@ -90,7 +90,7 @@ async def test_a_failed_refresh_flags_that_account_only_and_one_click_signs_it_i
     assert rw.status is LookupStatus.ERROR and rw.needs_sign_in
     assert rw.error == "Recruit Wizard needs you to sign in again."
     assert tr.status is LookupStatus.FOUND and not tr.needs_sign_in  # the other account is unaffected
-    runtime.switchboard.handle(CallEvent(type=EventType.HANGUP, number=PRIYA, call_id="first", source="cli",
+    runtime.switchboard.handle(CallEvent(type=EventType.HANGUP, number=caller(PRIYA), call_id="first", source="cli",
                                          at=datetime.now(UTC)))
     # The tray keeps saying so after the call, with the account to sign in to.
     assert recorder.tray[-1] == (TrayState.ATTENTION, "Recruit Wizard needs you to sign in again")

@@ -23,6 +23,7 @@ from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig, SignInFailed,
 from app.crm._shared.redirect_uri import listener_for
 
 OpenUrl = Callable[[str], Awaitable[None] | None]
+_MAX_BODY = 1024
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Ringside</title>
 <style>body{{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;color:#222}}</style></head>
@@ -83,10 +84,14 @@ async def authorize(oauth: OAuthClient, open_url: OpenUrl, *, timeout_s: float =
     async def refuse(request: web.Request) -> web.Response:
         return _page(404 if not reply.done() else 410, "Nothing here", "This address only takes one sign-in.")
 
-    app = web.Application()
+    app = web.Application(client_max_size=_MAX_BODY)
     app.router.add_get(where.path, callback)
     app.router.add_route("*", "/{tail:.*}", refuse)
-    server = LoopbackServer(where.host, where.port, shutdown_timeout_s=1.0)  # the code must not leave this machine
+    # The code must not leave this machine: the redirect URI's loopback host and fixed port only, and
+    # the listener limits every Ringside listener has (the redirect is a GET; nothing needs a body).
+    server = LoopbackServer(where.host, where.port, name="sign-in listener", max_body=_MAX_BODY,
+                            shutdown_timeout_s=1.0,
+                            refusal=lambda status, text: _page(status, "Not accepted", text))
     try:
         await server.start(app)
     except OSError as exc:

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import httpx
 
 from app.core.models import CallEvent, CallNotice, EventType, Job, NoteDraft, Receipt, Record
+from app.core.phone import CallerNumber
 from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.call_steps import CallSteps
 from app.crm._shared.http import Http
@@ -131,13 +132,13 @@ class RetailCrmConnector(ConnectorBase):
 
     # -- lookup ------------------------------------------------------------------------------------
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         answer = await self._call("GET", "/telephony/manager", wire.ManagerAnswer, "the customer for a number",
-                                  params={"phone": e164, "details": "1"})
+                                  params={"phone": caller.e164 or "", "details": "1"})
         if answer.customer is not None:
             return [wire.customer_record(self.account, answer.customer, answer.manager, answer.links)]
         found = await self._call("GET", "/customers", wire.CustomersAnswer, "a customer search",
-                                 params={"filter[name]": wire.search_text(e164), "limit": str(wire.SEARCH_LIMIT)})
+                                 params={"filter[name]": wire.search_text(caller), "limit": str(wire.SEARCH_LIMIT)})
         return [wire.customer_record(self.account, c) for c in found.customers]
 
     async def open_jobs(self, record: Record) -> list[Job]:
@@ -155,35 +156,35 @@ class RetailCrmConnector(ConnectorBase):
 
     # -- call events -----------------------------------------------------------------------------------
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """`in`/`out` when a call starts, `hangup` and the call's upload when it ends. Raises what went
         wrong with the event (the switchboard says it once); upload problems only delay the upload."""
-        if not isinstance(event, CallNotice) or event.call_id is None:
+        if not isinstance(event, CallNotice) or event.call_id is None or not event.number.is_number:
             log.debug("%s: a call event without Ringside's call details is not sent", self.account_id)
             return
         async with self._steps.step(event.call_id):
             if event.type is EventType.HANGUP:
-                await self._ended(event, e164)
+                await self._ended(event)
             elif event.call_id not in self._announced:  # a ring, or an answer we never heard ring
-                await self._event(event, e164, hangup=False)
+                await self._event(event, hangup=False)
                 self._announced[event.call_id] = None
                 while len(self._announced) > 256:
                     self._announced.pop(next(iter(self._announced)))
         if event.type is EventType.HANGUP:
             self._steps.forget(event.call_id)
 
-    async def _ended(self, notice: CallNotice, e164: str) -> None:
+    async def _ended(self, notice: CallNotice) -> None:
         assert notice.call_id is not None
         self._announced.pop(notice.call_id, None)
         # Stored before anything is sent: a failure or a crash only delays the call's upload.
-        self.queue.add(self.account_id, notice.call_id, wire.upload_body(self.account, notice, e164, self._tz))
+        self.queue.add(self.account_id, notice.call_id, wire.upload_body(self.account, notice, self._tz))
         try:
-            await self._event(notice, e164, hangup=True)
+            await self._event(notice, hangup=True)
         finally:
             await self.flush_uploads()
 
-    async def _event(self, notice: CallNotice, e164: str, *, hangup: bool) -> None:
-        body = wire.event_body(self.account, notice, e164, hangup=hangup)
+    async def _event(self, notice: CallNotice, *, hangup: bool) -> None:
+        body = wire.event_body(self.account, notice, hangup=hangup)
         form = {"event": wire.form_json(body)}
         if self.account.client_id:
             form["clientId"] = self.account.client_id  # [U] picks the integration where there are several

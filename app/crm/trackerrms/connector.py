@@ -23,6 +23,7 @@ import httpx
 
 from app.config.secret_names import API_KEY, PASSWORD
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record, RecordType
+from app.core.phone import CallerNumber
 from app.core.ports import Capabilities, ConnectorBase, CreatedRecord, NewPerson, NewRecordKind
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
@@ -184,9 +185,9 @@ class TrackerRmsConnector(ConnectorBase):
 
     # -- lookup and jobs -------------------------------------------------------------------------
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         try:
-            phone = wire.lookup_phone(e164, self.account.phone_format)
+            phone = wire.lookup_phone(caller, self.account.phone_format)
         except InvalidNumber as exc:
             raise Rejected(str(exc)) from None
         answer = await self._call("checkPerson", wire.PersonAnswer, "the records matching a number",
@@ -251,22 +252,26 @@ class TrackerRmsConnector(ConnectorBase):
 
     # -- TrackerRMS's own screen pop -------------------------------------------------------------------
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """On an inbound ring, ask TrackerRMS to pop its own card (`notify_inbound`). Never raises for
         a CRM problem: the pop is a courtesy, and Ringside's card does not wait for it."""
         if not self.account.notify_inbound or event.type is not EventType.RING:
             return
         if event.direction is not Direction.INBOUND:
             return
+        caller = event.number
+        if not caller.is_number:
+            return
         try:
-            destination = wire.destination_digits(self.account.destination, e164)
+            destination = wire.destination_digits(self.account.destination, caller)
             if self.account.auth == "oauth":
-                # The GET form carries only the Bearer header.
-                params = {"Source": e164.lstrip("+"), "Destination": destination}
+                # The GET form carries only the Bearer header (a password or API key is never put in a URL).
+                params = {"Source": caller.digits, "Destination": destination}
                 response = await self._pop.send("GET", "/api/telephone/inboundCall", params=params)
             else:
                 # Password and API-key accounts: the POST form, with the account's own credentials.
-                body = wire.envelope("inboundCall", self._credentials(), wire.inbound_call_sections(e164, destination))
+                sections = wire.inbound_call_sections(caller, destination)
+                body = wire.envelope("inboundCall", self._credentials(), sections)
                 response = await self._pop.send("POST", "/api/widget/inboundCall", json=body)
             answer = self._pop.parse(self._pop.decode(response), wire.Answer, "a Widget API answer")
             wire.check_status(answer, who=f"the number {self.account.destination}", what="The call")

@@ -27,7 +27,7 @@ from app.sandbox.recruitwizard.server import RecruitWizardSandbox
 from app.sandbox.runner import SandboxServer
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from tests.contract.wire_shape import E164_DIGITS, ISO_UTC_MS, Like, differences, example
-from tests.support import free_redirect_uri
+from tests.support import caller, free_redirect_uri
 
 CLIENT_ID, CLIENT_SECRET = "contract-client", "contract-client-secret"
 PRIYA = load_demo().person("priya-raman")
@@ -129,7 +129,7 @@ async def test_refresh_matches_app_controller(
     sandbox, _ = emulator
     connector, _ = signed_in
     sandbox.expire_access_tokens()
-    await connector.lookup(PRIYA.numbers[0])
+    await connector.lookup(caller(PRIYA.numbers[0]))
     [_, refresh] = sandbox.journal.entries("/core/connect/token", "POST")
     assert refresh.headers["content-type"] == "application/x-www-form-urlencoded"
     assert differences(refresh.form, TOKEN_REFRESH, "form") == []
@@ -140,7 +140,7 @@ async def test_api_calls_match_auth_controller(
 ) -> None:
     sandbox, _ = emulator
     connector, _ = signed_in
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     lookup = _one(sandbox, "/api/telephony/lookup/", "GET")
     number = lookup.path.rsplit("/", 1)[1]
     assert E164_DIGITS.fullmatch(number) and number == PRIYA.numbers[0].lstrip("+")
@@ -237,6 +237,6 @@ async def test_no_match_whether_the_lookup_answers_empty_or_404(
         account = RecruitWizardAccount(kind="recruitwizard", id="rw", api_url=server.url, client_id=CLIENT_ID)
         store_tokens(secrets, "rw", sandbox.issue_tokens())
         async with httpx.AsyncClient(timeout=5) as client:
-            assert await RecruitWizardConnector(account, client, secrets).lookup("+61491570999") == []
+            assert await RecruitWizardConnector(account, client, secrets).lookup(caller("+61491570999")) == []
         [entry] = sandbox.journal.entries("/api/telephony/lookup/")
         assert entry.status == (404 if no_match == "404" else 200)

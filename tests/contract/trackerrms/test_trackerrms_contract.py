@@ -31,7 +31,7 @@ from app.sandbox.trackerrms.server import DEMO_API_KEY, TrackerRmsSandbox
 from app.sandbox.trackerrms.store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from tests.contract.wire_shape import CLOCK, DATE, E164_DIGITS, Like, differences, example
-from tests.support import free_redirect_uri
+from tests.support import caller, free_redirect_uri
 
 CLIENT_SECRET = "contract-tr-secret"
 PASSWORD = next(u.password for u in default_users() if u.username == RECRUITER)
@@ -158,8 +158,8 @@ def _check(inner: dict[str, Any], golden: dict[str, Any], sections: set[str]) ->
     assert len(inner["credentials"]) <= 2  # one method: username + password, or apikey, or none (Bearer)
 
 
-def _ring() -> CallEvent:
-    return CallEvent(type=EventType.RING, number="0491 570 006", direction=Direction.INBOUND, at=datetime.now(UTC))
+def _ring(number: str = "0491 570 006") -> CallEvent:
+    return CallEvent(type=EventType.RING, number=caller(number), direction=Direction.INBOUND, at=datetime.now(UTC))
 
 
 def _jane() -> NewPerson:
@@ -180,7 +180,7 @@ async def test_lookup_jobs_and_logging_match_the_references(
     _check(_call(sandbox, "checkLogon")[1], CHECK_LOGON, {"credentials"})
     await connector.warm_up()
     _check(_call(sandbox, "getSettingsData")[1], GET_SETTINGS, {"credentials"})
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     _check(_call(sandbox, "checkPerson")[1], CHECK_PERSON, {"credentials", "details"})
     await connector.open_jobs(priya)
     _, jobs = _call(sandbox, "getRecords")
@@ -201,7 +201,7 @@ async def test_the_screen_pop_matches_lesson_365(
     emulator: tuple[TrackerRmsSandbox, SandboxServer], client: httpx.AsyncClient, secrets: KeyringSecrets, auth: str,
 ) -> None:
     sandbox, server = emulator
-    await _connector(server, client, secrets, auth=auth).notify(_ring(), PRIYA.numbers[0])
+    await _connector(server, client, secrets, auth=auth).notify(_ring(PRIYA.numbers[0]))
     entry, inner = _call(sandbox, "inboundCall")
     _check(inner, INBOUND_CALL, {"credentials", "instructions"})
     assert "authorization" not in entry.headers and entry.query == {}
@@ -226,7 +226,7 @@ async def test_oauth_matches_the_seed(
     [visit] = sandbox.journal.entries("/oAuth2/Authorize", "GET")
     assert differences(visit.query, AUTHORIZE, "query") == []
     sandbox.expire_access_tokens()
-    await connector.notify(_ring(), PRIYA.numbers[0])  # OAuth: the GET form with the Bearer header
+    await connector.notify(_ring(PRIYA.numbers[0]))  # OAuth: the GET form with the Bearer header
     *refused, pop = sandbox.journal.entries("/api/telephone/inboundCall", "GET")  # a 401, then the refreshed try
     assert [e.status for e in refused] == [401] and pop.status == 200
     assert pop.headers["authorization"] == "<redacted bearer>"

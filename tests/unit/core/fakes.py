@@ -14,7 +14,7 @@ from app.core.calls import CallPolicy
 from app.core.lookup import Account, LookupService
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, NoteStatus, Receipt, Record, RecordType
 from app.core.outbox import Outbox
-from app.core.phone import PhoneNumber
+from app.core.phone import CallerNumber, PhoneNumber
 from app.core.ports import Capabilities, ConnectorBase
 from app.core.stores import CallRow, MissedRow, NoteRow
 from app.core.views import CallView, TrayState
@@ -36,9 +36,10 @@ class FakeCrm(ConnectorBase):
         self.logged: list[NoteDraft] = []
         self.fail_with: ConnectorError | None = None
 
-    async def lookup(self, e164: str) -> list[Record]:
-        self.lookups.append(e164)
-        return [PRIYA_RECORD] if e164 == PRIYA else []
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
+        assert caller.e164 is not None, "a CRM is only asked about a number"
+        self.lookups.append(caller.e164)
+        return [PRIYA_RECORD] if caller.e164 == PRIYA else []
 
     async def open_jobs(self, record: Record) -> list[Job]:
         return []
@@ -49,7 +50,7 @@ class FakeCrm(ConnectorBase):
         self.logged.append(note)
         return Receipt(account_id=self.account_id, remote_id=f"act-{len(self.logged)}")
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         return None
 
     async def aclose(self) -> None:
@@ -114,8 +115,12 @@ class MemoryNotes:
         return sum(r.status in (NoteStatus.FAILED, NoteStatus.UNCONFIRMED) and not r.dismissed
                    for r in self.rows.values())
 
-    def claim(self, note_id: int) -> None:
+    def claim(self, note_id: int) -> bool:
+        row = self.rows[note_id]
+        if row.status is not NoteStatus.PENDING or row.sending:
+            return False
         self._set(note_id, sending=True)
+        return True
 
     def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None:
         row = self.rows[note_id]
@@ -258,5 +263,5 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def event(type_: EventType, number: str = "0491 570 006", call_id: str | None = "c1",
           direction: Direction = Direction.INBOUND, seconds: int = 0) -> CallEvent:
-    return CallEvent(type=type_, number=number, direction=direction, call_id=call_id, source="softphone",
-                     at=T0 + timedelta(seconds=seconds))
+    return CallEvent(type=type_, number=CallerNumber.read(number, "AU"), direction=direction, call_id=call_id,
+                     source="softphone", at=T0 + timedelta(seconds=seconds))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from app.core.dialing import LINK_WINDOW_S, DialLinks
 from app.core.models import CallEvent, Direction, EventType
 from app.core.session import CallSession
+from tests.support import caller
 
 PRIYA = "+61491570006"
 T0 = datetime(2025, 3, 4, 3, 2, tzinfo=UTC)
@@ -16,18 +17,18 @@ T0 = datetime(2025, 3, 4, 3, 2, tzinfo=UTC)
 
 
 def dialled(call_id: str = "ours-1", number: str = PRIYA, at: datetime = T0) -> CallSession:
-    return CallSession.start(number=number, direction=Direction.OUTBOUND, source="baresip", at=at,
+    return CallSession.start(number=caller(number), direction=Direction.OUTBOUND, source="baresip", at=at,
                              default_region="AU", call_id=call_id)
 
 
 def reported(call_id: str, *, number: str = PRIYA, direction: Direction = Direction.OUTBOUND,
              at: datetime = T0 + timedelta(seconds=1)) -> CallEvent:
-    return CallEvent(type=EventType.RING, number=number, direction=direction, call_id=call_id, source="baresip",
+    return CallEvent(type=EventType.RING, number=caller(number), direction=direction, call_id=call_id, source="baresip",
                      at=at)
 
 
 def test_the_softphones_report_pairs_with_the_newest_waiting_call_for_that_number() -> None:
-    links = DialLinks(lambda: "AU")
+    links = DialLinks()
     older, newer = dialled("ours-1"), dialled("ours-2")
     sessions = {s.call_id: s for s in (older, newer)}
     links.expect("ours-1", PRIYA)
@@ -39,7 +40,7 @@ def test_the_softphones_report_pairs_with_the_newest_waiting_call_for_that_numbe
 
 
 def test_what_does_not_pair() -> None:
-    links = DialLinks(lambda: "AU")
+    links = DialLinks()
     session = dialled()
     sessions = {session.call_id: session}
     links.expect(session.call_id, PRIYA)

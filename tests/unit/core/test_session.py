@@ -3,14 +3,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.core.models import Direction
+from app.core.phone import NumberKind
 from app.core.session import CallSession
 from app.core.views import CallState
+from tests.support import caller
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 def start(number: str = "0412345678") -> CallSession:
-    return CallSession.start(number=number, direction=Direction.INBOUND, source="test", at=T0,
+    return CallSession.start(number=caller(number), direction=Direction.INBOUND, source="test", at=T0,
                              default_region="AU")
 
 
@@ -43,10 +45,21 @@ def test_repeated_and_late_events_change_nothing() -> None:
 
 def test_an_unreadable_number_is_kept_with_its_reason() -> None:
     session = start("abc")
-    assert session.phone is None
-    assert session.invalid_reason is not None and "not a phone number" in session.invalid_reason
+    assert session.e164 is None and session.number.kind is NumberKind.UNREADABLE
+    reason = session.number.why_not_looked_up
+    assert reason is not None and "not a phone number" in reason
     view = session.view()
-    assert view.number_display == "abc" and view.e164 is None
+    assert view.number_display == "abc" and view.e164 is None and view.invalid_reason == reason
+
+
+def test_a_withheld_or_extension_caller_is_a_call_that_says_so() -> None:
+    withheld = start("anonymous").view()
+    assert (withheld.number_display, withheld.e164, withheld.number_kind) == ("Withheld number", None,
+                                                                              NumberKind.WITHHELD)
+    assert withheld.invalid_reason == "The caller's number is withheld."
+    extension = start("204").view()
+    assert (extension.number_display, extension.e164, extension.number_kind) == ("Extension 204", None,
+                                                                                 NumberKind.EXTENSION)
 
 
 def test_view_formats_the_number_for_humans() -> None:

@@ -3,7 +3,10 @@ ends, and what is saved."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.core.models import EventType, LookupStatus, NoteStatus
+from app.core.phone import NumberKind
 from app.core.views import CallState, TrayState
 from tests.support import until
 from tests.unit.core.fakes import PRIYA, PRIYA_RECORD, build, event
@@ -74,6 +77,27 @@ async def test_a_hang_up_for_an_unknown_call_is_ignored() -> None:
     world = build()
     assert world.core.switchboard.handle(event(EventType.HANGUP, call_id="nobody")) is None
     assert world.listener.views == [] and world.history.calls == {}
+
+
+@pytest.mark.parametrize(("number", "kind", "shown"), [
+    ("", NumberKind.WITHHELD, "Withheld number"),
+    ("sip:anonymous@anonymous.invalid", NumberKind.WITHHELD, "Withheld number"),
+    ("204", NumberKind.EXTENSION, "Extension 204"),
+])
+async def test_a_withheld_or_extension_caller_rings_a_call_that_asks_no_crm(
+    number: str, kind: NumberKind, shown: str
+) -> None:
+    world = build()
+    board, seen = world.core.switchboard, world.listener
+    assert board.handle(event(EventType.RING, number=number)) == "c1"
+    card = seen.latest("c1")  # shown at once: there is nothing to wait for
+    assert (card.state, card.number_kind, card.number_display, card.e164) == (CallState.RINGING, kind, shown, None)
+    assert card.invalid_reason and card.accounts == ()
+    board.handle(event(EventType.ANSWER, number=number, seconds=3))
+    board.handle(event(EventType.HANGUP, number=number, seconds=40))
+    assert seen.latest("c1").state is CallState.ENDED
+    assert world.crm.lookups == [] and seen.note_requests == [] and world.errors == []
+    assert world.history.calls["c1"].e164 is None and world.history.calls["c1"].state == "ended"
 
 
 async def test_a_number_that_is_not_a_number_pops_a_card_without_a_lookup() -> None:
