@@ -57,9 +57,13 @@ def rw_env() -> Iterator[RwEnv]:
 
     sandbox = RecruitWizardSandbox(client_id="ringside-test", client_secret="s3cret-client-value")
     with SandboxServer(sandbox.make_app) as server:
+        from tests.support import free_redirect_uri
+
+        redirect_uri = free_redirect_uri()
+        sandbox.register_redirect_uri(redirect_uri)
         account = RecruitWizardAccount(kind="recruitwizard", id="rw", label="Recruit Wizard",
                                        api_url=server.url, web_url="https://app.example.test",
-                                       client_id="ringside-test")
+                                       client_id="ringside-test", redirect_uri=redirect_uri)
         secrets = KeyringSecrets(backend=MemoryKeyring())
         secrets.set("rw", "client_secret", "s3cret-client-value")
         asyncio.run(sign_in_with_pretend_browser(account, secrets))

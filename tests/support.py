@@ -94,3 +94,14 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtim
         run(loop, teardown())
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def free_redirect_uri() -> str:
+    """A loopback redirect URI on a port free right now: tests sign in there, not at the default
+    port, so parallel runs on one machine don't collide. Register it with the emulator."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/callback"

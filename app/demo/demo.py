@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,10 +102,16 @@ def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = No
         env.servers.append(SandboxServer(PuzzelSandbox().make_app).start())
         pz_account = PuzzelAccount(kind="puzzel", id="pz", label="Puzzel", auth_url=env.servers[2].url,
                                    api_url=env.servers[2].url, customer_key=DEMO_CUSTOMER_KEY, username=DEMO_USER)
+        # The demo registers a redirect URI of its own with its emulator, on a port free right now, so
+        # a demo never fights a real sign-in (or another demo) for the default port.
+        redirect_uri = _free_redirect_uri()
+        sandbox.register_redirect_uri(redirect_uri)
         account = RecruitWizardAccount(kind="recruitwizard", id="rw", label="Recruit Wizard",
-                                       api_url=server.url, web_url=server.url, client_id=DEMO_CLIENT_ID)
+                                       api_url=server.url, web_url=server.url, client_id=DEMO_CLIENT_ID,
+                                       redirect_uri=redirect_uri)
         tr_account = TrackerRmsAccount(
             kind="trackerrms", id="tr", label="TrackerRMS", api_url=env.servers[1].url, auth="password",
+            web_url=env.servers[1].url,
             username=DEMO_TR_USER, notify_inbound=True, destination=DEMO_TR_PHONE,
             labels={"resource": "Candidate", "opportunity": "Job"},
         )
@@ -124,6 +131,13 @@ def prepare_demo(home: Path | None = None, latency: dict[str, float] | None = No
         env.close()
         raise
     return env
+
+
+def _free_redirect_uri() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/callback"
 
 
 async def sign_in_with_pretend_browser(account: RecruitWizardAccount, secrets: SecretStore) -> None:

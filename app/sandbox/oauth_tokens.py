@@ -16,6 +16,8 @@ from aiohttp import web
 from app.sandbox.journal import Journal
 
 FORM = "application/x-www-form-urlencoded"
+# Ringside's default redirect URI: what the emulators register for their client unless told otherwise.
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:47615/callback"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 

@@ -23,6 +23,7 @@ from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms.server import DEMO_API_KEY, TrackerRmsSandbox
 from app.sandbox.trackerrms.store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
+from tests.support import free_redirect_uri
 
 RW_CLIENT_ID = "ringside-it"
 RW_CLIENT_SECRET = "it-client-secret-value"
@@ -66,8 +67,11 @@ def rw_sandbox() -> Iterator[RwSandbox]:
 
 @pytest.fixture
 def rw_account(rw_sandbox: RwSandbox) -> RecruitWizardAccount:
+    redirect_uri = free_redirect_uri()
+    rw_sandbox[0].register_redirect_uri(redirect_uri)
     return RecruitWizardAccount(
-        kind="recruitwizard", id="rw", api_url=rw_sandbox[1].url, web_url=RW_WEB, client_id=RW_CLIENT_ID
+        kind="recruitwizard", id="rw", api_url=rw_sandbox[1].url, web_url=RW_WEB, client_id=RW_CLIENT_ID,
+        redirect_uri=redirect_uri,
     )
 
 
@@ -160,8 +164,10 @@ def tr_connector(
     def make(*, auth: str = "password", timeout: float = 5.0, **changes: Any) -> TrackerRmsConnector:
         if auth == "oauth" and tr_secrets.get("tr", "tokens") is None:
             store_tokens(tr_secrets, "tr", sandbox.issue_tokens())
+        redirect_uri = changes.pop("redirect_uri", None) or free_redirect_uri()
+        sandbox.register_redirect_uri(redirect_uri)
         settings: dict[str, Any] = {"kind": "trackerrms", "id": "tr", "api_url": server.url, "auth": auth,
-                                    "username": TR_USER, **changes}
+                                    "username": TR_USER, "redirect_uri": redirect_uri, **changes}
         account = TrackerRmsAccount.model_validate(settings)
         return TrackerRmsConnector(account, http_clients(timeout=timeout), tr_secrets, tz=TR_TZ)
 

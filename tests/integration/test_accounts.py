@@ -122,7 +122,9 @@ async def test_a_trackerrms_api_key_is_checked_then_kept(
     with pytest.raises(NeedsSignIn, match="doesn't know the user of this account's API key"):
         await service.store_secret(account, "wrong-key-0000")
     assert store.get("tr", "apikey") is None
-    assert await service.store_secret(account, f"  {TR_API_KEY}\n") == "Connected to TrackerRMS with the API key."
+    assert await service.store_secret(account, f"  {TR_API_KEY}\n") == (
+        "Connected to TrackerRMS with the API key. Calls act as the system administrator: set the user id to "
+        "log calls as yourself.")
     assert store.get("tr", "apikey") == TR_API_KEY
 
 

@@ -51,10 +51,54 @@ async def test_the_listener_answers_on_127_0_0_1_only_and_closes_after_use(
 async def test_a_port_already_taken_is_explained(
     rw_account: RecruitWizardAccount, rw_secrets: KeyringSecrets, http_clients: Callable[..., httpx.AsyncClient]
 ) -> None:
-    oauth = OAuthClient(oauth_config(rw_account), http_clients(timeout=5), rw_secrets)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        with pytest.raises(SignInFailed, match=r"could not listen on 127\.0\.0\.1:\d+ for the sign-in reply"):
-            await authorize(oauth, lambda url: None, port=taken.getsockname()[1], timeout_s=1)
+        port = taken.getsockname()[1]
+        account = rw_account.model_copy(update={"redirect_uri": f"http://127.0.0.1:{port}/callback"})
+        oauth = OAuthClient(oauth_config(account), http_clients(timeout=5), rw_secrets)
+        opened: list[str] = []
+        with pytest.raises(SignInFailed) as refused:
+            await authorize(oauth, opened.append, timeout_s=1)
+    assert str(refused.value) == (
+        f"Port {port} on 127.0.0.1 is in use by another program (or another sign-in), so Ringside cannot receive "
+        f"the Recruit Wizard sign-in at http://127.0.0.1:{port}/callback. Close that program and try again, or "
+        "set another redirect URI on this account and register it with Recruit Wizard.")
+    assert opened == []  # no browser is sent to a sign-in whose reply could not be received
     assert rw_secrets.get("rw", "tokens") is None
+
+
+async def test_the_listener_binds_exactly_the_registered_uri(
+    rw_sandbox: RwSandbox, rw_account: RecruitWizardAccount, rw_secrets: KeyringSecrets,
+    http_clients: Callable[..., httpx.AsyncClient],
+) -> None:
+    oauth = OAuthClient(oauth_config(rw_account), http_clients(timeout=5), rw_secrets)
+    browser = http_clients(timeout=5, follow_redirects=True)
+    sent: list[str] = []
+
+    async def visit(url: str) -> None:
+        sent.append(parse_qs(urlsplit(url).query)["redirect_uri"][0])
+        await browser.get(url)
+
+    await authorize(oauth, visit, timeout_s=10)
+    assert sent == [rw_account.redirect_uri]
+
+
+async def test_the_emulator_refuses_an_unregistered_redirect_uri(
+    rw_sandbox: RwSandbox, rw_account: RecruitWizardAccount, rw_secrets: KeyringSecrets,
+    http_clients: Callable[..., httpx.AsyncClient],
+) -> None:
+    from tests.support import free_redirect_uri
+
+    account = rw_account.model_copy(update={"redirect_uri": free_redirect_uri()})  # never registered
+    oauth = OAuthClient(oauth_config(account), http_clients(timeout=5), rw_secrets)
+    pages: list[httpx.Response] = []
+
+    async def visit(url: str) -> None:
+        pages.append(await http_clients(timeout=5).get(url))
+
+    with pytest.raises(SignInFailed, match="No answer from the browser"):
+        await authorize(oauth, visit, timeout_s=0.5)
+    [page] = pages
+    assert page.status_code == 400 and "invalid_request" in page.text  # an error page, no redirect
+    assert "Location" not in page.headers

@@ -42,7 +42,7 @@ class FakeClock:
 
 @pytest.fixture
 def sandbox() -> RecruitWizardSandbox:
-    return RecruitWizardSandbox()
+    return RecruitWizardSandbox(redirect_uris=[REDIRECT])
 
 
 @pytest.fixture
@@ -255,7 +255,7 @@ def test_redirect_uri_must_match_the_authorized_one(client: httpx.Client) -> Non
 
 def test_code_expires_after_five_minutes() -> None:
     clock = FakeClock()
-    sandbox = RecruitWizardSandbox(clock=clock)
+    sandbox = RecruitWizardSandbox(clock=clock, redirect_uris=[REDIRECT])
     with SandboxServer(sandbox.make_app) as srv, httpx.Client(base_url=srv.url, timeout=HAND_TIMEOUT) as c:
         code = get_code(c)
         clock.now += 301
@@ -281,7 +281,7 @@ def test_refresh_tokens_rotate_and_are_single_use(sandbox: RecruitWizardSandbox,
 
 def test_access_tokens_expire_with_time_and_on_demand() -> None:
     clock = FakeClock()
-    sandbox = RecruitWizardSandbox(clock=clock, access_ttl_s=60)
+    sandbox = RecruitWizardSandbox(clock=clock, access_ttl_s=60, redirect_uris=[REDIRECT])
     with SandboxServer(sandbox.make_app) as srv, httpx.Client(base_url=srv.url, timeout=HAND_TIMEOUT) as c:
         tokens = sandbox.issue_tokens()
         assert tokens["expires_in"] == 60

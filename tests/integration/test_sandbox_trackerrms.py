@@ -29,7 +29,7 @@ HAND_TIMEOUT = 5.0
 
 @pytest.fixture
 def sandbox() -> TrackerRmsSandbox:
-    return TrackerRmsSandbox(client_secret=SECRET)
+    return TrackerRmsSandbox(client_secret=SECRET, redirect_uris=[REDIRECT])
 
 
 @pytest.fixture
@@ -284,7 +284,8 @@ def test_opportunity_states_and_search(client: httpx.Client) -> None:
 
 def test_paging_and_sorting(client: httpx.Client) -> None:
     everyone = records(client, recordtype="N", numrecords=500)
-    pages = [records(client, recordtype="N", numrecords=2, pagenum=n) for n in (1, 2, 3, 4)]
+    # Pages count from 0, as the academy's sample request sends it.
+    pages = [records(client, recordtype="N", numrecords=2, pagenum=n) for n in (0, 1, 2, 3)]
     assert [r["id"] for page in pages for r in page] == [r["id"] for r in everyone]
     assert [len(p) for p in pages] == [2, 2, 1, 0]
     by_name = [r["name"] for r in records(client, recordtype="N", sortfield="name", sortdir="desc")]
@@ -294,8 +295,10 @@ def test_paging_and_sorting(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     "instructions",
     [{"recordtype": "Z"}, {"recordtype": "0"}, {}, {"recordtype": "N", "numrecords": 0},
-     {"recordtype": "N", "pagenum": 0}, {"recordtype": "N", "onlymyrecords": "true"}, {"recordtype": "N", "state": "x"},
-     {"recordtype": "N", "sortfield": "salary"}],
+     {"recordtype": "N", "pagenum": -1}, {"recordtype": "N", "onlymyrecords": "true"},
+     {"recordtype": "N", "state": "x"},
+     {"recordtype": "N", "sortfield": "salary"}, {"recordtype": "N", "updatedafter": "2022-01-01T12:00:00"},
+     {"recordtype": "N", "includecustomfields": "false"}],
 )
 def test_get_records_refuses_bad_instructions(client: httpx.Client, instructions: dict[str, Any]) -> None:
     assert call(client, "getRecords", PASSWORD, instructions=instructions)["status"] == 99

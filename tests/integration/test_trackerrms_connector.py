@@ -42,7 +42,7 @@ from tests.integration.conftest import (
     TrSandbox,
     closed_port,
 )
-from tests.support import caller
+from tests.support import caller, free_redirect_uri
 
 DEMO = load_demo()
 PRIYA = DEMO.person("priya-raman")  # contact at Kestrel Software: 3 open jobs, 1 closed, 1 won
@@ -53,7 +53,8 @@ SHARED_OFFICE = "+61370100200"  # two Harbourline contacts
 SAM_MOBILE = "+61491570090"  # a TrackerRMS user (the recruiter's colleague)
 RECRUITER_PHONE = "+61255500250"
 WIDGET = "/api/widget/"
-POP = "/api/telephone/inboundCall"
+POP = "/api/telephone/inboundCall"  # the GET form: OAuth accounts only (Bearer header)
+POP_WIDGET = "/api/widget/inboundCall"  # the POST form: password and API-key accounts (academy lesson 365)
 
 
 def _note(record: Record, direction: Direction, text: str, started: datetime) -> NoteDraft:
@@ -104,7 +105,9 @@ async def test_password_goes_in_the_credentials_block(tr_sandbox: TrSandbox, tr_
 
 async def test_api_key_goes_in_the_credentials_block(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
-    assert await tr_connector(auth="apikey").check_logon() == "Connected to TrackerRMS with the API key."
+    assert await tr_connector(auth="apikey").check_logon() == (
+        "Connected to TrackerRMS with the API key. Calls act as the system administrator: set the user id to "
+        "log calls as yourself.")
     [entry] = sandbox.journal.entries(WIDGET)
     assert "authorization" not in entry.headers
     assert entry.json == {"trackerrms": {"checkLogon": {"credentials": {"apikey": "<redacted>"}}}}
@@ -122,7 +125,9 @@ async def test_oauth_browser_sign_in(
     tr_sandbox: TrSandbox, tr_secrets: KeyringSecrets, tr_connector: TrConnectorFactory
 ) -> None:
     sandbox, server = tr_sandbox
-    account = TrackerRmsAccount(kind="trackerrms", id="tr", api_url=server.url, auth="oauth")
+    redirect_uri = free_redirect_uri()
+    sandbox.register_redirect_uri(redirect_uri)
+    account = TrackerRmsAccount(kind="trackerrms", id="tr", api_url=server.url, auth="oauth", redirect_uri=redirect_uri)
     async with httpx.AsyncClient(timeout=5) as client, httpx.AsyncClient(follow_redirects=True, timeout=5) as browser:
         visits: list[asyncio.Task[httpx.Response]] = []
 
@@ -135,7 +140,8 @@ async def test_oauth_browser_sign_in(
     assert visit.query["client_id"] == "EvoApi_1.0"
     assert visit.query["scope"] == "read,write"
     assert visit.query["response_type"] == "code"
-    assert "code_challenge" not in visit.query
+    assert visit.query["redirect_uri"] == redirect_uri
+    assert visit.query["code_challenge_method"] == "S256"  # PKCE on unless the account turns it off
     [token] = sandbox.journal.entries("/oAuth2/Token")
     assert token.form is not None and token.form["grant_type"] == "authorization_code"
     assert len(tokens.access_token) == 36 and tokens.access_token.count("-") == 4  # GUID-like
@@ -299,7 +305,7 @@ async def test_the_seeds_cyrillic_record_types() -> None:
 
 async def test_open_jobs_at_the_contacts_company(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, server = tr_sandbox
-    connector = tr_connector()
+    connector = tr_connector(web_url=server.url)  # links come from the account's web host
     [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     jobs = await connector.open_jobs(priya)
     expected = DEMO.jobs_of(PRIYA.key, open_only=True)
@@ -310,7 +316,7 @@ async def test_open_jobs_at_the_contacts_company(tr_sandbox: TrSandbox, tr_conne
     assert first.link == f"{server.url}/web/opportunities/{first.id}"
     [entry] = sandbox.journal.entries(WIDGET + "getRecords")
     assert entry.json["trackerrms"]["getRecords"]["instructions"] == {
-        "recordtype": "O", "onlymyrecords": False, "state": "open", "numrecords": 100, "pagenum": 1}
+        "recordtype": "O", "onlymyrecords": False, "state": "open", "numrecords": 100, "pagenum": 0}
 
 
 async def test_open_jobs_page_through_opportunities(
@@ -323,7 +329,7 @@ async def test_open_jobs_page_through_opportunities(
     assert len(jobs) == len(DEMO.jobs_of(PRIYA.key, open_only=True))
     pages = [e.json["trackerrms"]["getRecords"]["instructions"]["pagenum"]
              for e in sandbox.journal.entries(WIDGET + "getRecords")]
-    assert pages == list(range(1, len(pages) + 1)) and len(pages) > 2
+    assert pages == list(range(len(pages))) and len(pages) > 2  # from 0, as the reference pages
 
 
 async def test_no_open_jobs(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
@@ -360,7 +366,7 @@ async def test_inbound_call_logged_against_a_contact(tr_sandbox: TrSandbox, tr_c
     assert receipt.account_id == "tr" and receipt.remote_id is not None and receipt.remote_id.isdigit()
     [resolve] = sandbox.journal.entries(WIDGET + "getRecords")
     assert resolve.json["trackerrms"]["getRecords"]["instructions"] == {
-        "recordtype": "N", "onlymyrecords": False, "searchtext": PRIYA.full_name, "numrecords": 25, "pagenum": 1}
+        "recordtype": "N", "onlymyrecords": False, "searchtext": PRIYA.full_name, "numrecords": 25, "pagenum": 0}
 
 
 async def test_outbound_call_logged_against_a_candidate(
@@ -433,11 +439,13 @@ async def test_a_user_cannot_be_logged_against(tr_sandbox: TrSandbox, tr_connect
 async def test_inbound_ring_pops_trackerrms(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
     await tr_connector(notify_inbound=True, destination="02 5550 0250").notify(_ring(number=PRIYA.numbers[0]))
-    [entry] = sandbox.journal.entries(POP)
-    assert entry.method == "GET"
-    assert entry.query == {"Source": "61491570006", "Destination": "61255500250"}
-    assert "authorization" not in entry.headers  # a password never goes in a URL or to this call
-    assert entry.body == ""
+    assert sandbox.journal.entries(POP) == []  # the GET form carries no credentials of a password account
+    [entry] = sandbox.journal.entries(POP_WIDGET)
+    assert entry.method == "POST" and entry.query == {}
+    assert "authorization" not in entry.headers  # a password never goes in a URL or a header
+    assert entry.json == {"trackerrms": {"inboundCall": {
+        "credentials": {"username": TR_USER, "password": "<redacted>"},
+        "instructions": {"source": "61491570006", "destination": "61255500250"}}}}
     assert sandbox.screen_pops() == [{"source": "61491570006", "destination": "61255500250", "user": TR_USER}]
 
 
@@ -470,7 +478,7 @@ async def test_a_failing_pop_is_logged_and_swallowed(
     fault: FaultKind, logged: str,
 ) -> None:
     sandbox, _ = tr_sandbox
-    sandbox.faults.inject(POP, fault)
+    sandbox.faults.inject(POP_WIDGET, fault)
     connector = tr_connector(notify_inbound=True, destination=RECRUITER_PHONE, timeout_s=0.3)
     with caplog.at_level(logging.WARNING, logger="app.crm.trackerrms.connector"):
         assert await connector.notify(_ring(number=PRIYA.numbers[0])) is None
@@ -689,15 +697,15 @@ async def test_a_ring_pops_trackerrms_without_holding_the_card(
                       listener=cards, secrets=tr_secrets)
     await runtime.start()
     try:
-        sandbox.faults.inject(POP, FaultKind.HANG)  # TrackerRMS's own pop never answers…
+        sandbox.faults.inject(POP_WIDGET, FaultKind.HANG)  # TrackerRMS's own pop never answers…
         runtime.switchboard.handle(CallEvent(type=EventType.RING, number=caller("0491 570 006"), source="test",
                                              at=datetime.now(UTC)))
         view = await cards.complete()  # …and Ringside's card is complete regardless
         assert [r.name for r in view.matches] == [PRIYA.full_name]
         assert await asyncio.to_thread(sandbox.faults.wait_hanging, 1)
-        assert sandbox.journal.entries(POP) == []  # still hanging: not answered when the card was done
+        assert sandbox.journal.entries(POP_WIDGET) == []  # still hanging: not answered when the card was done
         sandbox.faults.release_hangs()
-        landed = await asyncio.to_thread(sandbox.journal.wait_for, lambda es: any(e.path == POP for e in es), 5)
+        landed = await asyncio.to_thread(sandbox.journal.wait_for, lambda es: any(e.path == POP_WIDGET for e in es), 5)
         assert landed
     finally:
         sandbox.faults.release_hangs()

@@ -1,12 +1,14 @@
 """The browser half of an OAuth2 authorisation-code sign-in: the authorisation URL (with `state` and,
-where the CRM takes it, a PKCE challenge), a one-shot loopback listener for the redirect, and the
-checks on what comes back. The code exchange itself is the account's `OAuthClient` (oauth_tokens.py).
+unless the account turns it off, a PKCE challenge), a one-shot listener at the account's registered
+loopback redirect URI, and the checks on what comes back. The code exchange itself is the account's
+`OAuthClient` (oauth_tokens.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import hashlib
 import html
 import inspect
@@ -18,6 +20,7 @@ from aiohttp import web
 
 from app.crm._shared.loopback import LoopbackServer
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig, SignInFailed, TokenSet
+from app.crm._shared.redirect_uri import listener_for
 
 OpenUrl = Callable[[str], Awaitable[None] | None]
 _MAX_BODY = 1024
@@ -48,22 +51,21 @@ def authorize_url(config: OAuthConfig, redirect_uri: str, state: str, code_chall
     return config.authorize_url + separator + urlencode(params, quote_via=quote)
 
 
-async def authorize(
-    oauth: OAuthClient,
-    open_url: OpenUrl,
-    *,
-    timeout_s: float = 300.0,
-    port: int = 0,
-    path: str = "/callback",
-) -> TokenSet:
+async def authorize(oauth: OAuthClient, open_url: OpenUrl, *, timeout_s: float = 300.0) -> TokenSet:
     """Sign in through the browser and store the tokens.
 
-    Listens once on http://127.0.0.1:<port><path> (a random port unless given), passes the
-    authorisation URL to `open_url` (print it, open a browser…), waits up to `timeout_s` for the
-    redirect, checks `state`, exchanges the code (with the PKCE verifier) and stores the TokenSet.
-    Raises SignInFailed when the user refuses, the reply cannot be trusted or nothing arrives.
+    Listens once at the account's registered redirect URI (exactly its loopback host and port),
+    passes the authorisation URL to `open_url` (print it, open a browser…), waits up to `timeout_s`
+    for the redirect, checks `state`, exchanges the code (with the PKCE verifier where the account
+    sends one) and stores the TokenSet. Raises SignInFailed when the port is taken, the user refuses,
+    the reply cannot be trusted or nothing arrives.
     """
     config = oauth.config
+    redirect_uri = config.redirect_uri
+    try:
+        where = listener_for(redirect_uri)
+    except ValueError as exc:
+        raise SignInFailed(f"The {config.service} account's redirect URI cannot be used: {exc}") from None
     state = _random.token_urlsafe(24)
     verifier, challenge = pkce_pair() if config.use_pkce else (None, None)
     loop = asyncio.get_running_loop()
@@ -83,20 +85,18 @@ async def authorize(
         return _page(404 if not reply.done() else 410, "Nothing here", "This address only takes one sign-in.")
 
     app = web.Application(client_max_size=_MAX_BODY)
-    app.router.add_get(path, callback)
+    app.router.add_get(where.path, callback)
     app.router.add_route("*", "/{tail:.*}", refuse)
-    # The code must not leave this machine: 127.0.0.1 only, and the listener limits every Ringside
-    # listener has (the redirect is a GET; nothing needs a body).
-    server = LoopbackServer("127.0.0.1", port, name="sign-in listener", max_body=_MAX_BODY, shutdown_timeout_s=1.0,
+    # The code must not leave this machine: the redirect URI's loopback host and fixed port only, and
+    # the listener limits every Ringside listener has (the redirect is a GET; nothing needs a body).
+    server = LoopbackServer(where.host, where.port, name="sign-in listener", max_body=_MAX_BODY,
+                            shutdown_timeout_s=1.0,
                             refusal=lambda status, text: _page(status, "Not accepted", text))
     try:
-        bound_port = await server.start(app)
+        await server.start(app)
     except OSError as exc:
-        raise SignInFailed(
-            f"Ringside could not listen on 127.0.0.1:{port} for the sign-in reply ({exc.strerror})."
-        ) from None
+        raise SignInFailed(_cannot_listen(exc, where.host, where.port, redirect_uri, config.service)) from None
     try:
-        redirect_uri = f"http://127.0.0.1:{bound_port}{path}"
         url = authorize_url(config, redirect_uri, state, challenge)
         opened = open_url(url)
         if inspect.isawaitable(opened):
@@ -114,6 +114,15 @@ async def authorize(
     if problem is not None:
         raise SignInFailed(problem)
     return await oauth.exchange_code(query["code"], redirect_uri, verifier)
+
+
+def _cannot_listen(exc: OSError, host: str, port: int, redirect_uri: str, service: str) -> str:
+    if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
+        return (f"Port {port} on {host} is in use by another program (or another sign-in), so Ringside "
+                f"cannot receive the {service} sign-in at {redirect_uri}. Close that program and try "
+                f"again, or set another redirect URI on this account and register it with {service}.")
+    return (f"Ringside could not listen on {host}:{port} for the {service} sign-in reply "
+            f"({exc.strerror or exc.__class__.__name__}).")
 
 
 def _problem(query: Mapping[str, str], state: str, service: str) -> str | None:

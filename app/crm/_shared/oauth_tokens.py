@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.config.secret_names import CLIENT_SECRET, TOKENS
 from app.crm._shared.http import Http
+from app.crm._shared.redirect_uri import DEFAULT_REDIRECT_URI
 from app.errors import ConnectorError, NeedsSignIn, Rejected, SecretStoreError
 from app.storage.secrets import SecretStore
 
@@ -48,6 +49,13 @@ class OAuthConfig:
     scope: str
     revocation_url: str | None = None
     use_pkce: bool = True
+    redirect_uri: str = DEFAULT_REDIRECT_URI  # registered with the CRM; matched exactly there
+    # The refresh grant repeats redirect_uri where the CRM's documentation lists it (TrackerRMS).
+    refresh_sends_redirect_uri: bool = False
+    # How long a sign-in lasts, where the CRM says (None: unknown). Counted from the sign-in itself,
+    # not from the last refresh: the stricter reading where refresh tokens rotate.
+    sign_in_life: timedelta | None = None
+    sign_in_warning: timedelta = timedelta(days=7)
 
 
 class TokenSet(BaseModel):
@@ -58,6 +66,9 @@ class TokenSet(BaseModel):
     access_token: str = Field(repr=False)
     refresh_token: str | None = Field(default=None, repr=False)
     expires_at: datetime | None = None  # UTC; None when the server did not say
+    # When the browser sign-in behind these tokens happened (UTC); kept across refreshes. None for
+    # tokens stored before this was recorded.
+    signed_in_at: datetime | None = None
 
     def expires_within(self, seconds: float, now: datetime) -> bool:
         return self.expires_at is not None and self.expires_at - timedelta(seconds=seconds) <= now
@@ -160,17 +171,20 @@ class OAuthClient:
                     raise NeedsSignIn(self._sign_in_again())
                 # A task of its own, so a caller cancelled by its lookup timeout cannot abort a
                 # refresh half-way and lose the rotated refresh token.
-                task = self._inflight = asyncio.get_running_loop().create_task(self._refresh(base.refresh_token))
+                task = self._inflight = asyncio.get_running_loop().create_task(self._refresh(base))
                 self._attempts += 1
                 self._failure = None
                 task.add_done_callback(self._refreshed)
             return await asyncio.shield(task)
 
-    async def _refresh(self, refresh_token: str) -> TokenSet:
+    async def _refresh(self, base: TokenSet) -> TokenSet:
+        refresh_token = base.refresh_token or ""
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        if self.config.refresh_sends_redirect_uri:
+            form["redirect_uri"] = self.config.redirect_uri
         try:
-            tokens = await self._grant(
-                {"grant_type": "refresh_token", "refresh_token": refresh_token}, keep_refresh=refresh_token
-            )
+            tokens = await self._grant(form, keep_refresh=refresh_token)
+            tokens = tokens.model_copy(update={"signed_in_at": base.signed_in_at})
         except NeedsSignIn:
             # Another process may have refreshed with the same single-use token a moment ago.
             latest = self._load()
@@ -202,8 +216,24 @@ class OAuthClient:
                 f"{self.config.service} did not accept the sign-in. Check the account's client id and "
                 "client secret, then try again."
             ) from None
+        tokens = tokens.model_copy(update={"signed_in_at": self._clock()})
         self._save(tokens)
         return tokens
+
+    def sign_in_ends_at(self) -> datetime | None:
+        """When the stored sign-in stops working (its refresh token's life), where that is known."""
+        tokens = self._tokens or self._load()
+        life = self.config.sign_in_life
+        if tokens is None or life is None or tokens.signed_in_at is None:
+            return None
+        return tokens.signed_in_at + life
+
+    def sign_in_ending(self) -> datetime | None:
+        """The end of the sign-in if it falls within the warning period (a week), else None."""
+        ends = self.sign_in_ends_at()
+        if ends is not None and ends - self.config.sign_in_warning <= self._clock():
+            return ends
+        return None
 
     async def _grant(
         self, form: dict[str, str], keep_refresh: str | None, secret: str | None = None

@@ -8,7 +8,7 @@ OAuth2 authorisation code with rotating refresh tokens at `{api_url}/core/connec
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -29,17 +29,27 @@ log = logging.getLogger(__name__)
 SERVICE = "Recruit Wizard"
 SCOPE = "read write offline_access"
 
-# Entity codes in lookup results. Codes without a RecordType of their own keep their name as label.
+# Entity codes in lookup results, the full list of the reference renderer (TelephonyIntegrationExample,
+# CallerRenderer.js). Codes without a RecordType of their own keep their name as label.
 _ENTITY_TYPES: dict[int, tuple[RecordType, str]] = {
     1: (RecordType.CLIENT, ""),
     2: (RecordType.CONTACT, ""),
     3: (RecordType.CANDIDATE, ""),
     4: (RecordType.OTHER, "Job"),
     5: (RecordType.OTHER, "Placement"),
+    6: (RecordType.OTHER, "Submission"),
     7: (RecordType.USER, ""),
     8: (RecordType.OTHER, "Opportunity"),
     9: (RecordType.OTHER, "Site"),
+    10: (RecordType.OTHER, "Meeting"),
+    11: (RecordType.OTHER, "Interview"),
+    12: (RecordType.OTHER, "Email"),
+    13: (RecordType.OTHER, "Activity"),
+    14: (RecordType.OTHER, "Document"),
+    15: (RecordType.OTHER, "Advert"),
 }
+# A sign-in lasts as long as its refresh token: 60 days, warned of a week ahead.
+SIGN_IN_LIFE = timedelta(days=60)
 # Activity payload codes: StatusID 2 = Closed (always); TypeId by direction; EntityID by record type.
 STATUS_CLOSED = 2
 _ACTIVITY_TYPE = {Direction.INBOUND: 1, Direction.OUTBOUND: 4}
@@ -59,6 +69,24 @@ class LookupMatch(_Model):
     job_title: str | None = Field(None, validation_alias=AliasChoices("JobTitle", "jobTitle"))
     # The seed says a link comes back; the reference client builds its own. Prefer one if sent.
     link: str | None = Field(None, validation_alias=AliasChoices("Link", "link", "URL", "Url", "url"))
+
+
+class UserInfo(_Model):
+    """OpenID Connect userinfo claims; which ones come back depends on the scopes granted."""
+
+    sub: str | None = None
+    name: str | None = None
+    email: str | None = None
+    preferred_username: str | None = None
+
+
+def signed_in_as(info: UserInfo) -> str:
+    """'Jane Doe <jane@agency.example>', or what there is of it."""
+    name = (info.name or info.preferred_username or "").strip()
+    email = (info.email or "").strip()
+    if name and email and name != email:
+        return f"{name} <{email}>"
+    return name or email or (info.sub or "").strip() or "an unnamed user"
 
 
 class OpenJob(_Model):
@@ -86,6 +114,9 @@ def oauth_config(account: RecruitWizardAccount) -> OAuthConfig:
         token_url=f"{api}/core/connect/token",
         revocation_url=f"{api}/core/connect/revocation",
         scope=SCOPE,
+        use_pkce=account.pkce,
+        redirect_uri=account.redirect_uri,
+        sign_in_life=SIGN_IN_LIFE,
     )
 
 
@@ -202,10 +233,20 @@ class RecruitWizardConnector(ConnectorBase):
         digits = caller.digits  # E.164 without '+', as the lookup path wants it
         if not digits:
             raise Rejected(f"{caller.display()} has no number to look up.")
-        matches = await self._http.fetch(
-            "GET", f"/api/telephony/lookup/{digits}", list[LookupMatch], "a list of matching records"
-        )
+        try:
+            matches = await self._http.fetch(
+                "GET", f"/api/telephony/lookup/{digits}", list[LookupMatch], "a list of matching records"
+            )
+        except Rejected as exc:
+            if exc.status == 404:  # undocumented: "no match" may be a 404 as well as []
+                return []
+            raise
         return [to_record(self.account, m) for m in matches]
+
+    async def signed_in_user(self) -> str:
+        """Who the stored sign-in acts for, from `/core/connect/userinfo`."""
+        info = await self._http.fetch("GET", "/core/connect/userinfo", UserInfo, "the signed-in user")
+        return signed_in_as(info)
 
     async def open_jobs(self, record: Record) -> list[Job]:
         if record.type is not RecordType.CONTACT or not record.id:

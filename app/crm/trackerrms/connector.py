@@ -53,8 +53,9 @@ def oauth_config(account: TrackerRmsAccount) -> OAuthConfig:
         authorize_url=f"{api}/oAuth2/Authorize",
         token_url=f"{api}/oAuth2/Token",
         scope=wire.SCOPE,
-        # The seed lists the authorize parameters exactly and says nothing of PKCE [U]: send none.
-        use_pkce=False,
+        use_pkce=account.pkce,  # the reference says nothing of PKCE [U]; switchable per account
+        redirect_uri=account.redirect_uri,
+        refresh_sends_redirect_uri=True,  # the Widget API's token call lists it for both grants
     )
 
 
@@ -100,6 +101,7 @@ class TrackerRmsConnector(ConnectorBase):
         self._pop = Http(client, service=wire.SERVICE, base_url=account.api_url, auth=self.oauth, headers=headers,
                          timeout=min(account.timeout_s, NOTIFY_TIMEOUT_S))
         self._ids: dict[str, tuple[str, float]] = {}
+        self._names: dict[str, str] | None = None  # getSettingsData's naming conventions, once read
 
     # -- credentials -----------------------------------------------------------------------------
 
@@ -112,6 +114,12 @@ class TrackerRmsConnector(ConnectorBase):
         if self.account.auth == "apikey":
             return {"apikey": self._secret(API_KEY, "API key")}
         return {}  # OAuth: the Bearer header only, never a second method in the body
+
+    def _quiet_credentials(self) -> dict[str, str]:
+        try:
+            return self._credentials()
+        except RingsideError:
+            return {}
 
     def _secret(self, name: str, what: str) -> str:
         try:
@@ -153,7 +161,27 @@ class TrackerRmsConnector(ConnectorBase):
         """Verify the account's credentials ("Test connection"). Returns what worked, in words."""
         await self._call("checkLogon", wire.Answer, "a logon check")
         how = {"oauth": "signed in", "password": f"as {self.account.username}", "apikey": "with the API key"}
-        return f"Connected to TrackerRMS {how[self.account.auth]}."
+        detail = f"Connected to TrackerRMS {how[self.account.auth]}."
+        if self.account.auth == "apikey" and self.account.user_id is None:
+            detail += " Calls act as the system administrator: set the user id to log calls as yourself."
+        return detail
+
+    async def naming(self) -> dict[str, str]:
+        """This installation's record-type names (getSettingsData), read once. Empty when the user may
+        not read them or the call fails: the typed labels stand in."""
+        if self._names is None:
+            try:
+                answer = await self._call("getSettingsData", wire.SettingsAnswer, "the settings data")
+                self._names = answer.names()
+            except RingsideError as exc:
+                log.info("%s: no settings data (%s); using the typed labels", self.account_id, exc)
+                self._names = {}
+        return self._names
+
+    async def warm_up(self) -> None:
+        """Before the first ring: read the naming conventions, so the first card uses them."""
+        if self.account.settings_data:
+            await self.naming()
 
     # -- lookup and jobs -------------------------------------------------------------------------
 
@@ -164,7 +192,7 @@ class TrackerRmsConnector(ConnectorBase):
             raise Rejected(str(exc)) from None
         answer = await self._call("checkPerson", wire.PersonAnswer, "the records matching a number",
                                   details={"phone": phone})
-        return wire.to_records(self.account, answer)
+        return wire.to_records(self.account, answer, self._names)
 
     async def open_jobs(self, record: Record) -> list[Job]:
         """Open opportunities at a contact's company. getRecords' searchtext matches opportunity
@@ -172,9 +200,9 @@ class TrackerRmsConnector(ConnectorBase):
         if record.type is not RecordType.CONTACT or not record.company.strip():
             return []
         jobs: list[Job] = []
-        for page in range(1, JOB_PAGES + 1):
+        for page in range(JOB_PAGES):  # pages count from 0
             rows = await self._records("O", state="open", numrecords=JOB_PAGE_SIZE, pagenum=page)
-            jobs.extend(wire.to_job(r) for r in rows if wire.same_company(r, record.company))
+            jobs.extend(wire.to_job(r, self.account.web_url) for r in rows if wire.same_company(r, record.company))
             if len(rows) < JOB_PAGE_SIZE:
                 break
         return jobs
@@ -198,7 +226,7 @@ class TrackerRmsConnector(ConnectorBase):
         cached = self._ids.get(key)
         if cached is not None and self._clock() - cached[1] < ID_CACHE_TTL_S:
             return record.model_copy(update={"id": cached[0]})
-        rows = await self._records(letter, searchtext=record.name, numrecords=25, pagenum=1)
+        rows = await self._records(letter, searchtext=record.name, numrecords=25, pagenum=0)
         found = wire.pick_id(rows, record)
         if found is None:
             hits = sum(1 for r in rows if wire.folded(r.name) == wire.folded(record.name))
@@ -216,8 +244,9 @@ class TrackerRmsConnector(ConnectorBase):
     async def log_call(self, note: NoteDraft) -> Receipt:
         record = await self.resolve(note.record)
         assert record.id is not None
-        activity = wire.activity_body(note, wire.LINK_TYPES[record.type], record.id, self._tz)
-        answer = await self._call("createActivity", wire.CreatedAnswer, "a created activity", activity=activity)
+        activity = wire.activity_body(note, wire.LINK_TYPES[record.type], record.id, self._tz, self.account.user_id)
+        answer = await self._call("createActivity", wire.CreatedAnswer, "a created activity", instructions={},
+                                  activity=activity)
         remote = str(answer.record_id) if answer.record_id not in (None, "", 0) else None
         return Receipt(account_id=self.account_id, remote_id=remote, detail=f"Logged in {self.label}")
 
@@ -235,16 +264,23 @@ class TrackerRmsConnector(ConnectorBase):
             return
         try:
             destination = wire.destination_digits(self.account.destination, caller)
-            params = {"Source": caller.digits, "Destination": destination}
-            # Bearer for OAuth accounts; a password or API key is never put in a URL.
-            response = await self._pop.send("GET", "/api/telephone/inboundCall", params=params)
+            if self.account.auth == "oauth":
+                # The GET form carries only the Bearer header (a password or API key is never put in a URL).
+                params = {"Source": caller.digits, "Destination": destination}
+                response = await self._pop.send("GET", "/api/telephone/inboundCall", params=params)
+            else:
+                # Password and API-key accounts: the POST form, with the account's own credentials.
+                sections = wire.inbound_call_sections(caller, destination)
+                body = wire.envelope("inboundCall", self._credentials(), sections)
+                response = await self._pop.send("POST", "/api/widget/inboundCall", json=body)
             answer = self._pop.parse(self._pop.decode(response), wire.Answer, "a Widget API answer")
             wire.check_status(answer, who=f"the number {self.account.destination}", what="The call")
         except InvalidNumber:
             log.warning("%s: screen pop skipped: destination %r is not a phone number", self.account_id,
                         self.account.destination)
         except RingsideError as exc:
-            log.warning("%s: TrackerRMS screen pop failed: %s", self.account_id, exc)
+            secrets = [v for v in (self._quiet_credentials()).values()]
+            log.warning("%s: TrackerRMS screen pop failed: %s", self.account_id, wire.scrub(str(exc), secrets))
 
     # -- new records ----------------------------------------------------------------------------------
 
@@ -295,7 +331,7 @@ class TrackerRmsConnector(ConnectorBase):
 
     def label_for(self, key: str) -> str:
         """This installation's name for a record type: "resource" → "Candidate", "opportunity" → "Job"."""
-        return wire.label(self.account, key)
+        return wire.label(self.account, key, self._names)
 
     async def aclose(self) -> None:
         """Nothing of our own to close: whoever made the injected client closes it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Literal
+from urllib.parse import quote
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -60,16 +61,34 @@ def type_letters(text: str | None) -> list[str]:
     return letters
 
 
-def label(account: TrackerRmsAccount, key: str) -> str:
-    """What this TrackerRMS installation calls a record type ("resource" → "Candidate")."""
-    custom = {k.lower(): v for k, v in account.labels.items() if v.strip()}
-    return custom.get(key, _DEFAULT_LABELS.get(key, key.capitalize())).strip()
+Names = Mapping[str, str]  # getSettingsData's namingConventions: "resource" → "Candidate"
 
 
-def _type_label(account: TrackerRmsAccount, key: str) -> str:
-    # Blank unless configured, so the card shows Ringside's own words by default.
+def label(account: TrackerRmsAccount, key: str, named: Names | None = None) -> str:
+    """What this TrackerRMS installation calls a record type ("resource" → "Candidate"): its own
+    naming conventions where TrackerRMS told us them, else the account's typed labels."""
+    found = _named(named, key) or _typed(account, key)
+    return found or _DEFAULT_LABELS.get(key, key.capitalize())
+
+
+def _type_label(account: TrackerRmsAccount, key: str, named: Names | None = None) -> str:
+    # Blank unless the installation's name differs from Ringside's own word, so the card shows
+    # Ringside's words by default.
+    own = _named(named, key)
+    if own and own.casefold() != _DEFAULT_LABELS.get(key, "").casefold():
+        return own
+    return _typed(account, key)
+
+
+def _named(named: Names | None, key: str) -> str:
+    value = (named or {}).get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _typed(account: TrackerRmsAccount, key: str) -> str:
     custom = {k.lower(): v.strip() for k, v in account.labels.items()}
     return custom.get(key, "")
+
 
 
 # -- phones ------------------------------------------------------------------------------------------
@@ -125,9 +144,19 @@ class RecordRow(_Model):
     company: str | None = None
     status: str | None = None
     date_opened: str | None = Field(None, validation_alias=AliasChoices("dateopened", "dateOpened", "DateOpened"))
+    # "An array of supporting data" (academy, getRecords); anything else is read as no details.
+    # Rows carry no link of their own: links are built from the account's web host.
     details: Any = None
-    # Not in the published contract [U]: used when present, so a job can link to its record.
-    link: str | None = Field(None, validation_alias=AliasChoices("recordLink", "recordlink", "link", "url"))
+
+
+class SettingsAnswer(Answer):
+    """getSettingsData: only the naming conventions are used."""
+
+    naming: dict[str, Any] = Field(default_factory=dict, validation_alias=AliasChoices(
+        "namingConventions", "namingconventions"))
+
+    def names(self) -> dict[str, str]:
+        return {str(k).lower(): v.strip() for k, v in self.naming.items() if isinstance(v, str) and v.strip()}
 
 
 class RecordsAnswer(Answer):
@@ -170,7 +199,7 @@ def scrub(text: str, secrets: Collection[str]) -> str:
 # -- lookup ------------------------------------------------------------------------------------------
 
 
-def to_records(account: TrackerRmsAccount, answer: PersonAnswer) -> list[Record]:
+def to_records(account: TrackerRmsAccount, answer: PersonAnswer, named: Names | None = None) -> list[Record]:
     """One record per type letter found. checkPerson describes only its first match and gives no id,
     so every record carries `firstRecord`'s details and id None (resolved later, when needed)."""
     first = answer.first_record
@@ -183,9 +212,9 @@ def to_records(account: TrackerRmsAccount, answer: PersonAnswer) -> list[Record]
     records = []
     for index, letter in enumerate(letters):
         record_type, key = _FOUND_TYPES[letter]
-        type_label = _type_label(account, key)
+        type_label = _type_label(account, key, named)
         if more and index == 0:
-            type_label = f"{type_label or label(account, key)} · 1 of {answer.count}"
+            type_label = f"{type_label or label(account, key, named)} · 1 of {answer.count}"
         records.append(Record(
             account_id=account.id,
             type=record_type,
@@ -218,8 +247,37 @@ def folded(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def to_job(row: RecordRow) -> Job:
-    details = row.details if isinstance(row.details, dict) else {}
+_WEB_PATHS = {"C": "clients", "N": "contacts", "L": "leads", "O": "opportunities", "P": "projects",
+              "T": "tickets", "R": "resources", "X": "placements"}
+
+
+def record_link(web_url: str, letter: str, record_id: int | str) -> str | None:
+    """A record's page in the TrackerRMS web app, from the account's web host. The path is not
+    published [U]; None without a web host."""
+    web = web_url.strip().rstrip("/")
+    path = _WEB_PATHS.get(letter)
+    if not web or path is None:
+        return None
+    return f"{web}/web/{path}/{quote(str(record_id), safe='')}"
+
+
+def detail_values(details: Any) -> dict[str, str]:
+    """`details` as {name: value}, names folded ("work type" → "worktype"). The entries' shape is not
+    published [U]: {recordName, recordValue} (as getIndividualRecord's summaries) and {name, value}
+    pairs are read; anything else is ignored."""
+    values: dict[str, str] = {}
+    for entry in details if isinstance(details, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        name = entry.get("recordName", entry.get("name"))
+        value = entry.get("recordValue", entry.get("value"))
+        if isinstance(name, str) and isinstance(value, str | int | float) and not isinstance(value, bool):
+            values.setdefault("".join(name.split()).casefold(), str(value).strip())
+    return values
+
+
+def to_job(row: RecordRow, web_url: str = "") -> Job:
+    details = detail_values(row.details)
     opened = parse_date(row.date_opened)
     status = (row.status or "").strip() or "Open"
     if opened is not None:
@@ -232,7 +290,7 @@ def to_job(row: RecordRow) -> Job:
         location=str(details.get("location") or "").strip(),
         employment_type=str(details.get("worktype") or "").strip(),
         status=status,
-        link=(row.link or "").strip() or None,
+        link=record_link(web_url, "O", row.id),
     )
 
 
@@ -260,15 +318,17 @@ def clock_time(moment: datetime) -> str:
     return f"{hour:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
-def activity_body(note: NoteDraft, link_type: str, link_id: str, tz: tzinfo | None) -> dict[str, Any]:
+def activity_body(note: NoteDraft, link_type: str, link_id: str, tz: tzinfo | None,
+                  user_id: int | None = None) -> dict[str, Any]:
     """createActivity's `activity`: date and time in the recruiter's time zone (`tz`; None = this
-    computer's), as TrackerRMS shows them to the recruiter as entered."""
+    computer's), as TrackerRMS shows them to the recruiter as entered. `userId` names the user where
+    the account sets one (an API key otherwise acts as the system administrator)."""
     started = note.call_started_at
     if started.tzinfo is None:
         started = started.replace(tzinfo=UTC)
     local = started.astimezone(tz)
     direction = "Inbound" if note.direction is Direction.INBOUND else "Outbound"
-    return {
+    body: dict[str, Any] = {
         "subject": f"{direction} call with {note.record.name}",
         "type": "Telephone",
         "date": local.strftime("%Y-%m-%d"),
@@ -279,6 +339,14 @@ def activity_body(note: NoteDraft, link_type: str, link_id: str, tz: tzinfo | No
         "linkRecordType": link_type,
         "linkRecordId": int(link_id) if link_id.isdigit() else link_id,
     }
+    if user_id is not None:
+        body["userId"] = user_id
+    return body
+
+
+def inbound_call_sections(caller: CallerNumber, destination: str) -> dict[str, Any]:
+    """`POST /api/widget/inboundCall`'s instructions: both numbers as international digits."""
+    return {"instructions": {"source": caller.digits, "destination": destination}}
 
 
 def destination_digits(destination: str, caller: CallerNumber) -> str:

@@ -12,7 +12,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,9 +50,12 @@ class OAuthServer:
         access_ttl_s: float,
         refresh_ttl_s: float,
         require_pkce: bool,
+        redirect_uris: Iterable[str],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client_id = client_id
+        # What the client registered; IdentityServer matches redirect_uri exactly against these.
+        self.redirect_uris = set(redirect_uris)
         self.client_secret = client_secret
         self.require_pkce = require_pkce  # the real API's PKCE support is unverified [U]
         self.refresh_count = 0
@@ -64,14 +67,20 @@ class OAuthServer:
         self._tokens = TokenStore(journal, access_ttl_s=access_ttl_s, refresh_ttl_s=refresh_ttl_s,
                                   clock=clock)  # owned by the sign-in (grant) they came from
         self._deny_next = False
+        self.user = {"sub": "7731", "name": "Alex Morgan", "email": "alex.morgan@agency.example"}
         journal.add_secret(client_secret)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get("/core/connect/authorize", self._authorize)
         app.router.add_post("/core/connect/token", self._token)
         app.router.add_post("/core/connect/revocation", self._revocation)
+        app.router.add_get("/core/connect/userinfo", self._userinfo)
 
     # --- controls and checks (any thread) ---------------------------------------------------------
+
+    def register_redirect_uri(self, uri: str) -> None:
+        with self._lock:
+            self.redirect_uris.add(uri)
 
     def deny_next_authorization(self) -> None:
         with self._lock:
@@ -106,6 +115,10 @@ class OAuthServer:
         redirect_uri = query.get("redirect_uri", "")
         if len(query.getall("redirect_uri", [])) != 1 or not _is_absolute_http(redirect_uri):
             return _error_page("invalid_request", "redirect_uri is missing or not an absolute http(s) URL.")
+        with self._lock:
+            registered = redirect_uri in self.redirect_uris
+        if not registered:  # never redirect to an unregistered URI: an error page instead
+            return _error_page("invalid_request", "redirect_uri is not registered for this client.")
 
         state = query.get("state")
 
@@ -224,6 +237,13 @@ class OAuthServer:
         with self._lock:
             self._tokens.revoke(token)
         return web.Response(status=200)  # unknown tokens too, per RFC 7009
+
+    async def _userinfo(self, request: web.Request) -> web.StreamResponse:
+        """OpenID Connect userinfo: who the bearer token's sign-in acts for."""
+        if not self.bearer_ok(request.headers.get("Authorization", "")):
+            return web.json_response({"error": "invalid_token"}, status=401,
+                                     headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return web.json_response(dict(self.user))
 
     def _client_ok(self, client_id: str | None, secret: str | None) -> bool:
         return same(client_id, self.client_id) and same(secret, self.client_secret)

@@ -16,8 +16,8 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -27,6 +27,7 @@ from app.sandbox.control import mount_control
 from app.sandbox.demo_data import DemoData, DemoPerson, load_demo
 from app.sandbox.faults import Faults, instrument
 from app.sandbox.journal import Journal
+from app.sandbox.oauth_tokens import DEFAULT_REDIRECT_URI
 from app.sandbox.recruitwizard.http import accepts_json, message
 from app.sandbox.recruitwizard.models import ENTITY_NAME, ENTITY_OF_KIND, ActivityIn, LinkedPlayer
 from app.sandbox.recruitwizard.oauth import OAuthServer
@@ -48,13 +49,17 @@ class RecruitWizardSandbox:
         access_ttl_s: float = 86400,
         refresh_ttl_s: float = 60 * 86400,
         require_pkce: bool = False,
+        redirect_uris: Iterable[str] = (DEFAULT_REDIRECT_URI,),
+        no_match: Literal["empty", "404"] = "empty",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.data = data if data is not None else load_demo()
         self.journal = Journal(extra_secret_keys={"code"})  # an authorization code is a credential
         self.oauth = OAuthServer(self.journal, client_id=client_id, client_secret=client_secret,
                                  access_ttl_s=access_ttl_s, refresh_ttl_s=refresh_ttl_s,
-                                 require_pkce=require_pkce, clock=clock)
+                                 require_pkce=require_pkce, redirect_uris=redirect_uris, clock=clock)
+        # What a lookup without matches answers: [] or a 404 (the real API's choice is undocumented).
+        self.no_match = no_match
         self.faults = Faults()
         self._lock = threading.Lock()
         self._activities: list[dict[str, Any]] = []
@@ -81,6 +86,10 @@ class RecruitWizardSandbox:
     @property
     def refresh_count(self) -> int:
         return self.oauth.refresh_count
+
+    def register_redirect_uri(self, uri: str) -> None:
+        """Register another redirect URI for the client (exact match, as IdentityServer does)."""
+        self.oauth.register_redirect_uri(uri)
 
     def deny_next_authorization(self) -> None:
         """The next authorize request is refused by the "user" (error=access_denied)."""
@@ -138,6 +147,8 @@ class RecruitWizardSandbox:
                 400, f"'{number}' is not a phone number in E.164 format without '+', e.g. 61412345678."
             )
         matches = [p for p in self._people() if number in {n.lstrip("+") for n in p.numbers}]
+        if not matches and self.no_match == "404":
+            return message(404, f"No record has the number {number}.")
         return web.json_response([_lookup_row(p) for p in matches])
 
     async def _open_jobs(self, request: web.Request) -> web.StreamResponse:

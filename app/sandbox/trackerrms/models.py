@@ -17,6 +17,8 @@ RECORD_TYPES = ("C", "N", "L", "O", "P", "T", "R", "X")
 RecordLetter = Literal["C", "N", "L", "O", "P", "T", "R", "X"]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(0[1-9]|1[0-2]):[0-5]\d (AM|PM)")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_E164_DIGITS = re.compile(r"[1-9]\d{7,14}")
 
 
 class _Strict(BaseModel):
@@ -52,15 +54,28 @@ class CheckPerson(Call):
 
 
 class RecordQuery(_Strict):
+    """getRecords' instructions, every field of the academy's sample request (lesson 361) included."""
+
     recordtype: RecordLetter
-    recordid: StrictInt | None = None
+    recordid: StrictInt | None = None  # 0 (the sample's value) means "no particular record"
     state: Literal["", "open", "closed", "won"] = ""
     searchtext: StrictStr = ""
     onlymyrecords: StrictBool = False
     numrecords: StrictInt = Field(50, ge=1, le=500)
-    pagenum: StrictInt = Field(1, ge=1)
-    sortfield: Literal["", "id", "name", "dateopened", "company"] = ""  # the real list is unpublished [U]
+    pagenum: StrictInt = Field(0, ge=0)  # the first page is 0, as the sample sends it
+    # The sample sorts by lastupdateddatetime; the other names are this emulator's guesses [U].
+    sortfield: Literal["", "id", "name", "dateopened", "company", "lastupdateddatetime"] = ""
     sortdir: Literal["", "asc", "desc"] = ""
+    updatedbefore: StrictStr = ""
+    updatedafter: StrictStr = ""
+    includecustomfields: StrictBool = False
+
+    @field_validator("updatedbefore", "updatedafter")
+    @classmethod
+    def _moment(cls, value: str) -> str:
+        if value and not _MOMENT.fullmatch(value):
+            raise ValueError("must be YYYY-MM-DD hh:mm:ss, e.g. 2022-01-01 12:00:00")
+        return value
 
 
 class GetRecords(Call):
@@ -188,7 +203,7 @@ class ActivityIn(_Strict):
     date: StrictStr
     time: StrictStr
     status: Literal["Completed", "Not Started", "In Progress", "Deferred"]
-    priority: Literal["Low", "Normal", "High"] | None = None
+    priority: Literal["Low", "Medium", "Normal", "High"] | None = None  # the sample sends "Medium"
     # camelCase: the API's own names.
     contactType: Literal["Inbound", "Outbound"] | None = None
     note: StrictStr = ""
@@ -209,8 +224,42 @@ class ActivityIn(_Strict):
         return value
 
 
+class EmptyInstructions(_Strict):
+    pass
+
+
+class CustomField(_Strict):
+    id: StrictInt
+    value: StrictStr
+
+
 class CreateActivity(Call):
+    instructions: EmptyInstructions = Field(default_factory=EmptyInstructions)
     activity: ActivityIn
+    customfields: list[CustomField] = Field(default_factory=list)
+
+
+# --- the screen pop and settings ---------------------------------------------------------------------
+
+
+class CallNumbers(_Strict):
+    source: StrictStr
+    destination: StrictStr
+
+    @field_validator("source", "destination")
+    @classmethod
+    def _digits(cls, value: str) -> str:
+        if not _E164_DIGITS.fullmatch(value):
+            raise ValueError("must be an international number without '+', e.g. 441234567890")
+        return value
+
+
+class InboundCall(Call):
+    instructions: CallNumbers
+
+
+class GetSettingsData(Call):
+    pass
 
 
 def _valid_date(value: str) -> str:
@@ -229,4 +278,6 @@ CALLS: dict[str, type[Call]] = {
     "createResourceFromResume": CreateResourceFromResume,
     "createLead": CreateLead,
     "createActivity": CreateActivity,
+    "inboundCall": InboundCall,
+    "getSettingsData": GetSettingsData,
 }

@@ -1,6 +1,7 @@
 """The TrackerRMS emulator's OAuth2 server: `GET /oAuth2/Authorize` (client_id EvoApi_1.0,
 scope "read,write", state required; the pretend user consents at once) and `POST /oAuth2/Token`
-(form body; authorization_code and refresh_token grants). Tokens are GUIDs, as TrackerRMS issues
+(form body; authorization_code and refresh_token grants, both with a registered redirect_uri).
+Authorize refuses any redirect_uri not registered for the client. Tokens are GUIDs, as TrackerRMS issues
 them; codes and refresh tokens work once; access tokens expire. PKCE is checked when a client sends
 a challenge, though the seed never mentions it.
 """
@@ -12,7 +13,7 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +46,11 @@ class OAuthServer:
         user: str,
         access_ttl_s: float,
         refresh_ttl_s: float,
+        redirect_uris: Iterable[str],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client_id = client_id
+        self.redirect_uris = set(redirect_uris)  # registered for the client; matched exactly
         self.client_secret = client_secret
         self.user = user  # who "signs in" at the authorize page
         self.refresh_count = 0
@@ -66,6 +69,10 @@ class OAuthServer:
         app.router.add_post("/oAuth2/Token", self._token)
 
     # --- controls and checks (any thread) ---------------------------------------------------------
+
+    def register_redirect_uri(self, uri: str) -> None:
+        with self._lock:
+            self.redirect_uris.add(uri)
 
     def deny_next_authorization(self) -> None:
         with self._lock:
@@ -104,6 +111,10 @@ class OAuthServer:
         redirect_uri = query.get("redirect_uri", "")
         if not _absolute_http(redirect_uri):
             return _error_page("invalid_request", "redirect_uri is missing or not an absolute http(s) URL.")
+        with self._lock:
+            registered = redirect_uri in self.redirect_uris
+        if not registered:  # never redirect to an unregistered URI: an error page instead
+            return _error_page("invalid_request", "redirect_uri is not registered for this client.")
         state = query.get("state")
 
         def back(**params: str) -> web.StreamResponse:
@@ -150,6 +161,9 @@ class OAuthServer:
                     return oauth_error("invalid_grant", "code_verifier does not match the challenge.")
                 return web.json_response(self._issue(code.username), headers=NO_STORE)
             if grant_type == "refresh_token":
+                # The Widget API's token call lists redirect_uri for both grants.
+                if fields.get("redirect_uri") not in self.redirect_uris:
+                    return oauth_error("invalid_request", "redirect_uri is missing or not registered.")
                 old = self._tokens.rotate(fields.get("refresh_token", ""))  # rotated: single use
                 if old is None:
                     return oauth_error("invalid_grant", "The refresh token is invalid, used or expired.")

@@ -1,6 +1,7 @@
 """TrackerRMS emulator: OAuth2 (/oAuth2/Authorize, /oAuth2/Token), the Widget API
-(`POST /api/widget/<call>` with the `{"trackerrms": {"<call>": {...}}}` envelope) and the screen pop
-(`GET|POST /api/telephone/inboundCall`), served from the shared demo data.
+(`POST /api/widget/<call>` with the `{"trackerrms": {"<call>": {...}}}` envelope, inboundCall and
+getSettingsData among the calls) and the Bearer-only screen pop (`GET|POST /api/telephone/inboundCall`),
+served from the shared demo data.
 
 At least as strict as the vendor's published Widget API: exactly one auth
 method per request (Bearer header, or `credentials.oauthtoken`, or username + password, or apikey);
@@ -18,7 +19,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
@@ -28,7 +29,7 @@ from app.sandbox.control import mount_control
 from app.sandbox.demo_data import DemoData, load_demo
 from app.sandbox.faults import Faults, instrument
 from app.sandbox.journal import Journal
-from app.sandbox.oauth_tokens import same
+from app.sandbox.oauth_tokens import DEFAULT_REDIRECT_URI, same
 from app.sandbox.trackerrms import models as m
 from app.sandbox.trackerrms.creating import MAX_RESUME_BYTES, Creator
 from app.sandbox.trackerrms.oauth import OAuthServer
@@ -50,6 +51,9 @@ _E164_DIGITS = re.compile(r"[1-9]\d{7,14}")
 _PHONE_DIGITS = re.compile(r"\d{6,15}")
 _CYRILLIC = str.maketrans({"C": "С", "R": "Р"})  # how the seed prints recordTypes
 DENIED = {"message": "Authorization has been denied for this request."}
+# This installation's names for its record types (getSettingsData's namingConventions).
+SETTINGS_NAMES = {"client": "Company", "contact": "Contact", "lead": "Lead", "opportunity": "Job",
+                  "project": "Project", "resource": "Candidate", "ticket": "Issue", "resume": "Resume"}
 
 
 class TrackerRmsSandbox:
@@ -69,6 +73,8 @@ class TrackerRmsSandbox:
         access_ttl_s: float = 3600,
         refresh_ttl_s: float = 30 * 86400,
         oauth_user: str = RECRUITER,
+        redirect_uris: Iterable[str] = (DEFAULT_REDIRECT_URI,),
+        settings_data: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.cyrillic_record_types = cyrillic_record_types  # the seed's look-alike letters
@@ -79,7 +85,9 @@ class TrackerRmsSandbox:
         for secret in [*self.api_keys, *(u.password for u in self.users.values())]:
             self.journal.add_secret(secret)
         self.oauth = OAuthServer(self.journal, client_id=client_id, client_secret=client_secret, user=oauth_user,
-                                 access_ttl_s=access_ttl_s, refresh_ttl_s=refresh_ttl_s, clock=clock)
+                                 access_ttl_s=access_ttl_s, refresh_ttl_s=refresh_ttl_s,
+                                 redirect_uris=redirect_uris, clock=clock)
+        self.settings_data = settings_data  # False: getSettingsData is refused, as for a user without the right
         self.faults = Faults()
         self._lock = threading.Lock()
         self._create = Creator(self.store, self.users)
@@ -90,6 +98,9 @@ class TrackerRmsSandbox:
     def set_user_active(self, username: str, active: bool) -> None:
         with self._lock:
             self.users[username].active = active
+
+    def register_redirect_uri(self, uri: str) -> None:
+        self.oauth.register_redirect_uri(uri)
 
     def deny_next_authorization(self) -> None:
         self.oauth.deny_next_authorization()
@@ -207,7 +218,7 @@ class TrackerRmsSandbox:
                 return self._check_person(parsed.details, base)
             case m.GetRecords():
                 rows = self.store.query(parsed.instructions, user)
-                return ok(count=len(rows), results=[row(base, r) for r in rows])
+                return ok(count=len(rows), results=[row(r) for r in rows])
             case m.CreateContact():
                 return self._create.contact(parsed, raw)
             case m.CreateResource():
@@ -218,6 +229,10 @@ class TrackerRmsSandbox:
                 return self._create.lead(parsed, raw)
             case m.CreateActivity():
                 return self._create.activity(parsed.activity, raw["activity"])
+            case m.InboundCall():
+                return self._pop(parsed.instructions.source, parsed.instructions.destination)
+            case m.GetSettingsData():
+                return self._settings_data()
         raise AssertionError(f"no handler for {call}")  # pragma: no cover
 
     def _check_person(self, details: m.PersonDetails, base: str) -> dict[str, Any]:
@@ -249,6 +264,26 @@ class TrackerRmsSandbox:
         if count > 1:
             record_link = f"{base}/web/search/{details.phone or details.email or 'linkedin'}"
         return ok(count=count, recordLink=record_link, recordTypes=letters, firstRecord=record)
+
+    def _pop(self, source: str, destination: str) -> dict[str, Any]:
+        """The POST form of the screen pop, once its credentials passed: the number called picks
+        the user whose screen pops, as in the GET form. Caller holds the lock."""
+        user = next((u for u in self.users.values() if u.phone.lstrip("+") == destination), None)
+        if user is None:
+            return body(1, "user not found")
+        if not user.active:
+            return body(2, "user not active")
+        self._pops.append({"source": source, "destination": destination, "user": user.username})
+        return ok()
+
+    def _settings_data(self) -> dict[str, Any]:
+        if not self.settings_data:
+            return body(99, "Invalid request: this user may not read the settings data.")
+        return ok(accessRights="CORPNTL", namingConventions=dict(SETTINGS_NAMES), leadStatuses=[], leadSources=[],
+                  opportunityStatuses=[{"Id": 1, "Name": "Open"}, {"Id": 2, "Name": "Closed"}],
+                  opportunityWorkTypes=[{"Id": 1, "Name": "Permanent"}, {"Id": 2, "Name": "Contract"}],
+                  projectStatuses=[], resourceStatuses=[], resourceSources=[], departments=[], ticketTypes=[],
+                  userTeams=[])
 
     def _stored(self, e164: str) -> str:
         return stored_phone(e164, self.store.phone_format)

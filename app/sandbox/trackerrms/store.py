@@ -22,7 +22,8 @@ PhoneFormat = Literal["national", "e164"]
 _WEB_PATHS = {"C": "clients", "N": "contacts", "L": "leads", "O": "opportunities", "P": "projects",
               "T": "tickets", "R": "resources", "X": "placements"}
 _STATES = {"open": {"Open", "Active"}, "closed": {"Closed", "Lost"}, "won": {"Won"}}
-SORT_FIELDS = {"": "id", "id": "id", "name": "name", "dateopened": "opened", "company": "company"}
+SORT_FIELDS = {"": "id", "id": "id", "name": "name", "dateopened": "opened", "company": "company",
+               "lastupdateddatetime": "opened"}
 
 RECRUITER = "alex.morgan@agency.example"
 COLLEAGUE = "sam.lee@agency.example"
@@ -138,7 +139,7 @@ class Store:
 
     def query(self, query: RecordQuery, username: str) -> list[Rec]:
         rows = [r for r in self.records.values() if r.letter == query.recordtype]
-        if query.recordid is not None:
+        if query.recordid:  # recordtype + recordid: that one record
             rows = [r for r in rows if r.id == query.recordid]
         if query.state:
             rows = [r for r in rows if r.status in _STATES[query.state]]
@@ -148,7 +149,7 @@ class Store:
         if query.onlymyrecords:
             rows = [r for r in rows if r.owner == username]
         rows.sort(key=lambda r: getattr(r, SORT_FIELDS[query.sortfield]), reverse=query.sortdir == "desc")
-        start = (query.pagenum - 1) * query.numrecords
+        start = query.pagenum * query.numrecords  # pages count from 0
         return rows[start:start + query.numrecords]
 
     def same_person(self, letter: str, name: str, company: str, email: str) -> Rec | None:
@@ -169,8 +170,14 @@ def link(base: str, letter: str, record_id: int) -> str:
     return f"{base}/web/{_WEB_PATHS[letter]}/{record_id}"
 
 
-def row(base: str, record: Rec) -> dict[str, Any]:
-    """One getRecords result."""
+# How `details` entries are named: the academy says only that it is "an array of supporting data";
+# the {recordName, recordValue} pairs follow getIndividualRecord's executivesummary [U].
+DETAIL_NAMES = {"worktype": "Work Type", "location": "Location", "jobtitle": "Job Title", "email": "Email",
+                "phone": "Phone"}
+
+
+def row(record: Rec) -> dict[str, Any]:
+    """One getRecords result: no link (the reference rows carry none), `details` an array."""
     details = dict(record.details)
     if record.letter in ("N", "R"):
         details |= {"jobtitle": record.job_title, "email": record.email, "phone": ", ".join(record.phones)}
@@ -180,8 +187,8 @@ def row(base: str, record: Rec) -> dict[str, Any]:
         "company": record.company,
         "status": record.status,
         "dateopened": record.opened.isoformat(),
-        "details": details,
-        "recordLink": link(base, record.letter, record.id),
+        "details": [{"recordName": DETAIL_NAMES.get(key, key), "recordValue": str(value)}
+                    for key, value in details.items() if key in DETAIL_NAMES and value],
     }
 
 

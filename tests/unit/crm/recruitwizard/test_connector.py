@@ -98,7 +98,15 @@ def test_activity_date_is_utc_with_milliseconds(moment: datetime, expected: str)
         (7, RecordType.USER, "User", None),
         (8, RecordType.OTHER, "Opportunity", None),
         (9, RecordType.OTHER, "Site", None),
-        (6, RecordType.OTHER, "Record type 6", None),
+        # The rest of the reference renderer's list (CallerRenderer.js): 6 and 10-15.
+        (6, RecordType.OTHER, "Submission", None),
+        (10, RecordType.OTHER, "Meeting", None),
+        (11, RecordType.OTHER, "Interview", None),
+        (12, RecordType.OTHER, "Email", None),
+        (13, RecordType.OTHER, "Activity", None),
+        (14, RecordType.OTHER, "Document", None),
+        (15, RecordType.OTHER, "Advert", None),
+        (16, RecordType.OTHER, "Record type 16", None),
         (None, RecordType.OTHER, "Record", None),
     ],
 )

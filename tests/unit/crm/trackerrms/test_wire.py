@@ -159,14 +159,23 @@ def test_pick_id_needs_exactly_one_same_named_record() -> None:
 
 
 def test_a_job_row() -> None:
+    # `details` is an array (academy, getRecords); the row's own link, were one sent, is not used.
     job = wire.to_job(_row(40311, "Platform Engineer", "Kestrel Software", status="Open", dateopened="2024-03-04",
-                           details={"worktype": "Contract", "location": "Barangaroo, NSW"},
-                           recordLink="https://web/opportunities/40311"))
+                           details=[{"recordName": "Work Type", "recordValue": "Contract"},
+                                    {"name": "Location", "value": "Barangaroo, NSW"}, "noise"],
+                           recordLink="https://elsewhere/40311"),
+                      "https://usevo1.tracker-rms.com/")
     assert job.model_dump() == {
         "id": "40311", "title": "Platform Engineer", "employer": "Kestrel Software",
         "location": "Barangaroo, NSW", "employment_type": "Contract", "status": "Open · opened 4 Mar 2024",
-        "link": "https://web/opportunities/40311",
+        "link": "https://usevo1.tracker-rms.com/web/opportunities/40311",
     }
+
+
+def test_links_need_the_web_host() -> None:
+    assert wire.record_link("", "O", 7) is None
+    assert wire.record_link("https://usevo1.tracker-rms.com", "N", 7) == "https://usevo1.tracker-rms.com/web/contacts/7"
+    assert wire.to_job(_row(7, "Job", details=[])).link is None
 
 
 def test_a_sparse_job_row() -> None:
@@ -292,7 +301,10 @@ def test_oauth_config_follows_the_seed() -> None:
     config = oauth_config(_account(auth="oauth", api_url="https://evoapius.tracker-rms.com/"))
     assert (config.client_id, config.scope, config.authorize_url, config.token_url, config.use_pkce) == (
         "EvoApi_1.0", "read,write", "https://evoapius.tracker-rms.com/oAuth2/Authorize",
-        "https://evoapius.tracker-rms.com/oAuth2/Token", False)
+        "https://evoapius.tracker-rms.com/oAuth2/Token", True)
+    # A fixed, registrable redirect URI, repeated on the refresh grant as the seed lists it.
+    assert (config.redirect_uri, config.refresh_sends_redirect_uri) == ("http://127.0.0.1:47615/callback", True)
+    assert oauth_config(_account(auth="oauth", pkce=False)).use_pkce is False
     assert oauth_config_for(_account(auth="oauth")) is not None
 
 
@@ -305,3 +317,27 @@ def test_password_and_api_key_accounts_have_no_browser_sign_in(auth: str, secret
 def test_envelope() -> None:
     assert wire.envelope("checkPerson", {}, {"details": {"phone": "1"}}) == {
         "trackerrms": {"checkPerson": {"credentials": {}, "details": {"phone": "1"}}}}
+
+
+def test_naming_conventions_come_first_and_typed_labels_stand_in() -> None:
+    account = _account(labels={"resource": "Talent", "contact": "Client contact"})
+    named = {"resource": "Candidate", "opportunity": "Vacancy"}
+    assert wire.label(account, "opportunity", named) == "Vacancy"
+    assert wire.label(account, "resource", named) == "Candidate"
+    assert wire.label(account, "contact", named) == "Client contact"  # not named by TrackerRMS: typed
+    assert wire.label(account, "resource") == "Talent"  # no settings data: typed
+    assert wire.label(_account(), "lead") == "Lead"
+
+
+def test_settings_answer_names() -> None:
+    answer = wire.SettingsAnswer.model_validate(
+        {"status": 0, "namingConventions": {"Resource": " Candidate ", "ticket": "", "x": 1}})
+    assert answer.names() == {"resource": "Candidate"}
+
+
+def test_an_activity_names_its_user_when_set() -> None:
+    jane = Record(account_id="tr", type=RecordType.CONTACT, id="11001", name="Jane Selby")
+    note = NoteDraft(call_id="c", account_id="tr", record=jane, direction=Direction.OUTBOUND, text="t",
+                     call_started_at=datetime(2024, 1, 1, tzinfo=UTC), duration_s=1)
+    assert "userId" not in wire.activity_body(note, "N", "11001", UTC)
+    assert wire.activity_body(note, "N", "11001", UTC, 20)["userId"] == 20
