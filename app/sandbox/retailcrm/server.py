@@ -344,12 +344,13 @@ class RetailCrmSandbox:
     # --- pages the links open ------------------------------------------------------------------------
 
     async def _web_page(self, request: web.Request) -> web.StreamResponse:
-        title = f"retailCRM {request.path}"
         raw = request.match_info.get("id", "")
-        if request.path.startswith("/customers/") and raw.isdigit():
-            person = self._by_id(int(raw))
-            if person is not None:
-                title = f"{person.full_name} — retailCRM customer {raw}"
-        page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
-                f"<body><h1>{html.escape(title)}</h1><p>retailCRM emulator.</p></body></html>")
-        return web.Response(text=page, content_type="text/html")
+        person = self._by_id(int(raw)) if request.path.startswith("/customers/") and raw.isdigit() else None
+        return web_page(f"{person.full_name} — retailCRM customer {raw}" if person else f"retailCRM {request.path}")
+
+
+def web_page(title: str) -> web.Response:
+    """A page the card's links open: its title says what it is."""
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+            f"<body><h1>{html.escape(title)}</h1><p>retailCRM emulator.</p></body></html>")
+    return web.Response(text=page, content_type="text/html")
