@@ -46,19 +46,16 @@ def run_app(
     asyncio.set_event_loop(loop)
 
     bridge = Bridge()
-    runtime = Runtime(paths=paths, settings=settings, listener=bridge,
-                      secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [])
-    shell = UiShell(runtime.switchboard, bridge, settings=SettingsBackend(runtime.account_hooks()))
-    runtime.on_show.append(shell.show_main)
-    # "Sign in again": the browser through Qt; a password account opens Settings at itself.
-    runtime.open_url = lambda url: QDesktopServices.openUrl(QUrl(url))
-    runtime.on_open_settings.append(shell.open_settings)
 
     def on_error(exc: BaseException) -> None:
         log.error("Background task failed", exc_info=exc)
         bridge.message(f"Something went wrong: {exc}", error=True)
 
-    runtime.switchboard.on_error = on_error
+    # The parts, in the order they need each other: the bridge is the one door between them.
+    runtime = Runtime(paths=paths, settings=settings, listener=bridge, windows=bridge,
+                      secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [], on_error=on_error,
+                      open_url=lambda url: QDesktopServices.openUrl(QUrl(url)))
+    shell = UiShell(runtime.controls, bridge, settings=SettingsBackend(runtime.account_hooks()))
 
     done = asyncio.Event()
     shell.quitRequested.connect(done.set)

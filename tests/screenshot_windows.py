@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from helpers import FakeControls, with_notes
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -24,6 +23,7 @@ from app.core.views import CallView, MissedCall
 from app.ui.dial.window import DialDialog
 from app.ui.history.window import HistoryWindow
 from app.ui.settings.window import SettingsWindow
+from tests.ui.helpers import FakeControls, with_notes
 
 
 @dataclass

@@ -21,10 +21,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE), str(HERE / "ui")]
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import httpx  # noqa: E402
-from helpers import FakeControls, with_notes  # noqa: E402
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -45,7 +44,7 @@ from app.accounts.status import AccountStatus  # noqa: E402
 from app.config import settings as settings_mod  # noqa: E402
 from app.core.lookup import Account, LookupService, describe  # noqa: E402
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  # noqa: E402
-from app.core.phone import normalise  # noqa: E402
+from app.core.phone import CallerNumber, normalise  # noqa: E402
 from app.core.ports import NewRecordKind  # noqa: E402
 from app.core.records import creatable  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
@@ -60,6 +59,7 @@ from app.ui.common.style import Scheme, apply_style  # noqa: E402
 from app.ui.note.form import NoteForm  # noqa: E402
 from app.ui.tray.main_window import MainWindow  # noqa: E402
 from app.ui.tray.menu import TrayMenu  # noqa: E402
+from tests.ui.helpers import FakeControls, with_notes  # noqa: E402
 
 REGION = "AU"
 PRIYA = "+61491570006"  # contact with open jobs, in both CRMs
@@ -127,7 +127,8 @@ async def _look_up(demo: settings_mod.Settings, secrets: SecretStore, numbers: l
                 statuses[settings.id] = await service_of_accounts.status(settings)
         for number in numbers:
             latest: dict[str, AccountResult] = {}
-            await service.run(number, lambda result, seen=latest: seen.__setitem__(result.account_id, result))
+            await service.run(CallerNumber.parse(number, REGION),
+                              lambda result, seen=latest: seen.__setitem__(result.account_id, result))
             # Accounts with no lookup (FixDigital) answer nothing: they have no section on a card.
             results[number] = tuple(latest[a.id] for a in accounts if a.id in latest)
     finally:

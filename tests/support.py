@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from app.core.phone import CallerNumber
+
 if TYPE_CHECKING:
     from app.config.settings import Settings
     from app.runtime.runtime import Runtime
@@ -44,6 +46,12 @@ def wait_until(predicate: Callable[[], object], timeout: float = 5.0, what: str 
         time.sleep(POLL_S)
 
 
+def caller(number: str, region: str | None = "AU") -> CallerNumber:
+    """A caller's number as a source reads it at the door (the tests' recruiter works in Australia);
+    text that is no number becomes an unreadable caller, as a softphone's would."""
+    return CallerNumber.read(number, region)
+
+
 def run(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
     return loop.run_until_complete(asyncio.wait_for(coro, timeout))
 
@@ -72,7 +80,7 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtim
     asyncio.set_event_loop(loop)
     bridge = Bridge()
     runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets, **runtime_args)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False, settled_close_ms=60_000)
+    shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=60_000)
     run(loop, runtime.start())
     shell.start()
     try:

@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import tomli_w
 from pydantic import Field, ValidationError, field_validator
@@ -65,6 +66,15 @@ class CacheSettings(Section):
     enabled: bool = True
     found_ttl_hours: Annotated[float, Field(ge=0, le=24 * 365)] = 168.0  # 0: never show cached matches
     not_found_ttl_hours: Annotated[float, Field(ge=0, le=24 * 365)] = 1.0  # "no match" is kept shorter
+
+
+class LimitsSettings(Section):
+    # What Ringside takes from a CRM: answers longer than max_answer_kb are refused unread (that
+    # account's section says so), a lookup shows at most max_records records ("and N more"), and
+    # any one request (lookups, call events, uploads, notes) ends after request_deadline_s.
+    max_answer_kb: Annotated[int, Field(ge=16, le=64 * 1024)] = 1024
+    max_records: Annotated[int, Field(ge=1, le=1000)] = 50
+    request_deadline_s: Annotated[float, Field(gt=0, le=600)] = 20.0
 
 
 class SimulatorSettings(Section):
@@ -139,8 +149,19 @@ class CallbacksSettings(Section):
     # click-to-call and call list); it runs while a retailCRM or FixDigital account is configured.
     # Loopback by default: use a LAN address, or a relay in front, only where the CRM must reach it.
     listen: str = "127.0.0.1:47200"
+    # Behind a relay: the public address the CRM calls (e.g. https://ringside.example.com); its host
+    # is accepted in the Host header besides the listen address's.
+    public_url: str = ""
 
     _listen = field_validator("listen")(_host_port)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if value.strip() and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query):
+            raise ValueError(f"'{value}' is not an http(s) address (e.g. https://ringside.example.com)")
+        return value.strip()
 
 
 class Settings(Section):
@@ -150,6 +171,7 @@ class Settings(Section):
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     sources: list[Source] = Field(default_factory=list)
     dialer: Dialer | None = None  # [dialer]: none configured = Ringside can't place calls
     callbacks: CallbacksSettings = Field(default_factory=CallbacksSettings)
@@ -180,11 +202,11 @@ def load(path: Path) -> Settings:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc}).") from None
+    data = _parse(path, text)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}.") from None
-    upgraded, version = migrations.upgrade(data, path=path)
+        upgraded, version = migrations.upgrade(data, path=path)
+    except ConfigError as exc:
+        raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     try:
         settings = Settings.model_validate(upgraded)
     except ValidationError as exc:
@@ -200,6 +222,37 @@ def load(path: Path) -> Settings:
             log.info("Upgraded %s from schema version %s to %s; the original is in %s",
                      path, version, migrations.CURRENT, kept.name)
     return settings
+
+
+# No real config nests past a handful of levels; the parser and the checks after it recurse.
+MAX_DEPTH = 16
+
+
+def _parse(path: Path, text: str) -> dict[str, object]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}.") from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_DEPTH:
+        raise ConfigError(f"{path}: not valid TOML for Ringside: tables or arrays nest more than "
+                          f"{MAX_DEPTH} levels deep.") from None
+    return data
+
+
+def _depth(value: object) -> int:
+    """How deeply tables and arrays nest (without recursion: that is what it guards against)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level + 1)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def dump(settings: Settings) -> str:

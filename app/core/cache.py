@@ -3,8 +3,10 @@ once, while the CRM is asked again in the background (`LookupService` publishes 
 
 Entries are per account and normalised (E.164) number. Matches are shown for `found_ttl_s`; a "no
 match" for the shorter `not_found_ttl_s` (a new contact is more likely than a vanished one). Only
-complete, error-free answers are stored. Records created from Ringside call `invalidate`, so the
-next ring asks the CRM. A broken cache never breaks a lookup: its errors are logged and ignored.
+complete, error-free answers are stored, and none longer than `max_entry_bytes` (an entry that long,
+left by an older version, is dropped unread rather than parsed on every ring). Records created from
+Ringside call `invalidate`, so the next ring asks the CRM. A broken cache never breaks a lookup: its
+errors are logged and ignored.
 """
 
 from __future__ import annotations
@@ -13,20 +15,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from pydantic import ValidationError
 
 from app.core.models import AccountResult, LookupStatus
+from app.core.stores import CacheBackend
 
 log = logging.getLogger(__name__)
-
-
-class CacheBackend(Protocol):
-    def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None: ...
-    def put(self, account_id: str, e164: str, status: str, result: str, stored_at: float) -> None: ...
-    def delete(self, account_id: str | None = None, e164: str | None = None,
-               older_than: float | None = None) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +29,8 @@ class CachePolicy:
     enabled: bool = True
     found_ttl_s: float = 7 * 24 * 3600.0
     not_found_ttl_s: float = 3600.0
+    # A card's worth of records (the record limit's) is a few KB; far more is no answer to keep.
+    max_entry_bytes: int = 1024 * 1024
 
 
 class LookupCache:
@@ -53,6 +50,10 @@ class LookupCache:
             if entry is None:
                 return None
             status, payload, stored_at = entry
+            if len(payload) > self.policy.max_entry_bytes:
+                log.info("Dropping an oversized cache entry for %s (%d bytes)", account_id, len(payload))
+                self._backend.delete(account_id, e164)
+                return None
             ttl = self.policy.found_ttl_s if status == LookupStatus.FOUND.value else self.policy.not_found_ttl_s
             if self._clock() - stored_at >= ttl:
                 return None
@@ -72,9 +73,12 @@ class LookupCache:
         if result.status not in (LookupStatus.FOUND, LookupStatus.NOT_FOUND):
             return
         stored = result.model_copy(update={"from_cache": False, "elapsed_ms": None, "needs_sign_in": False})
+        payload = stored.model_dump_json()
+        if len(payload) > self.policy.max_entry_bytes:
+            log.info("Not caching %s's answer: %d bytes is over the limit", result.account_id, len(payload))
+            return
         try:
-            self._backend.put(result.account_id, e164, result.status.value, stored.model_dump_json(),
-                              self._clock())
+            self._backend.put(result.account_id, e164, result.status.value, payload, self._clock())
         except Exception:
             log.exception("Lookup cache write failed")
 
@@ -99,5 +103,5 @@ class LookupCache:
 
 def differs(cached: AccountResult, fresh: AccountResult) -> bool:
     """Whether a refreshed answer changes what the card shows."""
-    return (cached.status, cached.records, cached.jobs, cached.error) != (
-        fresh.status, fresh.records, fresh.jobs, fresh.error)
+    return (cached.status, cached.records, cached.more, cached.jobs, cached.error) != (
+        fresh.status, fresh.records, fresh.more, fresh.jobs, fresh.error)

@@ -5,15 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.models import Direction, LookupStatus
-from app.core.phone import try_normalise
 from app.core.session import CallSession
-
-
-def same_number(session: CallSession, number: str, region: str | None) -> bool:
-    phone = try_normalise(number, region)
-    if phone is not None and session.phone is not None:
-        return phone.e164 == session.phone.e164
-    return number.strip() == session.number.strip()
 
 
 def auto_note_text(session: CallSession) -> str:

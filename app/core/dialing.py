@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from app.core.models import CallEvent, Direction, EventType
-from app.core.phone import PhoneNumber, try_normalise
+from app.core.phone import PhoneNumber
 
 if TYPE_CHECKING:
     from app.core.session import CallSession
@@ -42,8 +42,7 @@ class Dialer(Protocol):
 class DialLinks:
     """Calls Ringside placed, waiting for (or paired with) the softphone's report of them."""
 
-    def __init__(self, region: Callable[[], str | None]) -> None:
-        self._region = region
+    def __init__(self) -> None:
         self._waiting: dict[str, str] = {}  # our call id -> E.164, in dial order
         self._ours: dict[str, str] = {}  # the softphone's call id -> our call id
         self._theirs: dict[str, str] = {}  # our call id -> the softphone's call id
@@ -66,15 +65,15 @@ class DialLinks:
         ours = self._ours.get(event.call_id)
         if ours is not None or event.direction is not Direction.OUTBOUND:
             return ours
-        phone = try_normalise(event.number, self._region())
-        if phone is None:
+        theirs = event.number.e164
+        if theirs is None:
             return None
         for call_id, e164 in reversed(list(self._waiting.items())):
             session = sessions.get(call_id)
             if session is None or not session.open:
                 del self._waiting[call_id]
                 continue
-            if e164 == phone.e164 and (event.at - session.started_at).total_seconds() <= LINK_WINDOW_S:
+            if e164 == theirs and (event.at - session.started_at).total_seconds() <= LINK_WINDOW_S:
                 del self._waiting[call_id]
                 self._link(call_id, event.call_id)
                 return call_id

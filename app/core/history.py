@@ -11,24 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 
 from app.core.models import AccountResult, Direction, LookupStatus, NoteDraft, NoteStatus, Record, RecordType
 from app.core.outbox import Outbox
-from app.core.phone import try_normalise
+from app.core.phone import CallerNumber, NumberKind, try_normalise
+from app.core.stores import CallRow, HistoryStore, NoteRow
 from app.core.views import CallState, CallView, MissedCall, NoteTarget
-from app.storage.db import CallRow, MissedRow, NoteRow
 
 log = logging.getLogger(__name__)
-
-
-class HistoryStore(Protocol):
-    def recent_calls(self, limit: int = 20) -> list[CallRow]: ...
-    def call(self, call_id: str) -> CallRow | None: ...
-    def missed_callbacks(self, limit: int = 50) -> list[MissedRow]: ...
-    def dismiss_callback(self, key: str) -> int: ...
 
 
 class CallHistory:
@@ -119,6 +112,7 @@ def to_view(row: CallRow, labels: dict[str, str], region: str | None) -> CallVie
         call_id=row.call_id, number=row.number,
         number_display=_display(row.e164 or row.number, region),
         e164=row.e164, invalid_reason=None if row.e164 else "not a phone number",
+        number_kind=NumberKind.NUMBER if row.e164 else CallerNumber.read(row.number, region).kind,
         direction=Direction(row.direction) if row.direction in Direction._value2member_map_ else Direction.INBOUND,
         state=state, started_at=row.started_at, answered_at=row.answered_at,
         ended_at=row.ended_at or (row.started_at if state in (CallState.ENDED, CallState.MISSED) else None),

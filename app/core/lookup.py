@@ -1,6 +1,7 @@
 """Ask every configured account about a number at once, and publish each answer the moment it comes.
 
 Each account gets its own deadline; a slow or broken CRM delays only its own section of the card.
+Each shows at most its `max_records` records; the rest are counted (`AccountResult.more`).
 With a cache (core.cache), an account that answered for this number before is shown at once from
 it; the CRM is asked anyway, and its answer replaces the cached one only where something changed.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from app.core.cache import LookupCache, differs
 from app.core.models import AccountResult, Job, LookupStatus, Record, RecordType
+from app.core.phone import CallerNumber
 from app.core.ports import Connector
 from app.errors import ConnectorError, NeedsSignIn
 
@@ -23,10 +25,14 @@ log = logging.getLogger(__name__)
 Publish = Callable[[AccountResult], None]
 
 
+DEFAULT_MAX_RECORDS = 50
+
+
 @dataclass(frozen=True)
 class Account:
     connector: Connector
     timeout_s: float = 3.0
+    max_records: int = DEFAULT_MAX_RECORDS
 
     @property
     def id(self) -> str:
@@ -59,10 +65,13 @@ class LookupService:
         return [AccountResult(account_id=a.id, account_label=a.label, status=LookupStatus.PENDING)
                 for a in self._searchable()]
 
-    def start(self, e164: str, publish: Publish) -> list[asyncio.Task[None]]:
+    def start(self, caller: CallerNumber, publish: Publish) -> list[asyncio.Task[None]]:
         """One task per account, created now so each request goes out on the loop's next turn,
         ahead of anything else queued (such as painting the ringing card). Cached answers are
-        published before this returns."""
+        published before this returns. A caller with no number (withheld, an extension) asks no one."""
+        e164 = caller.e164
+        if e164 is None or not caller.is_number:
+            return []
         loop = asyncio.get_running_loop()
         tasks = []
         for account in self._searchable():
@@ -70,18 +79,19 @@ class LookupService:
             if cached is not None:
                 cached = cached.model_copy(update={"account_label": account.label})  # renamed since?
                 publish(cached)
-            tasks.append(loop.create_task(self._one(account, e164, publish, cached)))
+            tasks.append(loop.create_task(self._one(account, caller, e164, publish, cached)))
         return tasks
 
     def _searchable(self) -> list[Account]:
         # A CRM that only pops its own card (FixDigital) has no section on ours.
         return [a for a in self._accounts if a.connector.capabilities.lookup]
 
-    async def run(self, e164: str, publish: Publish) -> None:
+    async def run(self, caller: CallerNumber, publish: Publish) -> None:
         """Query every account concurrently; returns when all have answered or timed out."""
-        await asyncio.gather(*self.start(e164, publish))
+        await asyncio.gather(*self.start(caller, publish))
 
-    async def _one(self, account: Account, e164: str, publish: Publish, cached: AccountResult | None = None) -> None:
+    async def _one(self, account: Account, caller: CallerNumber, e164: str, publish: Publish,
+                   cached: AccountResult | None = None) -> None:
         """Ask one account. With a cached answer already shown, publish only a changed answer (or the
         cached one with the reason it could not be refreshed)."""
         started = time.perf_counter()
@@ -93,11 +103,14 @@ class LookupService:
             # asyncio.timeout, not wait_for: wait_for runs the call in a task of its own, which would
             # queue the request behind whatever else is waiting (the ringing card's paint).
             async with asyncio.timeout(account.timeout_s):
-                records = await account.connector.lookup(e164)
+                records = await account.connector.lookup(caller)
         except Exception as exc:  # every failure becomes this account's section, never a crash
             failed = _failed(account, exc, elapsed())
             publish(failed if cached is None else _stale(cached, failed))
             return
+        # A card (and the cache) holds what a recruiter can read: the first few, and a count of the rest.
+        more = max(0, len(records) - account.max_records)
+        records = records[: account.max_records]
         # Connectors that do not return ids (TrackerRMS) resolve them themselves for jobs.
         wants_jobs = [r for r in records if r.type is RecordType.CONTACT]
         status = LookupStatus.FOUND if records else LookupStatus.NOT_FOUND
@@ -106,6 +119,7 @@ class LookupService:
             account_label=account.label,
             status=status,
             records=tuple(records),
+            more=more,
             complete=not (wants_jobs and account.connector.capabilities.open_jobs),
             elapsed_ms=elapsed(),
         )

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.phone import CallerNumber
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -31,10 +33,11 @@ class Direction(StrEnum):
 
 class CallEvent(Frozen):
     """One thing a call source saw. `call_id` is None for sources that cannot tell calls apart
-    (MicroSIP hooks, `ringside event` without --call-id): the switchboard pairs those by number."""
+    (MicroSIP hooks, `ringside event` without --call-id): the switchboard pairs those by number.
+    `number` is the other party's, read where the event entered Ringside (`CallerNumber.parse`)."""
 
     type: EventType
-    number: str
+    number: CallerNumber
     direction: Direction = Direction.INBOUND
     call_id: str | None = None
     source: str = "unknown"
@@ -144,6 +147,7 @@ class AccountResult(Frozen):
     complete: bool = False
     elapsed_ms: float | None = None
     from_cache: bool = False
+    more: int = Field(0, description="matches past the account's record limit, not in `records`")
 
 
 class NoteStatus(StrEnum):

@@ -36,7 +36,7 @@ class Notices:
 
     def tell(self, session: CallSession, event: CallEvent) -> None:
         """Send `event` (a step of `session`) to every account that wants to hear of it."""
-        if session.phone is None:
+        if not session.number.is_number:  # a withheld caller or an extension: nothing to tell a CRM
             return
         notice = CallNotice(
             type=event.type, number=session.number, direction=session.direction, call_id=session.call_id,
@@ -45,11 +45,11 @@ class Notices:
         )
         for account in self._accounts():
             if account.connector.capabilities.notify:
-                self._spawn(self._one(account, notice, session.phone.e164))
+                self._spawn(self._one(account, notice))
 
-    async def _one(self, account: Account, notice: CallNotice, e164: str) -> None:
+    async def _one(self, account: Account, notice: CallNotice) -> None:
         try:
-            await account.connector.notify(notice, e164)
+            await account.connector.notify(notice)
         except ConnectorError as exc:
             text = f"{account.label}: {exc}"
             log.warning("%s: telling it of the %s failed: %s", account.id, notice.type.value, exc)

@@ -1,7 +1,7 @@
 """Deliver stored notes to their CRMs in the background, retrying what is worth retrying, and never
 sending a note twice to a CRM that can't tell repeats apart.
 
-The note is already committed to the database when it gets here (see storage.notes_db), so a crash
+The note is already committed to the database when it gets here (see `NoteStore`), so a crash
 or restart only delays delivery: `run()` picks up every pending note again. What happens to a try:
 
     logged                                   → logged
@@ -26,12 +26,11 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from app.core.models import NoteDraft, NoteStatus, Receipt
 from app.core.ports import Connector
+from app.core.stores import WAIT_SIGN_IN, NoteRow, NoteStore
 from app.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
-from app.storage.notes_db import WAIT_SIGN_IN, NoteRow
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +48,6 @@ class OutboxPolicy:
     sign_in_retry_s: float = 900.0
 
 
-class NoteStore(Protocol):
-    def enqueue_note(self, draft: NoteDraft) -> int: ...
-    def note(self, note_id: int) -> NoteRow: ...
-    def note_for(self, call_id: str, record_key: str) -> NoteRow | None: ...
-    def due_notes(self, now: float) -> list[NoteRow]: ...
-    def pending_notes(self) -> list[NoteRow]: ...
-    def interrupted_notes(self) -> list[NoteRow]: ...
-    def attention_count(self) -> int: ...
-    def claim(self, note_id: int) -> None: ...
-    def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None: ...
-    def mark_logged(self, note_id: int, remote_id: str | None) -> None: ...
-    def mark_failed(self, note_id: int, error: str) -> None: ...
-    def mark_unconfirmed(self, note_id: int, error: str) -> None: ...
-    def wake_waiting(self, account_ids: set[str] | None = None) -> int: ...
-    def make_due(self) -> int: ...
-    def retry_note(self, call_id: str, record_key: str) -> int | None: ...
-    def confirm_note(self, call_id: str, record_key: str) -> int | None: ...
-    def dismiss_note(self, call_id: str, record_key: str) -> int | None: ...
-
-
 def backoff(attempts: int, retry_after: float | None = None, *, initial: float = 2.0,
             maximum: float = MAX_BACKOFF_S) -> float:
     """Seconds before the next try: the CRM's Retry-After if it gave one (even beyond `maximum`:
@@ -79,6 +58,13 @@ def backoff(attempts: int, retry_after: float | None = None, *, initial: float =
     return float(base * random.uniform(0.75, 1.25))
 
 
+@dataclass
+class NoteCounts:
+    """Failed or unconfirmed notes: the outbox keeps the count current, the tray reads it."""
+
+    attention: int = 0
+
+
 class Outbox:
     def __init__(
         self,
@@ -87,6 +73,7 @@ class Outbox:
         on_change: Callable[[NoteRow], None],
         clock: Callable[[], float] = time.time,
         policy: OutboxPolicy | None = None,
+        counts: NoteCounts | None = None,
     ) -> None:
         self._store = store
         self._connectors = connectors
@@ -98,7 +85,8 @@ class Outbox:
         self._paused_until: dict[str, float] = {}  # account id → no request before (Retry-After, outage)
         self._closing = False
         self._recovered = False
-        self.attention = store.attention_count()  # failed or unconfirmed notes (for the tray)
+        self.counts = counts or NoteCounts()
+        self.counts.attention = store.attention_count()
 
     # -- intents -------------------------------------------------------------------------------
 
@@ -268,9 +256,13 @@ class Outbox:
         return (f"{_sentence(error).rstrip('.')}, so it may or may not have been logged. Check "
                 f"{note.draft.record.name} in {label}, then mark it logged or send it again.")
 
+    @property
+    def attention(self) -> int:
+        return self.counts.attention
+
     def _changed(self, note_id: int, *, always: bool = False) -> NoteRow:
         row = self._store.note(note_id)
-        self.attention = self._store.attention_count()
+        self.counts.attention = self._store.attention_count()
         if always or row.status is not NoteStatus.PENDING or row.attempts:
             self._on_change(row)
         return row

@@ -3,6 +3,10 @@
 A connector is built by its factory (see `app.crm.registry`) from the account's settings,
 a pooled `httpx.AsyncClient` and the secret store. It raises only `app.errors.ConnectorError`
 subclasses, with messages a recruiter can read.
+
+Every connector has every method of `Connector`; what it can really do is declared in its
+`Capabilities`, and `ConnectorBase` gives the optional features a harmless default, so core asks
+the flags and never probes for methods.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from app.core.models import CallEvent, Job, NoteDraft, Receipt, Record
+from app.core.phone import CallerNumber
+from app.errors import Rejected
 
 
 @dataclass(frozen=True)
@@ -30,31 +36,8 @@ class Capabilities:
     # log_call may safely be sent again after an unknown outcome: the CRM de-duplicates on
     # `NoteDraft.delivery_key` (retailCRM's externalId). Without it the outbox asks the recruiter.
     idempotent_log: bool = False
-
-
-@runtime_checkable
-class Connector(Protocol):
-    account_id: str
-    label: str
-    capabilities: Capabilities
-
-    async def lookup(self, e164: str) -> list[Record]:
-        """Records matching the number (E.164 with '+'); [] when none."""
-        ...
-
-    async def open_jobs(self, record: Record) -> list[Job]:
-        """Open jobs for a record; [] when the CRM has none or the record type has none."""
-        ...
-
-    async def log_call(self, note: NoteDraft) -> Receipt:
-        """Log the call against `note.record`. Raises on failure; never logs half a note."""
-        ...
-
-    async def notify(self, event: CallEvent, e164: str) -> None:
-        """Tell a CRM that pops its own card about a call event (no-op where not supported)."""
-        ...
-
-    async def aclose(self) -> None: ...
+    # Records may come without an id (TrackerRMS's checkPerson): `resolve` finds it before a note.
+    resolve_ids: bool = False
 
 
 # -- creating records for unknown callers (connectors with capabilities.create_record) ------------
@@ -123,9 +106,71 @@ class CreatedRecord(BaseModel):
 
 @runtime_checkable
 class RecordCreator(Protocol):
-    """Optional: a connector that can create records (see capabilities.create_record / create_from_resume).
+    """Creating records (offered where capabilities.create_record / create_from_resume say so).
     Raises ConnectorError subclasses like every connector call; after a success, look the number up again."""
 
     async def create_record(self, kind: NewRecordKind, person: NewPerson) -> CreatedRecord: ...
 
     async def create_from_resume(self, path: Path, person: NewPerson | None = None) -> CreatedRecord: ...
+
+
+@runtime_checkable
+class Connector(RecordCreator, Protocol):
+    account_id: str
+    label: str
+    capabilities: Capabilities
+
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
+        """Records matching the caller's number (always `NumberKind.NUMBER`: its `e164` is set); [] when none."""
+        ...
+
+    async def open_jobs(self, record: Record) -> list[Job]:
+        """Open jobs for a record; [] when the CRM has none or the record type has none."""
+        ...
+
+    async def log_call(self, note: NoteDraft) -> Receipt:
+        """Log the call against `note.record`. Raises on failure; never logs half a note."""
+        ...
+
+    async def notify(self, event: CallEvent) -> None:
+        """Tell a CRM that pops its own card about a call event (no-op where not supported).
+        `event.number` is the caller, always a number (`NumberKind.NUMBER`)."""
+        ...
+
+    async def resolve(self, record: Record) -> Record:
+        """`record` with its id, found by name (capabilities.resolve_ids). Raises NotResolved when no
+        single record matches; a connector whose records always carry ids returns `record` as it is."""
+        ...
+
+    def label_for(self, key: str) -> str:
+        """This CRM's own name for a record type key ("contact", "resource", "lead"); "" when it uses
+        the usual names."""
+        ...
+
+    async def warm_up(self) -> None:
+        """Open the connection pool ahead of the first ring (no-op where there is nothing to warm)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class ConnectorBase:
+    """Defaults for the optional features of `Connector`, for connectors whose capabilities leave
+    them off: nothing to warm, ids always given, the usual names, and no records created."""
+
+    label: str
+
+    async def warm_up(self) -> None:
+        return None
+
+    async def resolve(self, record: Record) -> Record:
+        return record
+
+    def label_for(self, key: str) -> str:
+        return ""
+
+    async def create_record(self, kind: NewRecordKind, person: NewPerson) -> CreatedRecord:
+        raise Rejected(f"{self.label} can't create records from Ringside.")
+
+    async def create_from_resume(self, path: Path, person: NewPerson | None = None) -> CreatedRecord:
+        raise Rejected(f"{self.label} can't create candidates from CVs.")

@@ -1,19 +1,19 @@
 """Records created from a call's card, and whether a note's record can be linked.
 
 Creating (the Create contact / candidate / lead forms, a CV dropped on the card): the connector call
-runs as a task the switchboard owns, while `CallView.creations` says "Creating…" and then how it went,
+runs as an owned task, while `CallView.creations` says "Creating…" and then how it went,
 in the recruiter's words (the CRM already having the person — TrackerRMS's status 3 — is explained,
 not shown as a fault). After a success the lookup cache forgets the number and the account is asked
 about it again, so the card shows the new record; the id the CRM gave is filled into it (TrackerRMS's
 checkPerson gives none), and a new record the CRM does not yet find by the number (a CV carries no
 number) is added to the card all the same, saying so — so the call's note can be logged against it.
 
-Linking (decided here): a record without an id (TrackerRMS) is resolved through its connector's
-`resolve` when the note form opens, and again when the recruiter picks another record for an ended
-call. A record that cannot be resolved goes into `CallView.unlinked` with the reason; the note form
-unticks it and offers to pick another match or create the record. Delivery checks once more (the
-connector raises NotResolved, and the note fails with that reason), so a note is never logged
-against nothing.
+Linking (decided here): a record without an id, from an account whose capabilities say `resolve_ids`
+(TrackerRMS), is resolved through its connector's `resolve` when the note form opens, and again when
+the recruiter picks another record for an ended call. A record that cannot be resolved goes into
+`CallView.unlinked` with the reason; the note form unticks it and offers to pick another match or
+create the record. Delivery checks once more (the connector raises NotResolved, and the note fails
+with that reason), so a note is never logged against nothing.
 """
 
 from __future__ import annotations
@@ -21,16 +21,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal
 
 import phonenumbers
 
+from app.core.calls import CallBook
 from app.core.lookup import Account, LookupService
 from app.core.models import AccountResult, LookupStatus, Record, RecordType
-from app.core.ports import Connector, CreatedRecord, NewPerson, NewRecordKind, RecordCreator
+from app.core.ports import Connector, CreatedRecord, NewPerson, NewRecordKind
 from app.core.session import CallSession
+from app.core.tasks import Tasks
+from app.core.tray_state import TrayStatus
 from app.core.views import Creatable, CreateStatus, Creation, SwitchboardListener
 from app.errors import AlreadyExists, ConnectorError, Rejected, Unavailable
 
@@ -42,22 +45,10 @@ RESUME_SUFFIXES = (".pdf", ".doc", ".docx")
 KINDS = (NewRecordKind.CONTACT, NewRecordKind.CANDIDATE, NewRecordKind.LEAD)
 # The record type each kind becomes on the card (a lead's id is the lead's, not its person's).
 KIND_TYPES = {NewRecordKind.CONTACT: RecordType.CONTACT, NewRecordKind.CANDIDATE: RecordType.CANDIDATE}
-# Connectors that rename record types answer `label_for(key)` with TrackerRMS's keys.
+# Connectors that rename record types answer `label_for(key)` with TrackerRMS's keys ("" otherwise).
 _LABEL_KEYS = {NewRecordKind.CONTACT: "contact", NewRecordKind.CANDIDATE: "resource", NewRecordKind.LEAD: "lead"}
 
 Adjust = Callable[[AccountResult], AccountResult]
-
-
-class Board(Protocol):
-    """The parts of the switchboard the desk uses."""
-
-    lookup: LookupService
-
-    def session(self, call_id: str) -> CallSession | None: ...
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
-    def publish(self, call_id: str) -> None: ...
-    def look_up_again(self, call_id: str, account_ids: Collection[str],
-                      adjust: Adjust | None = None) -> asyncio.Task[Any] | None: ...
 
 
 def phone_kind(e164: str) -> Literal["mobile", "work"]:
@@ -107,10 +98,9 @@ def creatable(accounts: Iterable[Account]) -> dict[str, Creatable]:
     for account in accounts:
         connector = account.connector
         caps = connector.capabilities
-        if not isinstance(connector, RecordCreator) or not (caps.create_record or caps.create_from_resume):
+        if not (caps.create_record or caps.create_from_resume):
             continue
-        label_for = getattr(connector, "label_for", None)
-        kinds = tuple((kind, _kind_label(label_for, kind)) for kind in KINDS) if caps.create_record else ()
+        kinds = tuple((kind, _kind_label(connector, kind)) for kind in KINDS) if caps.create_record else ()
         out[account.id] = Creatable(kinds=kinds, from_resume=caps.create_from_resume)
     return out
 
@@ -120,17 +110,21 @@ def _folded(text: str) -> str:
 
 
 class RecordDesk:
-    """Carries out the create intents and checks note links. Owned by the switchboard."""
+    """Carries out the create intents and checks note links."""
 
-    def __init__(self, board: Board, listener: SwitchboardListener) -> None:
-        self._board = board
+    def __init__(self, book: CallBook, lookup: LookupService, tasks: Tasks, tray: TrayStatus,
+                 listener: SwitchboardListener) -> None:
+        self._book = book
+        self._lookup = lookup
+        self._tasks = tasks
+        self._tray = tray
         self._listener = listener
         self._seq = itertools.count(1)
 
     # -- what each account can create ----------------------------------------------------------
 
     def creatable(self) -> dict[str, Creatable]:
-        return creatable(self._board.lookup.accounts)
+        return creatable(self._lookup.accounts)
 
     # -- intents --------------------------------------------------------------------------------
 
@@ -141,7 +135,7 @@ class RecordDesk:
         session, connector = target
         creation = self._start(session, connector, kind, person.full_name, from_resume=False)
         if creation is not None:
-            self._board.spawn(self._create(session.call_id, connector, creation,
+            self._tasks.spawn(self._create(session.call_id, connector, creation,
                                            lambda: connector.create_record(kind, person), person.company))
 
     def create_from_resume(self, call_id: str, account_id: str, path: Path) -> None:
@@ -155,25 +149,25 @@ class RecordDesk:
             return
         creation = self._start(session, connector, NewRecordKind.CANDIDATE, path.name, from_resume=True)
         if creation is not None:
-            self._board.spawn(self._create(session.call_id, connector, creation,
+            self._tasks.spawn(self._create(session.call_id, connector, creation,
                                            lambda: connector.create_from_resume(path), ""))
 
-    def _target(self, call_id: str, account_id: str, *, resume: bool) -> tuple[CallSession, Creator] | None:
-        session = self._board.session(call_id)
+    def _target(self, call_id: str, account_id: str, *, resume: bool) -> tuple[CallSession, Connector] | None:
+        session = self._book.get(call_id)
         if session is None:
             self._listener.message("That call is no longer open; nothing was created.", error=True)
             return None
-        account = next((a for a in self._board.lookup.accounts if a.id == account_id), None)
+        account = next((a for a in self._lookup.accounts if a.id == account_id), None)
         connector = account.connector if account is not None else None
         able = connector is not None and (connector.capabilities.create_from_resume if resume
                                           else connector.capabilities.create_record)
-        if connector is None or not able or not isinstance(connector, RecordCreator):
+        if connector is None or not able:
             what = "candidates from CVs" if resume else "records"
             self._listener.message(f"Account '{account_id}' can't create {what} from Ringside.", error=True)
             return None
-        return session, _creator(connector)
+        return session, connector
 
-    def _start(self, session: CallSession, connector: Creator, kind: NewRecordKind, subject: str,
+    def _start(self, session: CallSession, connector: Connector, kind: NewRecordKind, subject: str,
                *, from_resume: bool) -> Creation | None:
         busy = session.creations.get(connector.account_id)
         if busy is not None and busy.status is CreateStatus.WORKING:
@@ -191,14 +185,14 @@ class RecordDesk:
                                              message, seq=next(self._seq), from_resume=True))
 
     def _show(self, call_id: str, creation: Creation) -> None:
-        session = self._board.session(call_id)
+        session = self._book.get(call_id)
         if session is None:  # the call was dropped from memory meanwhile: say it where it can be seen
             self._listener.message(creation.message, error=creation.status is CreateStatus.FAILED)
             return
         session.creations[creation.account_id] = creation
-        self._board.publish(call_id)
+        self._book.show(call_id)
 
-    async def _create(self, call_id: str, connector: Creator, creation: Creation,
+    async def _create(self, call_id: str, connector: Connector, creation: Creation,
                       make: Callable[[], Awaitable[CreatedRecord]], company: str) -> None:
         label, subject = connector.label, creation.subject
         try:
@@ -225,7 +219,7 @@ class RecordDesk:
             self._failed(call_id, creation, f"Unexpected problem creating {subject} in {label} "
                          f"({exc.__class__.__name__}).")
             return
-        session = self._board.session(call_id)
+        session = self._book.get(call_id)
         named = session.creatable.get(connector.account_id) if session is not None else None
         kind = named.label(created.kind) if named is not None else created.kind.value.capitalize()
         done = f"{created.detail or f'Created in {label}'}: {created.name} ({kind.lower()})."
@@ -235,25 +229,47 @@ class RecordDesk:
     def _failed(self, call_id: str, creation: Creation, message: str, *, exists: bool = False) -> None:
         self._show(call_id, _replace(creation, CreateStatus.FAILED, message, exists=exists))
 
-    def _refresh(self, call_id: str, connector: Creator, created: CreatedRecord, company: str,
+    def _refresh(self, call_id: str, connector: Connector, created: CreatedRecord, company: str,
                  from_resume: bool) -> None:
         """Forget the cached answer for the number, then ask the account again."""
-        session = self._board.session(call_id)
-        if session is None or session.phone is None:
+        session = self._book.get(call_id)
+        if session is None or session.e164 is None:
             return
-        self._board.lookup.invalidate(account_id=connector.account_id, e164=session.phone.e164)
+        self._lookup.invalidate(account_id=connector.account_id, e164=session.e164)
         note = (f"Created from the CV: {connector.label} doesn't have this number on the record yet."
                 if from_resume else f"Just created: {connector.label} doesn't find them by this number yet.")
-        task = self._board.look_up_again(call_id, [connector.account_id],
+        task = self.look_up_again(call_id, [connector.account_id],
                                          lambda result: with_created(result, created, company, note))
         if task is not None:
             task.add_done_callback(lambda _: self.links_changed(call_id))
+
+    def look_up_again(self, call_id: str, account_ids: Collection[str],
+                      adjust: Adjust | None = None) -> asyncio.Task[Any] | None:
+        """Ask some accounts about a call's number again (a record was just created there); `adjust`
+        amends each answer before the card shows it. None when the call is gone or has no number."""
+        session = self._book.get(call_id)
+        if session is None or session.e164 is None:
+            return None
+        accounts = [a for a in self._lookup.accounts if a.id in account_ids]
+
+        def publish(result: AccountResult) -> None:
+            session.results[result.account_id] = adjust(result) if adjust is not None else result
+            self._book.publish(session)
+
+        tasks = [self._tasks.own(t) for t in LookupService(accounts, self._lookup.cache).start(session.number,
+                                                                                            publish)]
+        return self._tasks.spawn(self._looked_up(session, tasks))
+
+    async def _looked_up(self, session: CallSession, tasks: list[asyncio.Task[Any]]) -> None:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._book.persist(session)
+        self._tray.refresh()
 
     # -- note links -------------------------------------------------------------------------------
 
     def links_changed(self, call_id: str) -> None:
         """An ended call's chosen records may have changed: check the new ones can be linked."""
-        session = self._board.session(call_id)
+        session = self._book.get(call_id)
         if session is not None and not session.open:
             self.check_links(session)
 
@@ -262,47 +278,31 @@ class RecordDesk:
         for record in session.view().chosen():
             if record.id or record.key in session.links_checked:
                 continue
-            account = next((a for a in self._board.lookup.accounts if a.id == record.account_id), None)
-            resolve = getattr(account.connector, "resolve", None) if account is not None else None
-            if resolve is None:
+            account = next((a for a in self._lookup.accounts if a.id == record.account_id), None)
+            if account is None or not account.connector.capabilities.resolve_ids:
                 continue
             session.links_checked.add(record.key)
-            self._board.spawn(self._resolve(session.call_id, record, resolve))
+            self._tasks.spawn(self._resolve(session.call_id, record, account.connector.resolve))
 
     async def _resolve(self, call_id: str, record: Record, resolve: Callable[[Record], Awaitable[Record]]) -> None:
         try:
             async with asyncio.timeout(RESOLVE_TIMEOUT_S):
                 await resolve(record)
         except Rejected as exc:  # no single record by that name (NotResolved), or a user
-            session = self._board.session(call_id)
+            session = self._book.get(call_id)
             if session is not None:
                 session.unlinked[record.key] = str(exc)
-                self._board.publish(call_id)
+                self._book.show(call_id)
         except (TimeoutError, ConnectorError) as exc:
             # Unreachable for now: delivery resolves again and retries, so the form is not bothered.
             log.info("Could not check %s's id before the note (%s)", record.name, exc)
-            session = self._board.session(call_id)
+            session = self._book.get(call_id)
             if session is not None:
                 session.links_checked.discard(record.key)
 
 
-class Creator(RecordCreator, Protocol):
-    """A connector that is also a RecordCreator."""
-
-    account_id: str
-    label: str
-
-
-def _creator(connector: Connector) -> Creator:
-    return cast(Creator, connector)  # checked by the caller: isinstance(connector, RecordCreator)
-
-
-def _kind_label(label_for: object, kind: NewRecordKind) -> str:
-    if callable(label_for):
-        text = label_for(_LABEL_KEYS[kind])
-        if isinstance(text, str) and text.strip():
-            return text.strip()
-    return kind.value.capitalize()
+def _kind_label(connector: Connector, kind: NewRecordKind) -> str:
+    return connector.label_for(_LABEL_KEYS[kind]).strip() or kind.value.capitalize()
 
 
 def _replace(creation: Creation, status: CreateStatus, message: str, *, exists: bool = False) -> Creation:

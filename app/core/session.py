@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.core.models import AccountResult, Direction, NoteStatus, Record
-from app.core.phone import PhoneNumber, normalise
+from app.core.phone import CallerNumber
 from app.core.views import CallState, CallView, Creatable, Creation, NoteTarget
-from app.errors import InvalidNumber
 
 
 def new_call_id() -> str:
@@ -28,12 +27,10 @@ class NoteProgress:
 @dataclass
 class CallSession:
     call_id: str
-    number: str
+    number: CallerNumber
     direction: Direction
     source: str
     started_at: datetime
-    phone: PhoneNumber | None = None
-    invalid_reason: str | None = None
     answered_at: datetime | None = None
     ended_at: datetime | None = None
     explicit_id: bool = False  # the source gave the call id (else paired by number)
@@ -56,7 +53,7 @@ class CallSession:
     def start(
         cls,
         *,
-        number: str,
+        number: CallerNumber,
         direction: Direction,
         source: str,
         at: datetime,
@@ -75,13 +72,14 @@ class CallSession:
             home_region=default_region,
             received_ns=received_ns,
         )
-        try:
-            session.phone = normalise(number, default_region)
-        except InvalidNumber as exc:
-            session.invalid_reason = str(exc)
         if answered:  # an answer with no ring before it (a source that missed the ring)
             session.answered_at = at
         return session
+
+    @property
+    def e164(self) -> str | None:
+        """The caller's number when CRMs can be asked about it (None: withheld, extension, unreadable)."""
+        return self.number.e164 if self.number.is_number else None
 
     @property
     def state(self) -> CallState:
@@ -129,13 +127,13 @@ class CallSession:
         return None
 
     def view(self) -> CallView:
-        display = self.phone.display(self.home_region) if self.phone else self.number
         return CallView(
             call_id=self.call_id,
-            number=self.number,
-            number_display=display,
-            e164=self.phone.e164 if self.phone else None,
-            invalid_reason=self.invalid_reason,
+            number=self.number.raw,
+            number_display=self.number.display(self.home_region),
+            e164=self.e164,
+            invalid_reason=self.number.why_not_looked_up,
+            number_kind=self.number.kind,
             direction=self.direction,
             state=self.state,
             started_at=self.started_at,

@@ -1,12 +1,15 @@
-"""What the tray shows: one state and a line of detail, from everything the switchboard knows."""
+"""What the tray shows: one state and a line of detail, from the calls in memory, the notes that need
+the recruiter, accounts to sign in again, softphones away and the recruiter's status in a CRM."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
-from app.core.models import NoteStatus
+from app.core.calls import CallBook
+from app.core.models import AccountResult, LookupStatus, NoteStatus
 from app.core.session import CallSession
-from app.core.views import CallState, TrayState
+from app.core.views import CallState, SwitchboardListener, TrayState
 
 
 def tray_state(
@@ -40,3 +43,66 @@ def tray_state(
     if presence:
         detail += " · " + ", ".join(f"{who}: {what}" for who, what in sorted(presence.items()))
     return state, detail
+
+
+class NoteAttention(Protocol):
+    """The outbox's count of failed or unconfirmed notes."""
+
+    @property
+    def attention(self) -> int: ...
+
+
+class TrayStatus:
+    """Keeps what the tray's state is derived from beyond the calls, and tells the listener."""
+
+    def __init__(self, listener: SwitchboardListener, book: CallBook, notes: NoteAttention) -> None:
+        self._listener = listener
+        self._book = book
+        self._notes = notes
+        self._offline: dict[str, str] = {}  # softphone source name -> what is not connected
+        self._presence: dict[str, str] = {}  # e.g. "retailCRM" -> "Busy": shown with the tray's state
+        # Accounts whose sign-in failed stay flagged after their call ends, until a lookup works or
+        # they sign in again.
+        self._signed_out: dict[str, str] = {}  # account id -> label
+
+    def refresh(self) -> None:
+        """Tell the UI the tray's state now."""
+        state, detail = tray_state(
+            self._book.sessions(), outbox_attention=self._notes.attention,
+            signed_out=set(self._signed_out.values()), offline=self._offline, presence=self._presence,
+            paused=self._book.paused)
+        self._listener.tray_state_changed(state, detail)
+
+    def softphone_status(self, name: str, connected: bool, detail: str = "") -> None:
+        """A softphone source connected or went away: the tray says so while one is away."""
+        if connected:
+            self._offline.pop(name, None)
+        else:
+            self._offline[name] = detail or f"{name} is not connected"
+        self.refresh()
+
+    def set_presence(self, who: str, status: str | None) -> None:
+        """A CRM told us the recruiter's status there (retailCRM: Free, Busy…); None clears it."""
+        if status:
+            self._presence[who] = status
+        else:
+            self._presence.pop(who, None)
+        self.refresh()
+
+    def looked_up(self, result: AccountResult) -> None:
+        """An account answered a lookup: flag it when it needs sign-in, unflag it when it worked."""
+        if result.needs_sign_in:
+            self._signed_out[result.account_id] = result.account_label
+        elif result.status in (LookupStatus.FOUND, LookupStatus.NOT_FOUND):
+            self._signed_out.pop(result.account_id, None)
+
+    def signed_in(self, account_id: str | None) -> None:
+        """An account's sign-in was redone (None: all of them): stop flagging it until it fails again."""
+        if account_id is None:
+            self._signed_out.clear()
+        else:
+            self._signed_out.pop(account_id, None)
+        self.refresh()
+
+    def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
+        return sorted(self._signed_out.items(), key=lambda item: item[1])

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
+from app.core.phone import NumberKind
 from app.core.ports import NewPerson, NewRecordKind
 
 
@@ -96,8 +97,8 @@ class CallView:
     call_id: str
     number: str  # as received
     number_display: str  # formatted for humans, or the raw text when it is not a number
-    e164: str | None  # None when the number could not be understood
-    invalid_reason: str | None
+    e164: str | None  # None when there is no number to look up (withheld, extension, unreadable)
+    invalid_reason: str | None  # why no CRM was asked: "The caller's number is withheld." …
     direction: Direction
     state: CallState
     started_at: datetime
@@ -111,6 +112,7 @@ class CallView:
     creatable: dict[str, Creatable] = field(default_factory=dict)  # account id -> what its card may create
     creations: dict[str, Creation] = field(default_factory=dict)  # account id -> latest create from this call
     unlinked: dict[str, str] = field(default_factory=dict)  # record key -> why a note can't be linked to it
+    number_kind: NumberKind = NumberKind.NUMBER  # withheld and extension-only callers say so
 
     @property
     def duration_s(self) -> int:
@@ -151,6 +153,18 @@ class SwitchboardListener(Protocol):
 
     def message(self, text: str, *, error: bool = False) -> None:
         """Something the recruiter should know that belongs to no card (bad event, config)."""
+
+
+class Windows(Protocol):
+    """What the running app, not a call, may ask of the UI's windows (app/ui/bridge.py turns these
+    into signals the shell acts on)."""
+
+    def show_main(self) -> None:
+        """Another `ringside` was started: bring Ringside forward."""
+
+    def open_settings(self, account_id: str | None) -> bool:
+        """Open Settings at this account (its password or key must be typed again); False when there
+        are no windows to open (a headless run)."""
 
 
 class Controls(Protocol):

@@ -48,7 +48,8 @@ class TelephonyPeer:
         context = CallbackContext(accounts=lambda: settings().accounts, dial=dial, set_presence=set_presence,
                                   secrets=secrets, call_list=self.call_list, default_region=default_region)
         self.server = CallbackServer(settings().callbacks.listen, context,
-                                     [retailcrm_callbacks.mount, fixdigital_callbacks.mount])
+                                     [retailcrm_callbacks.mount, fixdigital_callbacks.mount],
+                                     public_url=settings().callbacks.public_url)
 
     def attach(self, connectors: Mapping[str, Connector]) -> None:
         """Give retailCRM connectors the durable upload queue (they start with one in memory)."""

@@ -20,9 +20,11 @@ import httpx
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from app.crm._shared.loopback import LoopbackServer
+from app.core.models import CallEvent
+from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_bounded
+from app.crm._shared.loopback import LoopbackServer, same_secret
 from app.errors import InvalidNumber, RingsideError
-from app.telephony.event_request import BadEvent, EventRequest, parse_event, validation_message
+from app.telephony.event_request import BadEvent, parse_event, validation_message
 
 MAX_BODY = 16 * 1024
 
@@ -33,7 +35,7 @@ class NoInstance(RingsideError):
 
 @dataclass(frozen=True)
 class Handlers:
-    event: Callable[[EventRequest], str | None]
+    event: Callable[[CallEvent], str | None]  # the switchboard's `handle`
     show: Callable[[], None]
     accounts_changed: Callable[[str | None], Awaitable[None]]
     default_region: Callable[[], str | None]
@@ -45,12 +47,24 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"ok": False, "error": message}, status=status)
 
 
+async def _json(request: web.Request) -> Any:
+    """The request's JSON body (nesting bounded), or the 400 that says why not."""
+    if not request.body_exists:
+        return {}
+    try:
+        return loads_bounded(await request.read())
+    except TooDeep:
+        return _error(400, f"body: JSON nested deeper than {MAX_DEPTH} levels")
+    except ValueError:
+        return _error(400, "body: not a JSON object")
+
+
 class InstanceServer:
     def __init__(self, instance_file: Path, handlers: Handlers) -> None:
         self._file = instance_file
         self._handlers = handlers
         self._token = secrets.token_urlsafe(24)
-        self._server = LoopbackServer("127.0.0.1", 0)
+        self._server = LoopbackServer("127.0.0.1", 0, name="instance door", refusal=_error, max_body=MAX_BODY)
 
     @property
     def port(self) -> int:
@@ -84,7 +98,7 @@ class InstanceServer:
 
     def _authorised(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
-        return secrets.compare_digest(header, f"Bearer {self._token}")
+        return same_secret(header, f"Bearer {self._token}")
 
     async def _ping(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -94,12 +108,11 @@ class InstanceServer:
     async def _event(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return _error(401, "missing or wrong token")
+        body = await _json(request)
+        if isinstance(body, web.Response):
+            return body
         try:
-            body = await request.json()
-        except (ValueError, web.HTTPRequestEntityTooLarge):
-            return _error(400, "body: not a JSON object")
-        try:
-            event = parse_event(body, self._handlers.default_region())
+            event = parse_event(body, self._handlers.default_region(), source="cli")
         except BadEvent as exc:
             return _error(400, str(exc))
         call_id = self._handlers.event(event)
@@ -119,7 +132,9 @@ class InstanceServer:
     async def _accounts_changed(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return _error(401, "missing or wrong token")
-        body = await request.json() if request.can_read_body else {}
+        body = await _json(request)
+        if isinstance(body, web.Response):
+            return body
         await self._handlers.accounts_changed(body.get("account_id") if isinstance(body, dict) else None)
         return web.json_response({"ok": True})
 
@@ -130,10 +145,11 @@ class DialRequest(BaseModel):
 
 
 async def _dial_route(handlers: Handlers, request: web.Request) -> web.Response:
+    data = await _json(request)
+    if isinstance(data, web.Response):
+        return data
     try:
-        body = DialRequest.model_validate(await request.json())
-    except (ValueError, web.HTTPRequestEntityTooLarge):
-        return _error(400, "body: not a JSON object")
+        body = DialRequest.model_validate(data)
     except ValidationError as exc:
         return _error(400, validation_message(exc))
     if handlers.dial is None:

@@ -5,11 +5,9 @@ outbox, switchboard, call sources and the instance door. Built and started on a 
 from __future__ import annotations
 
 import logging
-import time
 import webbrowser
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 
@@ -18,14 +16,15 @@ from app.accounts.reconnect import sign_in_again
 from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.config.settings import GeneralSettings, Settings
+from app.core.assembly import build_core
 from app.core.cache import CachePolicy, LookupCache
-from app.core.history import CallHistory
+from app.core.calls import CallPolicy
 from app.core.lookup import Account, LookupService
-from app.core.models import CallEvent
-from app.core.outbox import Outbox, OutboxPolicy
+from app.core.outbox import OutboxPolicy
 from app.core.ports import Connector
-from app.core.switchboard import Switchboard
-from app.core.views import SwitchboardListener
+from app.core.tasks import log_error
+from app.core.views import SwitchboardListener, Windows
+from app.crm._shared.answers import BoundedClient
 from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
 from app.crm.registry import build
@@ -37,7 +36,6 @@ from app.storage.secret_file import secrets_file
 from app.storage.secrets import KeyringSecrets, SecretStore
 from app.telephony.baresip import BaresipSource
 from app.telephony.dialers import DialerContext, build_dialer
-from app.telephony.event_request import EventRequest
 from app.telephony.simulator import SOURCE as SIMULATOR
 from app.telephony.simulator import Simulator
 from app.telephony.sources import CallSource, SourceContext, build_sources
@@ -52,13 +50,15 @@ class Runtime:
     listener: SwitchboardListener
     secrets: SecretStore = field(default_factory=KeyringSecrets)
     demo_callers: list[tuple[str, str]] = field(default_factory=list)
-    on_show: list[Callable[[], None]] = field(default_factory=list)
-    # "Sign in again": how to open the sign-in address (the app swaps in Qt's opener; tests a pretend
-    # browser), and who opens Settings at an account whose password or key must be typed again.
+    # The windows a second `ringside` or "Sign in again" for a password account asks for (the UI's
+    # bridge in the app; none when headless).
+    windows: Windows = field(default_factory=lambda: NoWindows())
+    # "Sign in again": how to open the sign-in address (the app passes Qt's opener; tests a pretend browser).
     open_url: Callable[[str], object] = webbrowser.open
-    on_open_settings: list[Callable[[str | None], object]] = field(default_factory=list)
     # How the system dialer opens tel: URLs (None: xdg-open / open / the Windows shell); tests capture it.
     open_tel: Callable[[str], Awaitable[None]] | None = None
+    # Where errors of background tasks go (the app also shows them to the recruiter).
+    on_error: Callable[[BaseException], None] = log_error
 
     def __post_init__(self) -> None:
         self.paths.ensure()
@@ -70,37 +70,33 @@ class Runtime:
         self.cache = LookupCache(CacheStore(self.db.connection), CachePolicy(
             cache.enabled, cache.found_ttl_hours * 3600, cache.not_found_ttl_hours * 3600))
         self.lookup = LookupService(self._accounts(), self.cache)
-        self.outbox = Outbox(self.db, self.connectors, on_change=lambda row: self.switchboard.note_changed(row),
-                             policy=OutboxPolicy(**self.settings.outbox.model_dump()))
-        general = self.settings.general
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
-        self.switchboard = Switchboard(
-            lookup=self.lookup, outbox=self.outbox, store=self.db, listener=self.listener,
-            default_region=general.default_region, auto_log=general.auto_log, pop_on=general.pop_on,
-            demo_callers=callers,
-        )
-        self.switchboard.sign_in_handler = self.sign_in
-        self.switchboard.history = CallHistory(
-            self.db, self.outbox, labels=lambda: {a.id: a.label for a in self.lookup.accounts},
-            region=lambda: self.switchboard.default_region)
+        self.core = build_core(
+            lookup=self.lookup, connectors=self.connectors, store=self.db, notes_store=self.db,
+            outbox_policy=OutboxPolicy(**self.settings.outbox.model_dump()), listener=self.listener,
+            policy=_policy(self.settings.general), demo_callers=callers, sign_in=self.sign_in,
+            on_error=self.on_error)
+        self.outbox = self.core.outbox
+        self.switchboard = self.core.switchboard  # calls: events and sessions
+        self.controls = self.core.controls  # the recruiter's intents (what the UI is given)
         self.simulator = Simulator(self.switchboard.handle)
         self.switchboard.register_control(SIMULATOR, self.simulator)
         self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
             emit=self.switchboard.handle, notify=self.listener.message, data_dir=self.paths.data_dir,
+            softphone_status=self.core.tray.softphone_status,
             default_region=lambda: self.switchboard.default_region))
         for source in self.sources:
             if isinstance(source, BaresipSource):  # a softphone answers and hangs up its own calls
                 self.switchboard.register_control(source.name, source)
-                source.status_listeners.append(self._softphone_status(source))  # the tray says when it's away
         self._build_dialer()
         # The telephony side retailCRM and FixDigital expect: their callbacks, retailCRM's upload queue.
         self.peer = TelephonyPeer(
             database=self.paths.database, settings=lambda: self.settings, secrets=self.secrets,
-            set_presence=self.switchboard.set_presence, dial=self.switchboard.place_call,
+            set_presence=self.core.tray.set_presence, dial=self.switchboard.place_call,
             default_region=lambda: self.switchboard.default_region, report=self.listener.message)
         self.peer.attach(self.connectors)
         self.instance = InstanceServer(self.paths.instance_file, Handlers(
-            event=self._forwarded_event, show=self._show, accounts_changed=self.reload_accounts,
+            event=self.switchboard.handle, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
             dial=self.switchboard.place_call,
         ))
@@ -113,8 +109,8 @@ class Runtime:
                 continue
             client = self.clients.get(account.id)
             if client is None:
-                client = httpx.AsyncClient(timeout=httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
-                                           limits=httpx.Limits(max_keepalive_connections=4))
+                client = self._new_client(httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
+                                          limits=httpx.Limits(max_keepalive_connections=4))
                 self.clients[account.id] = client
             built = build(account, client, self.secrets)
             if built is not None:
@@ -123,8 +119,6 @@ class Runtime:
                     self.token_clients[account.id] = built.tokens
         return connectors
 
-    def _softphone_status(self, source: BaresipSource) -> Callable[[bool], None]:
-        return lambda up: self.switchboard.softphone_status(source.name, up, f"baresip at {source.address}")
 
     def _build_dialer(self) -> None:
         """[dialer] → the switchboard's dialer; a broken section is what `dial` then says."""
@@ -139,12 +133,19 @@ class Runtime:
     def _http_client(self, account_id: str) -> httpx.AsyncClient:
         client = self.clients.get(account_id)
         if client is None:
-            client = self.clients[account_id] = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+            client = self.clients[account_id] = self._new_client(httpx.Timeout(10.0, connect=5.0))
         return client
+
+    def _new_client(self, timeout: httpx.Timeout, **options: object) -> httpx.AsyncClient:
+        """A pooled client carrying [limits]: how much of an answer is read, how long a request lasts."""
+        limits = self.settings.limits
+        return BoundedClient(max_answer_bytes=limits.max_answer_kb * 1024, deadline_s=limits.request_deadline_s,
+                             timeout=timeout, **options)
 
     def _accounts(self) -> list[Account]:
         timeouts = {a.id: a.timeout_s for a in self.settings.accounts}
-        return [Account(c, timeouts.get(c.account_id, 3.0)) for c in self.connectors.values()]
+        records = self.settings.limits.max_records
+        return [Account(c, timeouts.get(c.account_id, 3.0), records) for c in self.connectors.values()]
 
     async def start(self) -> None:
         await self.instance.start()
@@ -158,23 +159,21 @@ class Runtime:
             self.listener.message(f"Ringside's database could not be read, so it was moved aside to "
                                   f"{self.db.moved_aside} and a fresh one started.", error=True)
         self.cache.prune()
-        self.switchboard.spawn(self.outbox.run())
-        self.switchboard.refresh_tray()  # notes a past run left failed or unconfirmed need attention
+        self.core.tasks.spawn(self.outbox.run())
+        self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
             if isinstance(source, BaresipSource) and not source.connected:
-                self._softphone_status(source)(False)
+                self.core.tray.softphone_status(source.name, False, source.description)
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
         for connector in self.connectors.values():
-            warm = getattr(connector, "warm_up", None)
-            if warm is not None:
-                self.switchboard.spawn(warm())
+            self.core.tasks.spawn(connector.warm_up())
 
     async def stop(self) -> None:
         await self.instance.stop()
         for source in self.sources:
             await source.stop()
         await self.outbox.aclose()  # lets notes on the wire finish, so their outcome is known
-        await self.switchboard.aclose()
+        await self.core.tasks.aclose()
         for connector in self.connectors.values():
             await connector.aclose()
         await self.peer.stop()
@@ -199,18 +198,16 @@ class Runtime:
             await connector.aclose()
         self.apply_general(self.settings.general)
         self._build_dialer()  # a Puzzel dialer's account (or [dialer] itself) may have changed
-        self.switchboard.signed_in(account_id)
+        self.core.tray.signed_in(account_id)
         log.info("Accounts reloaded (%s)", account_id or "all")
 
     def apply_general(self, general: GeneralSettings) -> None:
         """[general] takes effect at once, for the next call (the card position is the UI's)."""
-        self.switchboard.default_region = general.default_region
-        self.switchboard.auto_log = general.auto_log
-        self.switchboard.pop_on = general.pop_on
+        self.switchboard.set_policy(_policy(general))
 
     def sign_in(self, account_id: str) -> None:
         """Controls.sign_in: the browser sign-in for one account, run in the app."""
-        self.switchboard.spawn(sign_in_again(self.account_hooks(), account_id))
+        self.core.tasks.spawn(sign_in_again(self.account_hooks(), account_id))
 
     def account_hooks(self) -> AppHooks:
         """What the in-app account operations (Settings, "Sign in again") may use of the app. The
@@ -218,7 +215,7 @@ class Runtime:
         return AppHooks(
             settings=lambda: self.settings, secrets=lambda: self.secrets, use_secrets=self._use_secrets,
             config_file=self.paths.config_file, secrets_file=secrets_file(self.paths),
-            reload_accounts=self.reload_accounts, spawn=self.switchboard.spawn, signed_in=self._signed_in,
+            reload_accounts=self.reload_accounts, spawn=self.core.tasks.spawn, signed_in=self._signed_in,
             client=self.clients.get, open_url=lambda url: self.open_url(url), open_settings=self._open_settings,
             report=self.listener.message)
 
@@ -229,19 +226,24 @@ class Runtime:
         tokens = self.token_clients.get(account_id)
         if tokens is not None:
             tokens.reload()  # forget the cached tokens: the next request reads the new ones
-        self.switchboard.signed_in(account_id)
+        self.core.tray.signed_in(account_id)
 
     def _open_settings(self, account_id: str) -> bool:
-        for open_settings in self.on_open_settings:
-            open_settings(account_id)
-        return bool(self.on_open_settings)
-
-    def _forwarded_event(self, request: EventRequest) -> str | None:
-        event = CallEvent(type=request.type, number=request.number, direction=request.direction,
-                          call_id=request.call_id, source="cli", at=datetime.now(UTC),
-                          received_ns=time.perf_counter_ns())
-        return self.switchboard.handle(event)
+        return self.windows.open_settings(account_id)
 
     def _show(self) -> None:
-        for callback in self.on_show:
-            callback()
+        self.windows.show_main()
+
+
+class NoWindows:
+    """Windows of a headless run: nothing to show."""
+
+    def show_main(self) -> None:
+        pass
+
+    def open_settings(self, account_id: str | None) -> bool:
+        return False
+
+
+def _policy(general: GeneralSettings) -> CallPolicy:
+    return CallPolicy(default_region=general.default_region, auto_log=general.auto_log, pop_on=general.pop_on)

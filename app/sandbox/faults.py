@@ -3,7 +3,8 @@
 Tests (on their own thread) queue faults and set latency; the emulator's middleware (on the
 sandbox loop) consumes them. So that no emulator is kinder than the network, each fault kind
 mimics something real servers and proxies do: error statuses with Retry-After, HTML error pages
-with a 200, truncated JSON, the wrong JSON shape, requests that never answer, dropped connections.
+with a 200, truncated JSON, the wrong JSON shape, requests that never answer, dropped connections,
+and the hostile answers of app.sandbox.hostile (huge, deeply nested, dripped, redirected).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from app.sandbox.hostile import Hostility, answer
 from app.sandbox.journal import CONTROL_PREFIX, Journal, journal_middleware
 
 __all__ = ["Fault", "FaultKind", "Faults", "faults_middleware", "instrument", "journal_middleware"]
@@ -37,6 +39,10 @@ class FaultKind(StrEnum):
     WRONG_SHAPE = "wrong_shape"  # 200, a JSON object where an array is expected
     HANG = "hang"  # no answer until the client gives up (or the fault/server is cleared)
     RESET = "reset"  # connection dropped (TCP RST) without a response
+    HUGE = "huge"  # 200, 50 MB of valid JSON, chunked (hostile.Hostility.HUGE)
+    DEEP = "deep"  # 200, JSON nested 100,000 levels deep
+    DRIP = "drip"  # 200, JSON dripped a byte a second, never ending (until the client goes)
+    REDIRECT = "redirect"  # 302 elsewhere on the same server
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ class Faults:
             return len(self._hangs)
 
     def wait_hanging(self, count: int = 1, timeout: float = 5.0) -> bool:
-        """Block until at least `count` requests are hanging (for tests that must not sleep)."""
+        """Block until at least `count` requests are hanging or dripping (for tests that must not sleep)."""
         with self._cond:
             return self._cond.wait_for(lambda: len(self._hangs) >= count, timeout)
 
@@ -166,6 +172,23 @@ class Faults:
             case FaultKind.RESET:
                 _reset(request)
                 return _undelivered()
+            case FaultKind.DRIP:
+                return await self._drip(request)
+            case FaultKind.HUGE | FaultKind.DEEP | FaultKind.REDIRECT:
+                return await answer(Hostility(fault.kind.value), request)
+
+    async def _drip(self, request: web.Request) -> web.StreamResponse:
+        """Drip until the client goes, or until released like a hang (so shutdown never waits)."""
+        token = (asyncio.get_running_loop(), asyncio.Event())
+        with self._cond:
+            self._hangs.add(token)
+            self._cond.notify_all()
+        try:
+            return await answer(Hostility.DRIP, request, released=token[1])
+        finally:
+            with self._cond:
+                self._hangs.discard(token)
+                self._cond.notify_all()
 
     async def _hang(self, request: web.Request) -> bool:
         """Wait until released (True) or the client has gone (False)."""

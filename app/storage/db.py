@@ -10,45 +10,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.storage.notes_db import NoteBusy, NoteRow, NotesTable, note_dict
+from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
+from app.storage.notes_db import NotesTable, note_dict
 from app.storage.schema import open_database
 from app.storage.sqlite_file import DatabaseUnreadable, transaction
 
 __all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NoteBusy", "NoteRow"]
 
 CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
-
-
-@dataclass(frozen=True)
-class CallRow:
-    call_id: str
-    number: str
-    e164: str | None
-    direction: str
-    state: str
-    source: str
-    started_at: datetime
-    answered_at: datetime | None
-    ended_at: datetime | None
-    matches: list[dict[str, Any]]
-    timings: dict[str, Any]
-    notes: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class MissedRow:
-    """Missed inbound calls from one number, not yet called back nor dismissed."""
-
-    key: str  # the E.164 number (or the raw text when it was not a number): what dismissal names
-    number: str
-    e164: str | None
-    count: int
-    last: CallRow  # the latest of them
 
 
 def _ts(value: datetime | None) -> str | None:

@@ -12,37 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from app.core.models import NoteDraft, NoteStatus
+from app.core.stores import WAIT_SIGN_IN, NoteBusy, NoteRow
 from app.storage.sqlite_file import transaction
 
-WAIT_SIGN_IN = "sign_in"
 _ATTENTION = (NoteStatus.FAILED.value, NoteStatus.UNCONFIRMED.value)
-
-
-class NoteBusy(Exception):
-    """The note is being sent right now; it can't be edited until the CRM has answered."""
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    id: int
-    call_id: str
-    account_id: str
-    record_key: str
-    draft: NoteDraft
-    status: NoteStatus
-    attempts: int
-    next_attempt_at: float
-    last_error: str
-    remote_id: str | None
-    sending: bool = False
-    waiting: str = ""
-    confirmed: bool = False
-    dismissed: bool = False
 
 
 def note_dict(row: sqlite3.Row) -> dict[str, Any]:

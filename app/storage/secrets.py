@@ -6,13 +6,14 @@ usable backend we say so and how to fix it; we never fall back to a plain file o
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from app.core.stores import SecretStore
 from app.errors import SecretStoreError
+
+__all__ = ["NO_BACKEND_HELP", "SERVICE", "KeyringSecrets", "MemoryKeyring", "SecretStore", "keyring_problem"]
 
 SERVICE = "ringside"
 
@@ -23,12 +24,6 @@ NO_BACKEND_HELP = (
     "them in a file only you can read: tick \"Store secrets in a file\" in Settings → General, or add "
     "--store-secrets-in-file to `ringside account connect`."
 )
-
-
-class SecretStore(Protocol):
-    def get(self, account_id: str, name: str) -> str | None: ...
-    def set(self, account_id: str, name: str, value: str) -> None: ...
-    def delete(self, account_id: str, name: str) -> None: ...
 
 
 def keyring_problem(backend: KeyringBackend | None = None) -> str | None:

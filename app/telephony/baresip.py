@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.config.settings import split_address
 from app.core.models import CallEvent, Direction, EventType
-from app.core.phone import strip_uri
+from app.core.phone import CallerNumber, strip_uri
 from app.errors import Rejected, Unavailable
 from app.telephony.netstring import DEFAULT_MAX_LENGTH, NetstringDecoder, NetstringError, encode
 
@@ -94,8 +94,10 @@ def peer_number(peeruri: str) -> str:
     return strip_uri(inner.group(1) if inner else peeruri)
 
 
-def to_call_event(event: BaresipEvent, *, source: str = SOURCE) -> CallEvent | None:
-    """The CallEvent a baresip event means, or None for events that don't change a call's state."""
+def to_call_event(event: BaresipEvent, *, source: str = SOURCE, region: str | None = None) -> CallEvent | None:
+    """The CallEvent a baresip event means, or None for events that don't change a call's state.
+    The peer's number is read here, with `region` for national numbers; a peer URI that holds no
+    number still rings (an unreadable caller), as the recruiter's phone does."""
     if event.class_ != "call":
         return None
     outgoing = event.direction == "outgoing"
@@ -109,7 +111,7 @@ def to_call_event(event: BaresipEvent, *, source: str = SOURCE) -> CallEvent | N
         type_, direction = EventType.HANGUP, Direction.OUTBOUND if outgoing else Direction.INBOUND
     else:
         return None
-    return CallEvent(type=type_, number=peer_number(event.peeruri), direction=direction,
+    return CallEvent(type=type_, number=CallerNumber.read(peer_number(event.peeruri), region), direction=direction,
                      call_id=event.id or None, source=source, at=datetime.now(UTC),
                      received_ns=time.perf_counter_ns())
 
@@ -120,7 +122,7 @@ def command_frame(command: str, params: str, token: str) -> bytes:
 
 @dataclass
 class _OpenCall:
-    number: str
+    number: CallerNumber
     direction: Direction
 
 
@@ -130,7 +132,7 @@ class BaresipSource:
 
     `emit` receives every CallEvent (the switchboard's `handle`). `notify(text, error=…)` is told
     once when the softphone goes away and once when it is back; `connected` and the
-    `status_listeners` (called with True/False) are for the tray."""
+    `on_status` (called with True/False) is for the tray."""
 
     def __init__(
         self,
@@ -139,6 +141,8 @@ class BaresipSource:
         *,
         name: str = SOURCE,
         notify: Callable[..., None] | None = None,
+        on_status: Callable[[bool], None] | None = None,
+        default_region: Callable[[], str | None] = lambda: None,
         backoff: tuple[float, float] = BACKOFF_S,
         stable_s: float = STABLE_S,
         command_timeout: float = COMMAND_TIMEOUT_S,
@@ -149,13 +153,15 @@ class BaresipSource:
         self.name = name
         self._emit = emit
         self._notify = notify
+        self._region = default_region
         self._backoff = backoff
         self._stable_s = stable_s
         self._command_timeout = command_timeout
         self._max_frame = max_frame
         self.connected = False
         self.attempts = 0  # connection attempts so far (diagnostics, tests)
-        self.status_listeners: list[Callable[[bool], None]] = []
+        self._on_status = on_status
+        self.description = f"baresip at {address}"  # how the tray and messages name it
         self._reported_down = False
         self._connected_event = asyncio.Event()
         self._writer: asyncio.StreamWriter | None = None
@@ -244,7 +250,7 @@ class BaresipSource:
             if future is not None and not future.done():
                 future.set_result(message)
             return
-        event = to_call_event(message, source=self.name)
+        event = to_call_event(message, source=self.name, region=self._region())
         if event is None:
             return
         if event.call_id is not None:
@@ -296,11 +302,12 @@ class BaresipSource:
                 log.exception("Could not show a softphone status message")
 
     def _status(self, up: bool) -> None:
-        for listener in list(self.status_listeners):
-            try:
-                listener(up)
-            except Exception:
-                log.exception("A softphone status listener failed")
+        if self._on_status is None:
+            return
+        try:
+            self._on_status(up)
+        except Exception:
+            log.exception("A softphone status listener failed")
 
     def _down_message(self) -> str:
         return f"The softphone (baresip at {self.address}) is not connected."

@@ -1,14 +1,17 @@
 """A call event as the webhook and the instance door (`ringside event …`) receive it, checked in one
-place: the fields, then that the number can be read. A problem is a `BadEvent` naming the field."""
+place: the fields, then the number, read once into the `CallEvent` handed on. A problem is a
+`BadEvent` naming the field."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from app.core.models import Direction, EventType
-from app.core.phone import normalise
+from app.core.models import CallEvent, Direction, EventType
+from app.core.phone import CallerNumber
 from app.errors import InvalidNumber, RingsideError
 
 
@@ -32,14 +35,17 @@ def validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_event(body: Any, default_region: str | None) -> EventRequest:
-    """The event in `body` (a decoded JSON object or query parameters); raises BadEvent."""
+def parse_event(body: Any, default_region: str | None, *, source: str) -> CallEvent:
+    """The event in `body` (a decoded JSON object or query parameters), from `source`; raises BadEvent.
+    A withheld or extension-only caller is an event like any other; text that is no number is not."""
+    received_ns = time.perf_counter_ns()
     try:
-        event = EventRequest.model_validate(body)
+        request = EventRequest.model_validate(body)
     except ValidationError as exc:
         raise BadEvent(validation_message(exc)) from None
     try:
-        normalise(event.number, default_region)
+        number = CallerNumber.parse(request.number, default_region)
     except InvalidNumber as exc:
         raise BadEvent(f"number: {exc}") from None
-    return event
+    return CallEvent(type=request.type, number=number, direction=request.direction, call_id=request.call_id,
+                     source=source, at=datetime.now(UTC), received_ns=received_ns)

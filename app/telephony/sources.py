@@ -29,12 +29,19 @@ class SourceContext:
     notify: Callable[..., None]  # the listener's `message(text, error=…)`
     default_region: Callable[[], str | None]
     data_dir: Path  # where the webhook token is kept
+    # A softphone connected (True) or went away (False): (source name, connected, what it is) for the tray.
+    softphone_status: Callable[[str, bool, str], None] = lambda _name, _up, _what: None
     name: str = ""  # set per source by build_sources: what the switchboard knows its calls by
 
 
 def _baresip(config: Source, ctx: SourceContext) -> CallSource:
     assert isinstance(config, BaresipSourceSettings)
-    return BaresipSource(config.address, ctx.emit, name=ctx.name, notify=ctx.notify)
+    def status(up: bool) -> None:
+        ctx.softphone_status(ctx.name, up, source.description)
+
+    source = BaresipSource(config.address, ctx.emit, name=ctx.name, notify=ctx.notify, on_status=status,
+                           default_region=ctx.default_region)
+    return source
 
 
 def _webhook(config: Source, ctx: SourceContext) -> CallSource:

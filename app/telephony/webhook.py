@@ -10,19 +10,18 @@ that hooks can be set up even where no keyring is usable, and so the CLI can rea
 unlocking anything.
 
 Checks, in order: Host must name loopback with our port (403: DNS rebinding); a browser's Origin or
-Sec-Fetch-Site must not be another site (403: cross-site requests); the token (401); the body size
-(413); the event itself (400, naming the field).
+Sec-Fetch-Site must not be another site (403: cross-site requests); the token (401); the event
+itself (400, naming the field; JSON nested over 64 levels is 400 too). The listener's own limits
+(app/crm/_shared/loopback.py) come first: GET and POST only (405), the body size (413), and the
+header, body and connection limits.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
-import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ from aiohttp import web
 
 from app.config.settings import split_address
 from app.core.models import CallEvent
-from app.crm._shared.loopback import LoopbackServer
+from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_bounded
+from app.crm._shared.loopback import LoopbackServer, same_secret
 from app.errors import RingsideError
 from app.telephony.event_request import BadEvent, parse_event
 
@@ -123,7 +123,7 @@ class WebhookServer:
         self._emit = emit
         self._default_region = default_region
         self.name = name
-        self._server = LoopbackServer(self._host, self._port)
+        self._server = LoopbackServer(self._host, self._port, name="webhook", refusal=_error, max_body=MAX_BODY)
         names = {*LOOPBACK_HOSTS, _host_text(self._host).lower()}
         self._hosts = {f"{n}:{self._port}" for n in names}
         self._origins = {f"http://{h}" for h in self._hosts}
@@ -170,7 +170,7 @@ class WebhookServer:
     def _authorised(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
         offered = header[7:].strip() if header[:7].lower() == "bearer " else request.query.get("token", "")
-        return bool(offered) and secrets.compare_digest(offered.encode(), self._token.encode())
+        return bool(offered) and same_secret(offered, self._token)
 
     async def _event(self, request: web.Request) -> web.Response:
         if request.method == "POST":
@@ -183,12 +183,10 @@ class WebhookServer:
             if body.get(optional) in ("", None):
                 body.pop(optional, None)  # a URL template with an empty placeholder
         try:
-            event = parse_event(body, self._default_region())
+            event = parse_event(body, self._default_region(), source=self.name)
         except BadEvent as exc:
             return _error(400, str(exc))
-        call_id = self._emit(CallEvent(
-            type=event.type, number=event.number, direction=event.direction, call_id=event.call_id,
-            source=self.name, at=datetime.now(UTC), received_ns=time.perf_counter_ns()))
+        call_id = self._emit(event)
         return web.json_response({"ok": True, "call_id": call_id})
 
     async def _json_body(self, request: web.Request) -> dict[str, Any] | web.Response:
@@ -200,8 +198,10 @@ class WebhookServer:
         except web.HTTPRequestEntityTooLarge:
             return too_big
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            data = loads_bounded(raw)
+        except TooDeep:
+            return _error(400, f"body: JSON nested deeper than {MAX_DEPTH} levels")
+        except ValueError:
             return _error(400, "body: not JSON (send a JSON object, or use GET with query parameters)")
         if not isinstance(data, dict):
             return _error(400, "body: not a JSON object")

@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.views import CallView, SwitchboardListener, TrayState
+from app.core.views import CallView, SwitchboardListener, TrayState, Windows
 
 
 class Bridge(QObject):
-    """A `SwitchboardListener` that re-emits everything as Qt signals.
+    """A `SwitchboardListener` and `Windows` that re-emits everything as Qt signals.
 
     Signals:
         callUpdated(CallView)        anything about a call changed
         noteRequested(CallView)      the call ended: open the note form
         trayStateChanged(str, str)   TrayState value, detail text
         messagePosted(str, bool)     text, is_error
+        showRequested()              bring the app forward
+        settingsRequested(object)    open Settings (at an account id, or None)
     """
 
     callUpdated = Signal(object)
     noteRequested = Signal(object)
     trayStateChanged = Signal(str, str)
     messagePosted = Signal(str, bool)
+    showRequested = Signal()
+    settingsRequested = Signal(object)
 
     def call_updated(self, view: CallView) -> None:
         self.callUpdated.emit(view)
@@ -39,7 +43,14 @@ class Bridge(QObject):
     def message(self, text: str, *, error: bool = False) -> None:
         self.messagePosted.emit(text, error)
 
+    def show_main(self) -> None:
+        self.showRequested.emit()
 
-def _check_protocol(bridge: Bridge) -> SwitchboardListener:
-    # Lets mypy prove Bridge satisfies the protocol.
-    return bridge
+    def open_settings(self, account_id: str | None) -> bool:
+        self.settingsRequested.emit(account_id)
+        return True
+
+
+def _check_protocols(bridge: Bridge) -> tuple[SwitchboardListener, Windows]:
+    # Lets mypy prove Bridge satisfies the protocols.
+    return bridge, bridge

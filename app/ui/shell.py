@@ -93,6 +93,8 @@ class UiShell(QObject):
         bridge.noteRequested.connect(self.on_note_requested)
         bridge.trayStateChanged.connect(self.tray.set_state)
         bridge.messagePosted.connect(self.tray.show_message)
+        bridge.showRequested.connect(self.show_main)
+        bridge.settingsRequested.connect(self.open_settings)
 
     # -- lifecycle -----------------------------------------------------------------------
 

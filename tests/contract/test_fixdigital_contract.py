@@ -15,6 +15,7 @@ from app.crm.fixdigital.settings import FixDigitalAccount
 from tests.contract import goldens_fixdigital as g
 from tests.contract.conftest import FdSandbox
 from tests.contract.shape import Golden, problems
+from tests.support import caller
 
 PHONE = "+61491570006"
 
@@ -27,8 +28,8 @@ async def test_every_notice_the_connector_sends_matches_its_golden(
     connector = FixDigitalConnector(account, client)
     now = datetime.now(UTC)
     for kind in (EventType.RING, EventType.ANSWER):
-        await connector.notify(CallNotice(type=kind, number=PHONE, direction=Direction.INBOUND, call_id="c-1",
-                                          at=now, started_at=now), PHONE)
+        await connector.notify(CallNotice(type=kind, number=caller(PHONE), direction=Direction.INBOUND, call_id="c-1",
+                                          at=now, started_at=now))
     entries = sandbox.journal.entries("/webservice.php")
     assert [e.query["operation"] for e in entries] == ["incomingCall", "incomingCallAnswered"]
     for entry, golden in zip(entries, g.ALL, strict=True):

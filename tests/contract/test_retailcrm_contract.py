@@ -25,6 +25,7 @@ from app.storage.secrets import KeyringSecrets
 from tests.contract import goldens_retailcrm as g
 from tests.contract.conftest import RcSandbox
 from tests.contract.shape import Golden, problems
+from tests.support import caller
 
 PUBLIC = "https://ringside.example.test"
 START = datetime(2024, 5, 1, 11, 3, tzinfo=UTC)
@@ -39,8 +40,8 @@ def account(url: str, **changes: Any) -> RetailCrmAccount:
 
 
 def call_steps(recording: Path) -> list[CallNotice]:
-    common: dict[str, Any] = {"number": g.PHONE, "direction": Direction.INBOUND, "call_id": "c-1", "source": "test",
-                              "started_at": START}
+    common: dict[str, Any] = {"number": caller(g.PHONE), "direction": Direction.INBOUND, "call_id": "c-1",
+                              "source": "test", "started_at": START}
     answered, ended = START + timedelta(seconds=5), START + timedelta(seconds=65)
     return [CallNotice(type=EventType.RING, at=START, **common),
             CallNotice(type=EventType.ANSWER, at=answered, answered_at=answered, **common),
@@ -60,12 +61,12 @@ async def test_every_request_the_connector_sends_matches_its_golden(
     recording = tmp_path / "c-1.wav"
     recording.write_bytes(b"RIFF")
     connector = RetailCrmConnector(account(server.url), client, rc_secrets, tz=UTC)
-    [record] = await connector.lookup(g.PHONE)  # telephony/manager
-    await connector.lookup(UNKNOWN_NUMBER)  # telephony/manager, then customers
+    [record] = await connector.lookup(caller(g.PHONE))  # telephony/manager
+    await connector.lookup(caller(UNKNOWN_NUMBER))  # telephony/manager, then customers
     await connector.log_call(NoteDraft(call_id="c-1", account_id="rc", record=record, direction=Direction.INBOUND,
                                        text="Called back", call_started_at=START, duration_s=60))
     for step in call_steps(recording):  # call/event in, hangup; calls/upload with a recordUrl
-        await connector.notify(step, g.PHONE)
+        await connector.notify(step)
     await connector.register(make_call_url=f"{PUBLIC}/retailcrm/make-call", logo_url=f"{PUBLIC}/ringside.svg",
                              status_url=f"{PUBLIC}/retailcrm/user-status", account_url=PUBLIC)
     await check.verify(account(server.url), client, rc_secrets)  # users/{id}

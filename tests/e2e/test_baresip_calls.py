@@ -81,7 +81,7 @@ async def _log_note(rt: Runtime, rec: Recorder, view: CallView) -> None:
     (note_request,) = [v for v in rec.note_requests if v.call_id == view.call_id]
     (chosen,) = note_request.chosen()
     assert chosen.name == "Priya Raman"
-    rt.switchboard.save_note(view.call_id, "Talked through the Java role.", [chosen.key])
+    rt.controls.save_note(view.call_id, "Talked through the Java role.", [chosen.key])
     await rec.view(lambda v: v.call_id == view.call_id and any(n.status is NoteStatus.LOGGED for n in v.notes), WAIT)
 
 
@@ -100,11 +100,11 @@ async def test_an_incoming_call_pops_is_answered_and_hung_up_from_ringside_and_l
     assert (card.state, card.direction, card.can_answer) == (CallState.RINGING, Direction.INBOUND, True)
     assert card.matches[0].name == "Priya Raman"
 
-    rt.switchboard.answer(card.call_id)  # the card's Answer button
+    rt.controls.answer(card.call_id)  # the card's Answer button
     await priya_phone.event("CALL_ESTABLISHED")
     await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ANSWERED, WAIT)
 
-    rt.switchboard.hang_up(card.call_id)  # the card's Hang up button
+    rt.controls.hang_up(card.call_id)  # the card's Hang up button
     await priya_phone.event("CALL_CLOSED")
     ended = await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ENDED, WAIT)
 
@@ -159,5 +159,5 @@ async def test_ringside_reconnects_when_baresip_restarts(
     await priya_phone.command("dial", recruiter.uri)
     second = await rec.view(lambda v: v.number == PRIYA and v.call_id != first.call_id and v.complete, WAIT)
     assert second.state is CallState.RINGING
-    rt.switchboard.hang_up(second.call_id)
+    rt.controls.hang_up(second.call_id)
     await rec.view(lambda v: v.call_id == second.call_id and v.state is CallState.MISSED, WAIT)

@@ -49,7 +49,7 @@ async def test_dial_from_ringside_rings_the_other_phone_and_logs_type_4(
     dialling: tuple[Runtime, Recorder], priya_phone: CtrlClient, rw_env: RwEnv
 ) -> None:
     rt, rec = dialling
-    rt.switchboard.dial("0491 570 006")  # tray → Dial…, typed as the recruiter would
+    rt.controls.dial("0491 570 006")  # tray → Dial…, typed as the recruiter would
 
     incoming = await priya_phone.event("CALL_INCOMING")  # Priya's own baresip rings
     assert incoming.direction == "incoming" and RECRUITER in incoming.peeruri
@@ -60,7 +60,7 @@ async def test_dial_from_ringside_rings_the_other_phone_and_logs_type_4(
 
     assert (await priya_phone.command("accept")).ok  # Priya picks up
     await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ANSWERED, WAIT)
-    rt.switchboard.hang_up(card.call_id)  # the card's Hang up acts on baresip's call
+    rt.controls.hang_up(card.call_id)  # the card's Hang up acts on baresip's call
     await priya_phone.event("CALL_CLOSED")
     ended = await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ENDED, WAIT)
     assert {v.call_id for v in rec.views} == {card.call_id}  # one card for the whole call
@@ -68,7 +68,7 @@ async def test_dial_from_ringside_rings_the_other_phone_and_logs_type_4(
     (note_request,) = rec.note_requests
     assert note_request.call_id == card.call_id
     (chosen,) = ended.chosen()
-    rt.switchboard.save_note(card.call_id, "Called about the Java role.", [chosen.key])
+    rt.controls.save_note(card.call_id, "Called about the Java role.", [chosen.key])
     await rec.view(lambda v: v.call_id == card.call_id and any(n.status is NoteStatus.LOGGED for n in v.notes),
                    WAIT)
     (activity,) = rw_env.sandbox.activities()

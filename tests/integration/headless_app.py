@@ -25,7 +25,7 @@ from app.config import settings as settings_mod
 from app.core.models import CallEvent, EventType
 from app.core.views import CallView, TrayState
 from app.runtime.runtime import Runtime
-from tests.support import until
+from tests.support import caller, until
 
 LOOKUP_WAIT_S = 5.0
 
@@ -51,7 +51,7 @@ def say(line: str) -> None:
 async def note(rt: Runtime, call_id: str, number: str, text: str) -> None:
     board = rt.switchboard
     for kind in (EventType.RING, EventType.ANSWER, EventType.HANGUP):
-        board.handle(CallEvent(type=kind, number=number, call_id=call_id, source="test", at=datetime.now(UTC)))
+        board.handle(CallEvent(type=kind, number=caller(number), call_id=call_id, source="test", at=datetime.now(UTC)))
     session = board.session(call_id)
     assert session is not None
     # From the cache at once for a repeat caller; else when the CRM answers.
@@ -61,7 +61,7 @@ async def note(rt: Runtime, call_id: str, number: str, text: str) -> None:
     if not chosen:
         say(f"unsaved {call_id} no record to log against")
         return
-    board.save_note(call_id, text, [r.key for r in chosen])
+    rt.controls.save_note(call_id, text, [r.key for r in chosen])
     say(f"saved {call_id}")
 
 
@@ -81,10 +81,10 @@ async def main() -> None:
             if command == "note":
                 await note(rt, args[0], args[1], args[2].strip())
             elif command == "retry":
-                rt.switchboard.retry_note(args[0], args[1].strip())
+                rt.controls.retry_note(args[0], args[1].strip())
                 say("done")
             elif command == "confirm":
-                rt.switchboard.confirm_note(args[0], args[1].strip())
+                rt.controls.confirm_note(args[0], args[1].strip())
                 say("done")
     finally:
         await rt.stop()

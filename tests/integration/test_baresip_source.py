@@ -104,11 +104,19 @@ async def fake() -> AsyncIterator[FakeBaresip]:
 
 
 @pytest.fixture
-async def running(rw_env: RwEnv, fake: FakeBaresip) -> AsyncIterator[tuple[Runtime, Recorder, BaresipSource]]:
+def task_errors() -> list[BaseException]:
+    """Errors of the runtime's background tasks."""
+    return []
+
+
+@pytest.fixture
+async def running(rw_env: RwEnv, fake: FakeBaresip,
+                  task_errors: list[BaseException]) -> AsyncIterator[tuple[Runtime, Recorder, BaresipSource]]:
     recorder = Recorder()
     settings = rw_env.settings().model_copy(update={
         "sources": [BaresipSourceSettings(kind="baresip", address=f"127.0.0.1:{fake.port}")]})
-    rt = Runtime(paths=paths.resolve(), settings=settings, listener=recorder, secrets=rw_env.secrets)
+    rt = Runtime(paths=paths.resolve(), settings=settings, listener=recorder, secrets=rw_env.secrets,
+                 on_error=task_errors.append)
     await rt.start()
     (source,) = rt.sources
     assert isinstance(source, BaresipSource)
@@ -151,13 +159,13 @@ async def test_answer_and_hang_up_select_the_call_then_act_on_it(
     fake.send(fake.event("CALL_INCOMING", "c3"))
     await rec.view(lambda v: v.call_id == "c3", WAIT)
 
-    rt.switchboard.answer("c3")
+    rt.controls.answer("c3")
     assert [(c["command"], c["params"]) for c in (await fake.next_command(), await fake.next_command())] == [
         ("callfind", "c3"), ("accept", "c3")]
     fake.send(fake.event("CALL_ESTABLISHED", "c3"))
     await rec.view(lambda v: v.call_id == "c3" and v.state is CallState.ANSWERED, WAIT)
 
-    rt.switchboard.hang_up("c3")
+    rt.controls.hang_up("c3")
     assert [(c["command"], c["params"]) for c in (await fake.next_command(), await fake.next_command())] == [
         ("callfind", "c3"), ("hangup", "c3")]
     fake.send(fake.event("CALL_CLOSED", "c3"))
@@ -166,16 +174,15 @@ async def test_answer_and_hang_up_select_the_call_then_act_on_it(
 
 
 async def test_answering_a_call_the_softphone_no_longer_has_says_so(
-    running: tuple[Runtime, Recorder, BaresipSource], fake: FakeBaresip
+    running: tuple[Runtime, Recorder, BaresipSource], fake: FakeBaresip, task_errors: list[BaseException]
 ) -> None:
     rt, rec, source = running
-    errors: list[BaseException] = []
-    rt.switchboard.on_error = errors.append
+    errors = task_errors
     fake.send(fake.event("CALL_INCOMING", "c4"))
     await rec.view(lambda v: v.call_id == "c4", WAIT)
     fake.reply = lambda c: {"ok": True, "data": "call not found (id=c4)\n"} if c["command"] == "callfind" else {
         "ok": True}
-    rt.switchboard.answer("c4")
+    rt.controls.answer("c4")
     await until(lambda: errors, WAIT, "the answer to fail")
     (error,) = errors
     assert isinstance(error, Rejected) and "no longer on the softphone" in str(error)
@@ -238,8 +245,6 @@ async def test_when_baresip_restarts_calls_end_and_it_reconnects(
     running: tuple[Runtime, Recorder, BaresipSource], fake: FakeBaresip
 ) -> None:
     rt, rec, source = running
-    statuses: list[bool] = []
-    source.status_listeners.append(statuses.append)
     fake.send(fake.event("CALL_INCOMING", "c6"))
     await rec.view(lambda v: v.call_id == "c6", WAIT)
 
@@ -253,7 +258,11 @@ async def test_when_baresip_restarts_calls_end_and_it_reconnects(
 
     await fake.start(fake.port)
     await asyncio.wait_for(source.wait_connected(), WAIT)
-    assert statuses == [False, True]
+    away = f"baresip at 127.0.0.1:{fake.port}"
+    shown = [detail for _state, detail in rec.tray]
+    went = next(i for i, detail in enumerate(shown) if away in detail)  # the tray said it was away…
+    assert any(away not in detail for detail in shown[went:])  # …and stopped saying so once it was back
+    assert away not in shown[-1]
     assert [text for text, error in rec.messages if error] == errors  # said once, not per attempt
     assert rec.messages[-1] == (f"The softphone (baresip at 127.0.0.1:{fake.port}) is connected again.", False)
 

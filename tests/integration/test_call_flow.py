@@ -16,6 +16,7 @@ from app.core.views import CallState, CallView, TrayState
 from app.runtime.runtime import Runtime
 from app.sandbox.faults import FaultKind
 from tests.conftest import RwEnv
+from tests.support import caller
 
 PRIYA = "+61491570006"
 
@@ -65,7 +66,7 @@ async def runtime(rw_env: RwEnv) -> AsyncIterator[tuple[Runtime, Recorder]]:
 
 def event(type_: EventType, number: str = PRIYA, direction: Direction = Direction.INBOUND,
           call_id: str | None = None) -> CallEvent:
-    return CallEvent(type=type_, number=number, direction=direction, call_id=call_id, source="test",
+    return CallEvent(type=type_, number=caller(number), direction=direction, call_id=call_id, source="test",
                      at=datetime.now(UTC))
 
 
@@ -99,7 +100,7 @@ async def test_note_after_hangup_reaches_recruit_wizard_with_the_right_ids(
     assert request.state is CallState.ENDED
     (chosen,) = request.chosen()
 
-    rt.switchboard.save_note("c1", "Wants two Java devs by March.", [chosen.key])
+    rt.controls.save_note("c1", "Wants two Java devs by March.", [chosen.key])
     logged = await rec.view(lambda v: any(n.status is NoteStatus.LOGGED for n in v.notes))
     assert logged.notes[0].record.name == "Priya Raman"
     (body,) = rw_env.sandbox.activities()

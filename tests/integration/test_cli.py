@@ -123,9 +123,9 @@ async def test_account_connect_for_an_unknown_account_fails_clearly() -> None:
 
 async def test_history_lists_calls_with_matches_and_timings(running: tuple[Runtime, Recorder]) -> None:
     rt, rec = running
-    rt.switchboard.simulate_call("0491570006")
+    rt.controls.simulate_call("0491570006")
     view = await rec.view(lambda v: v.complete)
-    rt.switchboard.card_shown(view.call_id)
+    rt.controls.card_shown(view.call_id)
     code, out, _ = await ringside("history", "--json")
     assert code == 0
     (call,) = json.loads(out)["calls"]

@@ -37,6 +37,7 @@ def tr(url: str) -> TrackerRmsAccount:
     return TrackerRmsAccount(kind="trackerrms", id="tr", api_url=url, auth="password", username=RECRUITER)
 
 
+@pytest.mark.slow
 async def test_connect_list_and_disconnect_a_password_account(tr_sandbox: TrSandbox) -> None:
     _, server = tr_sandbox
     configure(tr(server.url), tr(f"http://127.0.0.1:{closed_port()}").model_copy(update={"id": "tr-old"}))

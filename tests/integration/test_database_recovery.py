@@ -61,6 +61,7 @@ def instances() -> Iterator[list[Instance]]:
         instance.stop()
 
 
+@pytest.mark.slow
 def test_a_killed_instance_leaves_nothing_that_blocks_the_next_start(instances: list[Instance]) -> None:
     first = Instance()
     instances.append(first)

@@ -15,7 +15,7 @@ from app.crm.fixdigital.settings import FixDigitalAccount
 from app.demo.demo import DemoEnv, prepare_demo
 from app.runtime.runtime import Runtime
 from tests.integration.test_call_flow import PRIYA, Recorder
-from tests.support import until
+from tests.support import caller, until
 
 
 @pytest.fixture
@@ -37,7 +37,8 @@ async def test_the_demo_card_has_a_retailcrm_customer_beside_the_recruitment_crm
 ) -> None:
     env, runtime, rec = demo
     assert "retailCRM emulator" in env.instructions and "/retailcrm/make-call?" in env.instructions
-    runtime.switchboard.handle(CallEvent(type=EventType.RING, number=PRIYA, call_id="demo-1", at=datetime.now(UTC)))
+    runtime.switchboard.handle(CallEvent(type=EventType.RING, number=caller(PRIYA), call_id="demo-1",
+                                         at=datetime.now(UTC)))
     card = await rec.view(lambda v: v.complete, timeout=10)
     assert [a.account_id for a in card.accounts] == ["rw", "tr", "rc"]
     assert all(a.status is LookupStatus.FOUND for a in card.accounts)

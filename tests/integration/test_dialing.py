@@ -76,7 +76,7 @@ async def test_a_puzzel_call_pops_an_outbound_card_that_records_the_call_and_log
     via_puzzel: tuple[Runtime, Recorder], puzzel: Puzzel, rw_env: RwEnv
 ) -> None:
     rt, rec = via_puzzel
-    rt.switchboard.dial("0491 570 006")
+    rt.controls.dial("0491 570 006")
     card = await rec.view(lambda v: v.complete)
     assert (card.direction, card.state, card.number) == (Direction.OUTBOUND, CallState.RINGING, PRIYA)
     assert card.manual and card.can_answer  # Puzzel reports nothing: the card's buttons record the call
@@ -84,14 +84,14 @@ async def test_a_puzzel_call_pops_an_outbound_card_that_records_the_call_and_log
     await until(lambda: puzzel[0].callouts(), WAIT, "the callout")
     assert puzzel[0].callouts()[0]["body"]["destination"] == PRIYA
 
-    rt.switchboard.answer(card.call_id)  # "Connected"
+    rt.controls.answer(card.call_id)  # "Connected"
     await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ANSWERED)
-    rt.switchboard.hang_up(card.call_id)  # "Call ended"
+    rt.controls.hang_up(card.call_id)  # "Call ended"
     ended = await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ENDED)
     assert [v.call_id for v in rec.note_requests] == [card.call_id]
 
     (chosen,) = ended.chosen()
-    rt.switchboard.save_note(card.call_id, "Left a message about the Java role.", [chosen.key])
+    rt.controls.save_note(card.call_id, "Left a message about the Java role.", [chosen.key])
     await rec.view(lambda v: v.call_id == card.call_id and any(n.status is NoteStatus.LOGGED for n in v.notes))
     (activity,) = rw_env.sandbox.activities()
     assert activity["TypeId"] == 4 and activity["Notes"] == "Left a message about the Java role."
@@ -103,7 +103,7 @@ async def test_a_busy_agent_is_told_why_and_the_card_ends_without_a_note(
 ) -> None:
     rt, rec = via_puzzel
     puzzel[0].set_status(DEMO_USER, user_status="Busy")
-    rt.switchboard.dial("0491 570 006")
+    rt.controls.dial("0491 570 006")
     await rec.view(lambda v: v.state is CallState.MISSED)
     assert rec.messages == [("Couldn't call 0491 570 006: Your Puzzel status is Busy — set it to Available "
                              "to make calls.", True)]
@@ -125,7 +125,7 @@ async def test_without_a_dialer_dialling_says_how_to_set_one_up(make_runtime: Ma
     rec = Recorder()
     rt = make_runtime(listener=rec)
     await rt.start()
-    rt.switchboard.dial("0491 570 006")
+    rt.controls.dial("0491 570 006")
     await until(lambda: rec.messages, WAIT, "the refusal")
     ((text, error),) = rec.messages
     assert error and "No dialer is set up" in text and "[dialer]" in text
@@ -136,7 +136,7 @@ async def test_a_dialer_naming_a_missing_account_says_which(make_runtime: MakeRu
     rec = Recorder()
     rt = make_runtime(listener=rec, dialer=PuzzelDialerSettings(kind="puzzel", account="nope"))
     await rt.start()
-    rt.switchboard.dial("0491 570 006")
+    rt.controls.dial("0491 570 006")
     await until(lambda: rec.messages, WAIT, "the refusal")
     assert rec.messages == [("Couldn't call 0491 570 006: [dialer] account 'nope' is not in config.toml "
                              "(Puzzel accounts: none).", True)]
@@ -186,7 +186,7 @@ async def test_a_baresip_call_is_one_card_paired_with_baresips_own_id(
     rec = Recorder()
     rt = await via_baresip(make_runtime, rec, fake.port)
 
-    rt.switchboard.dial("0491570006")
+    rt.controls.dial("0491570006")
     command = await fake.next_command()
     assert (command["command"], command["params"]) == ("dial", f"sip:{PRIYA}@pbx.example.test:5060")
     card = await rec.view(lambda v: v.number == PRIYA)  # popped before baresip said anything
@@ -198,7 +198,7 @@ async def test_a_baresip_call_is_one_card_paired_with_baresips_own_id(
               + fake.event("CALL_ESTABLISHED", "sip-call-1", direction="outgoing"))
     await rec.view(lambda v: v.call_id == card.call_id and v.state is CallState.ANSWERED)
 
-    rt.switchboard.hang_up(card.call_id)  # acts on baresip's call, by baresip's id
+    rt.controls.hang_up(card.call_id)  # acts on baresip's call, by baresip's id
     assert [(c["command"], c["params"]) for c in (await fake.next_command(), await fake.next_command())] == [
         ("callfind", "sip-call-1"), ("hangup", "sip-call-1")]
     fake.send(fake.event("CALL_CLOSED", "sip-call-1", direction="outgoing"))
@@ -212,7 +212,7 @@ async def test_an_inbound_call_from_the_dialled_number_is_not_mistaken_for_the_d
 ) -> None:
     rec = Recorder()
     rt = await via_baresip(make_runtime, rec, fake.port)
-    rt.switchboard.dial(PRIYA)
+    rt.controls.dial(PRIYA)
     await fake.next_command()
     dialled = await rec.view(lambda v: v.number == PRIYA)
     fake.send(fake.event("CALL_INCOMING", "in-1"))
@@ -224,7 +224,7 @@ async def test_a_baresip_dialer_with_the_softphone_down_says_so(make_runtime: Ma
     rec = Recorder()
     port = closed_port()
     rt = await via_baresip(make_runtime, rec, port, connect=False)
-    rt.switchboard.dial(PRIYA)
+    rt.controls.dial(PRIYA)
     await until(lambda: any("Couldn't call" in text for text, _ in rec.messages), WAIT, "the refusal")
     assert (f"Couldn't call {PRIYA}: The softphone (baresip at 127.0.0.1:{port}) is not connected.", True) \
         in rec.messages

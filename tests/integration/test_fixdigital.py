@@ -20,6 +20,7 @@ from app.sandbox.fixdigital.server import DEMO_CLIENT_ID, DEMO_EXTENSION, FixDig
 from app.sandbox.runner import SandboxServer
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from tests.integration.conftest import closed_port
+from tests.support import caller
 
 PRIYA = "+61491570006"
 FdSandbox = tuple[FixDigitalSandbox, SandboxServer]
@@ -41,7 +42,7 @@ def fd_connector(fd_sandbox: FdSandbox, http_clients: Callable[..., httpx.AsyncC
 
 def notice(kind: EventType, direction: Direction = Direction.INBOUND, call_id: str = "c1") -> CallNotice:
     now = datetime.now(UTC)
-    return CallNotice(type=kind, number=PRIYA, direction=direction, call_id=call_id, source="test", at=now,
+    return CallNotice(type=kind, number=caller(PRIYA), direction=direction, call_id=call_id, source="test", at=now,
                       started_at=now, answered_at=now if kind is not EventType.RING else None)
 
 
@@ -51,7 +52,7 @@ async def test_registry_builds_a_connector_that_only_notifies(
     built = build_connector(fd_connector.account, http_clients(), KeyringSecrets(backend=MemoryKeyring()))
     assert isinstance(built, FixDigitalConnector)
     assert built.capabilities.notify and not built.capabilities.lookup and not built.capabilities.log_call
-    assert await built.lookup(PRIYA) == []
+    assert await built.lookup(caller(PRIYA)) == []
 
 
 async def test_ring_and_answer_tell_fixdigital_in_the_seeds_format(
@@ -59,7 +60,7 @@ async def test_ring_and_answer_tell_fixdigital_in_the_seeds_format(
 ) -> None:
     sandbox, _ = fd_sandbox
     for kind in (EventType.RING, EventType.ANSWER, EventType.HANGUP):
-        await fd_connector.notify(notice(kind), PRIYA)
+        await fd_connector.notify(notice(kind))
     assert sandbox.notices() == [
         {"operation": "incomingCall", "sExt": "777", "sNumber": "0491570006", "ClientId": "10"},
         {"operation": "incomingCallAnswered", "sExt": "777", "sNumber": "0491570006", "ClientId": "10"},
@@ -70,15 +71,15 @@ async def test_ring_and_answer_tell_fixdigital_in_the_seeds_format(
 async def test_an_answer_never_overtakes_its_ring(fd_sandbox: FdSandbox, fd_connector: FixDigitalConnector) -> None:
     sandbox, _ = fd_sandbox
     sandbox.faults.set_latency(0.2, "/webservice.php")
-    await asyncio.gather(fd_connector.notify(notice(EventType.RING), PRIYA),
-                         fd_connector.notify(notice(EventType.ANSWER), PRIYA))
+    await asyncio.gather(fd_connector.notify(notice(EventType.RING)),
+                         fd_connector.notify(notice(EventType.ANSWER)))
     assert [n["operation"] for n in sandbox.notices()] == ["incomingCall", "incomingCallAnswered"]
 
 
 async def test_outbound_calls_are_not_told(fd_sandbox: FdSandbox, fd_connector: FixDigitalConnector) -> None:
-    await fd_connector.notify(notice(EventType.RING, Direction.OUTBOUND), PRIYA)
-    await fd_connector.notify(CallEvent(type=EventType.RING, number=PRIYA, direction=Direction.OUTBOUND,
-                                        at=datetime.now(UTC)), PRIYA)
+    await fd_connector.notify(notice(EventType.RING, Direction.OUTBOUND))
+    await fd_connector.notify(CallEvent(type=EventType.RING, number=caller(PRIYA), direction=Direction.OUTBOUND,
+                                        at=datetime.now(UTC)))
     assert fd_sandbox[0].journal.entries("/webservice.php") == []
 
 
@@ -87,7 +88,7 @@ async def test_a_refusal_is_an_error_in_words(fd_sandbox: FdSandbox, http_client
     wrong = FixDigitalConnector(fd_connector.account.model_copy(update={"client_id": "11"}), http_clients())
     refused = r"FixDigital \(account 'fd', [^)]+\) refused Ringside's call notice: ClientId is missing or wrong"
     with pytest.raises(Rejected, match=refused):
-        await wrong.notify(notice(EventType.RING), PRIYA)
+        await wrong.notify(notice(EventType.RING))
 
 
 @pytest.mark.parametrize("kind", [FaultKind.HTML, FaultKind.WRONG_SHAPE, FaultKind.MALFORMED])
@@ -96,14 +97,14 @@ async def test_anything_without_success_true_is_an_error(
 ) -> None:
     fd_sandbox[0].faults.inject("/webservice.php", kind)
     with pytest.raises(BadResponse, match=r"FixDigital \(account 'fd', [^)]+\) answered"):
-        await fd_connector.notify(notice(EventType.RING), PRIYA)
+        await fd_connector.notify(notice(EventType.RING))
 
 
 async def test_an_unreachable_crm_is_unavailable(http_clients: Callable[..., httpx.AsyncClient]) -> None:
     account = FixDigitalAccount(kind="fixdigital", id="fd", api_url=f"http://127.0.0.1:{closed_port()}",
                                 client_id="10", extension="777")
     with pytest.raises(Unavailable, match="Can't reach FixDigital"):
-        await FixDigitalConnector(account, http_clients()).notify(notice(EventType.RING), PRIYA)
+        await FixDigitalConnector(account, http_clients()).notify(notice(EventType.RING))
 
 
 @pytest.mark.parametrize(("query", "code"), [

@@ -53,40 +53,40 @@ async def test_missed_calls_wait_on_the_callback_list_until_returned(start: Star
     await miss(rt, rec, PRIYA, "m1")
     await miss(rt, rec, UNKNOWN, "m2")
     await miss(rt, rec, PRIYA, "m3")
-    missed = rt.switchboard.missed_calls()
+    missed = rt.controls.missed_calls()
     assert numbers(missed) == [(PRIYA, 2), (UNKNOWN, 1)]  # one line per number, newest first
     assert (missed[0].name, missed[0].account_label, missed[0].call_id) == ("Priya Raman", "Recruit Wizard", "m3")
     assert missed[0].number_display == "0491 570 006" and missed[1].name == ""
 
     # Calling Priya back takes her off (answered or not: she was called back).
     rt.switchboard.handle(event(EventType.RING, PRIYA, Direction.OUTBOUND, call_id="back"))
-    assert numbers(rt.switchboard.missed_calls()) == [(UNKNOWN, 1)]
+    assert numbers(rt.controls.missed_calls()) == [(UNKNOWN, 1)]
 
     # A later call that is answered also settles it.
     await miss(rt, rec, SARAH, "m4")
     rt.switchboard.handle(event(EventType.RING, SARAH, call_id="s2"))
     rt.switchboard.handle(event(EventType.ANSWER, SARAH, call_id="s2"))
-    assert numbers(rt.switchboard.missed_calls()) == [(UNKNOWN, 1)]
+    assert numbers(rt.controls.missed_calls()) == [(UNKNOWN, 1)]
 
 
 async def test_a_dismissed_number_stays_off_the_list_after_a_restart(start: Start) -> None:
     rt, rec = await start()
     await miss(rt, rec, UNKNOWN, "d1")
     await miss(rt, rec, PRIYA, "d2")
-    rt.switchboard.dismiss_missed(UNKNOWN)
-    assert numbers(rt.switchboard.missed_calls()) == [(PRIYA, 1)]
+    rt.controls.dismiss_missed(UNKNOWN)
+    assert numbers(rt.controls.missed_calls()) == [(PRIYA, 1)]
     rt, rec = await start()
-    assert numbers(rt.switchboard.missed_calls()) == [(PRIYA, 1)]
+    assert numbers(rt.controls.missed_calls()) == [(PRIYA, 1)]
     # A new missed call from the dismissed number puts it back.
     await miss(rt, rec, UNKNOWN, "d3")
-    assert numbers(rt.switchboard.missed_calls()) == [(UNKNOWN, 1), (PRIYA, 1)]
+    assert numbers(rt.controls.missed_calls()) == [(UNKNOWN, 1), (PRIYA, 1)]
     # The calls themselves stay in history.
-    assert {v.call_id for v in rt.switchboard.call_history()} >= {"d1", "d2", "d3"}
+    assert {v.call_id for v in rt.controls.call_history()} >= {"d1", "d2", "d3"}
 
 
 async def test_the_tray_hears_of_every_change_to_the_list(start: Start) -> None:
     rt, rec = await start()
     await miss(rt, rec, PRIYA, "t1")
     before = len(rec.tray)
-    rt.switchboard.dismiss_missed(PRIYA)
+    rt.controls.dismiss_missed(PRIYA)
     assert len(rec.tray) == before + 1  # the UI refreshes its badge on tray updates

@@ -111,18 +111,18 @@ async def test_no_secret_reaches_any_file_output_or_log(
     runtime = Runtime(paths=home, settings=config, listener=recorder, secrets=store)
     await runtime.start()
     try:
-        runtime.switchboard.simulate_call(PRIYA)
+        runtime.controls.simulate_call(PRIYA)
         view = await recorder.view(lambda v: v.complete)
         assert {a.account_id for a in view.accounts if a.records} == {"rw", "tr"}
-        runtime.switchboard.hang_up(view.call_id)
+        runtime.controls.hang_up(view.call_id)
         ended = await recorder.view(lambda v: v.call_id == view.call_id and v.ended_at is not None)
-        runtime.switchboard.save_note(view.call_id, "Wants two backend engineers.", [r.key for r in ended.matches])
+        runtime.controls.save_note(view.call_id, "Wants two backend engineers.", [r.key for r in ended.matches])
         await recorder.view(lambda v: len(v.notes) == 2 and all(n.status is NoteStatus.LOGGED for n in v.notes),
                             timeout=10)
         # 3. The refresh token is revoked at the CRM: the next call's refresh fails.
         rw_env.sandbox.expire_access_tokens()
         rw_env.sandbox.revoke_all()
-        runtime.switchboard.simulate_call("+61491571266")
+        runtime.controls.simulate_call("+61491571266")
         failed = await recorder.view(lambda v: v.complete and v.call_id != view.call_id)
         assert next(a for a in failed.accounts if a.account_id == "rw").needs_sign_in
         remember_tokens()

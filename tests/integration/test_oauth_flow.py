@@ -19,6 +19,7 @@ from app.errors import ConnectorError, NeedsSignIn
 from app.sandbox.demo_data import load_demo
 from app.storage.secrets import KeyringSecrets
 from tests.integration.conftest import RW_CLIENT_ID, RW_CLIENT_SECRET, RwSandbox
+from tests.support import caller
 
 PRIYA = load_demo().person("priya-raman").numbers[0]
 
@@ -107,7 +108,7 @@ async def test_full_sign_in_stores_tokens(
     assert before + timedelta(hours=23) < stored.expires_at <= datetime.now(UTC) + timedelta(hours=24)
     # …and they work.
     connector = RecruitWizardConnector(rw_account, http_clients(timeout=5), rw_secrets)
-    assert await connector.lookup(PRIYA)
+    assert await connector.lookup(caller(PRIYA))
 
 
 async def test_state_mismatch_stores_nothing(
@@ -208,7 +209,7 @@ async def test_revoke_signs_out(
     rw_secrets.set("rw", "tokens", tokens.model_dump_json())
     connector = RecruitWizardConnector(rw_account, http_clients(timeout=5), rw_secrets)
     with pytest.raises(NeedsSignIn, match="sign in again"):
-        await connector.lookup(PRIYA)
+        await connector.lookup(caller(PRIYA))
     assert [e.status for e in sandbox.journal.entries("/core/connect/token")] == [200, 400]
 
 
@@ -236,7 +237,7 @@ async def test_no_secret_reaches_messages_or_logs(
     sandbox.expire_access_tokens()
     connector = RecruitWizardConnector(rw_account, http_clients(timeout=5), rw_secrets)
     with pytest.raises(NeedsSignIn) as dead:
-        await connector.lookup(PRIYA)
+        await connector.lookup(caller(PRIYA))
     errors.append(dead.value)
     rw_secrets.set("rw", "client_secret", "another-wrong-secret")
     secrets.add("another-wrong-secret")

@@ -185,6 +185,7 @@ def app(crm: Crm, ringside_home: Path, tmp_path: Path) -> Iterator[App]:
     app.quit()
 
 
+@pytest.mark.slow
 def test_a_hundred_notes_through_faults_and_kills_arrive_exactly_once(app: App, crm: Crm, ringside_home: Path) -> None:
     rng = random.Random(SEED)
     ledger = Ledger(paths_mod.resolve(ringside_home).database)

@@ -18,6 +18,7 @@ from app.sandbox.demo_data import UNKNOWN_NUMBER, load_demo
 from app.sandbox.faults import FaultKind
 from app.storage.secrets import KeyringSecrets
 from tests.integration.conftest import RW_WEB, RwConnectorFactory, RwSandbox, closed_port, store_tokens
+from tests.support import caller
 
 DEMO = load_demo()
 PRIYA = DEMO.person("priya-raman")  # contact with open jobs
@@ -58,7 +59,7 @@ async def test_registry_builds_a_connector(
 
 async def test_lookup_sends_digits_bearer_and_accept(rw_sandbox: RwSandbox, rw_connector: RwConnectorFactory) -> None:
     sandbox, _ = rw_sandbox
-    records = await rw_connector().lookup(PRIYA.numbers[0])
+    records = await rw_connector().lookup(caller(PRIYA.numbers[0]))
 
     assert records == [
         Record(
@@ -76,22 +77,22 @@ async def test_lookup_sends_digits_bearer_and_accept(rw_sandbox: RwSandbox, rw_c
 
 async def test_lookup_of_candidates_clients_and_shared_numbers(rw_connector: RwConnectorFactory) -> None:
     connector = rw_connector()
-    [candidate] = await connector.lookup(ETHAN.numbers[0])
+    [candidate] = await connector.lookup(caller(ETHAN.numbers[0]))
     assert candidate.type is RecordType.CANDIDATE
     assert candidate.link == f"{RW_WEB}/secure/candidates/details.aspx?CandidateId={ETHAN.recruitwizard_id}"
-    [client] = await connector.lookup(KESTREL.numbers[0])
+    [client] = await connector.lookup(caller(KESTREL.numbers[0]))
     assert client.type is RecordType.CLIENT
     assert client.job_title == ""  # the API sends null for a client's job title
     assert client.link == f"{RW_WEB}/secure/clients/details.aspx?ClientID={KESTREL.recruitwizard_id}"
-    shared = await connector.lookup(SHARED_OFFICE)
+    shared = await connector.lookup(caller(SHARED_OFFICE))
     assert len(shared) == 2
-    assert await connector.lookup(UNKNOWN_NUMBER) == []
+    assert await connector.lookup(caller(UNKNOWN_NUMBER)) == []
 
 
 async def test_open_jobs_of_a_contact(rw_sandbox: RwSandbox, rw_connector: RwConnectorFactory) -> None:
     sandbox, _ = rw_sandbox
     connector = rw_connector()
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     jobs = await connector.open_jobs(priya)
 
     expected = DEMO.jobs_of(PRIYA.key, open_only=True)
@@ -186,7 +187,7 @@ async def test_401_refreshes_once_and_retries(
     before = _stored(rw_secrets)
     sandbox.expire_access_tokens()
 
-    assert len(await connector.lookup(PRIYA.numbers[0])) == 1
+    assert len(await connector.lookup(caller(PRIYA.numbers[0]))) == 1
 
     assert sandbox.refresh_count == 1
     after = _stored(rw_secrets)
@@ -203,7 +204,7 @@ async def test_401_refreshes_once_and_retries(
     assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
     # …and the old refresh token was single-use: a second refresh must use the new one.
     sandbox.expire_access_tokens()
-    assert len(await connector.lookup(PRIYA.numbers[0])) == 1
+    assert len(await connector.lookup(caller(PRIYA.numbers[0]))) == 1
     assert sandbox.refresh_count == 2
 
 
@@ -212,7 +213,7 @@ async def test_ten_concurrent_401s_cause_one_refresh(rw_sandbox: RwSandbox, rw_c
     connector = rw_connector()
     sandbox.expire_access_tokens()
 
-    results = await asyncio.gather(*(connector.lookup(PRIYA.numbers[0]) for _ in range(10)))
+    results = await asyncio.gather(*(connector.lookup(caller(PRIYA.numbers[0])) for _ in range(10)))
 
     assert all(len(r) == 1 for r in results)
     assert sandbox.refresh_count == 1
@@ -226,7 +227,7 @@ async def test_a_token_about_to_expire_is_refreshed_once_before_use(
     store_tokens(rw_secrets, "rw", sandbox.issue_tokens(), expires_at=datetime.now(UTC) + timedelta(seconds=30))
     connector = rw_connector()
 
-    results = await asyncio.gather(*(connector.lookup(PRIYA.numbers[0]) for _ in range(10)))
+    results = await asyncio.gather(*(connector.lookup(caller(PRIYA.numbers[0])) for _ in range(10)))
 
     assert all(len(r) == 1 for r in results)
     assert sandbox.refresh_count == 1
@@ -238,7 +239,7 @@ async def test_a_failed_refresh_asks_for_sign_in(rw_sandbox: RwSandbox, rw_conne
     connector = rw_connector()
     sandbox.revoke_all()
     with pytest.raises(NeedsSignIn, match="Recruit Wizard needs you to sign in again"):
-        await connector.lookup(PRIYA.numbers[0])
+        await connector.lookup(caller(PRIYA.numbers[0]))
     assert [e.status for e in sandbox.journal.entries("/core/connect/token")] == [400]
 
 
@@ -250,12 +251,13 @@ async def test_concurrent_callers_share_one_failed_refresh(
     connector = rw_connector()
     sandbox.faults.inject("/core/connect/token", FaultKind.STATUS, status=500)
 
-    results = await asyncio.gather(*(connector.lookup(PRIYA.numbers[0]) for _ in range(10)), return_exceptions=True)
+    results = await asyncio.gather(*(connector.lookup(caller(PRIYA.numbers[0])) for _ in range(10)),
+                                   return_exceptions=True)
 
     assert all(isinstance(r, Unavailable) for r in results), results
     assert len(sandbox.journal.entries("/core/connect/token")) == 1
     # The next call tries again (the fault is used up) and succeeds.
-    assert await connector.lookup(PRIYA.numbers[0])
+    assert await connector.lookup(caller(PRIYA.numbers[0]))
     assert sandbox.refresh_count == 1
 
 
@@ -267,14 +269,14 @@ async def test_a_refresh_outlives_a_cancelled_caller(
     old = _stored(rw_secrets)
     sandbox.expire_access_tokens()
     sandbox.faults.inject("/core/connect/token", FaultKind.HANG)
-    lookup = asyncio.ensure_future(connector.lookup(PRIYA.numbers[0]))
+    lookup = asyncio.ensure_future(connector.lookup(caller(PRIYA.numbers[0])))
     await asyncio.to_thread(sandbox.faults.wait_hanging, 1)
     lookup.cancel()  # as the lookup service's per-account timeout would
     with pytest.raises(asyncio.CancelledError):
         await lookup
     sandbox.faults.release_hangs()
 
-    assert await connector.lookup(PRIYA.numbers[0])  # waits for the same refresh, no second one
+    assert await connector.lookup(caller(PRIYA.numbers[0]))  # waits for the same refresh, no second one
 
     assert sandbox.refresh_count == 1
     assert _stored(rw_secrets).refresh_token != old.refresh_token
@@ -283,7 +285,7 @@ async def test_a_refresh_outlives_a_cancelled_caller(
 async def test_no_tokens_at_all_asks_for_sign_in(rw_sandbox: RwSandbox, rw_connector: RwConnectorFactory) -> None:
     sandbox, _ = rw_sandbox
     with pytest.raises(NeedsSignIn, match="ringside account connect rw"):
-        await rw_connector(signed_in=False).lookup(PRIYA.numbers[0])
+        await rw_connector(signed_in=False).lookup(caller(PRIYA.numbers[0]))
     assert sandbox.journal.entries() == []
 
 
@@ -292,12 +294,12 @@ async def test_tokens_from_another_sign_in_are_used_without_a_restart(
 ) -> None:
     sandbox, _ = rw_sandbox
     connector = rw_connector()
-    assert await connector.lookup(PRIYA.numbers[0])
+    assert await connector.lookup(caller(PRIYA.numbers[0]))
     # The user signs in again from another process: old tokens die, new ones land in the keyring.
     sandbox.revoke_all()
     store_tokens(rw_secrets, "rw", sandbox.issue_tokens())
 
-    assert await connector.lookup(PRIYA.numbers[0])
+    assert await connector.lookup(caller(PRIYA.numbers[0]))
     assert sandbox.refresh_count == 0
     assert [e.status for e in sandbox.journal.entries(LOOKUP)] == [200, 401, 200]
 
@@ -307,7 +309,7 @@ async def test_reload_drops_cached_tokens(
 ) -> None:
     sandbox, _ = rw_sandbox
     connector = rw_connector()
-    assert await connector.lookup(PRIYA.numbers[0])
+    assert await connector.lookup(caller(PRIYA.numbers[0]))
     fresh = store_tokens(rw_secrets, "rw", sandbox.issue_tokens())
     connector.oauth.reload()
     assert await connector.oauth.access_token() == fresh.access_token
@@ -320,7 +322,7 @@ async def test_a_hanging_lookup_times_out(rw_sandbox: RwSandbox, rw_connector: R
     sandbox, _ = rw_sandbox
     sandbox.faults.inject(LOOKUP, FaultKind.HANG)
     with pytest.raises(Unavailable, match="took too long to answer") as caught:
-        await rw_connector(timeout=0.3).lookup(PRIYA.numbers[0])
+        await rw_connector(timeout=0.3).lookup(caller(PRIYA.numbers[0]))
     assert caught.value.sent  # the request went out; the answer never came
 
 
@@ -342,14 +344,14 @@ async def test_a_dropped_connection_may_have_been_sent(
     sandbox, _ = rw_sandbox
     sandbox.faults.inject(LOOKUP, FaultKind.RESET)
     with pytest.raises(Unavailable, match="broke off") as caught:
-        await rw_connector().lookup(PRIYA.numbers[0])
+        await rw_connector().lookup(caller(PRIYA.numbers[0]))
     assert caught.value.sent
 
 
 async def test_an_unreachable_host(rw_connector: RwConnectorFactory) -> None:
     port = closed_port()
     with pytest.raises(Unavailable, match=rf"Can't reach Recruit Wizard \(127\.0\.0\.1:{port}\)") as caught:
-        await rw_connector(api_url=f"http://127.0.0.1:{port}").lookup(PRIYA.numbers[0])
+        await rw_connector(api_url=f"http://127.0.0.1:{port}").lookup(caller(PRIYA.numbers[0]))
     assert not caught.value.sent
 
 
@@ -368,7 +370,7 @@ async def test_unreadable_lookup_answers(
     sandbox, _ = rw_sandbox
     sandbox.faults.inject(LOOKUP, kind)
     with pytest.raises(BadResponse) as caught:
-        await rw_connector().lookup(PRIYA.numbers[0])
+        await rw_connector().lookup(caller(PRIYA.numbers[0]))
     assert str(caught.value) == message
 
 
@@ -383,7 +385,7 @@ async def test_server_error_is_unavailable(rw_sandbox: RwSandbox, rw_connector: 
     sandbox, _ = rw_sandbox
     sandbox.faults.inject(LOOKUP, FaultKind.STATUS, status=500)
     with pytest.raises(Unavailable, match=r"HTTP 500") as caught:
-        await rw_connector().lookup(PRIYA.numbers[0])
+        await rw_connector().lookup(caller(PRIYA.numbers[0]))
     assert not caught.value.sent
 
 
@@ -394,7 +396,7 @@ async def test_rate_limits_carry_retry_after(
     sandbox, _ = rw_sandbox
     sandbox.faults.inject(LOOKUP, FaultKind.STATUS, status=status, retry_after=7)
     with pytest.raises(RateLimited, match="try again in 7 s") as caught:
-        await rw_connector().lookup(PRIYA.numbers[0])
+        await rw_connector().lookup(caller(PRIYA.numbers[0]))
     assert caught.value.retry_after == 7.0
     assert caught.value.retryable
 
@@ -421,12 +423,12 @@ async def test_error_messages_carry_no_secrets(
     for kind in (FaultKind.HTML, FaultKind.HANG, FaultKind.RESET, FaultKind.STATUS):
         sandbox.faults.inject(LOOKUP, kind)
         with pytest.raises(ConnectorError) as caught:
-            await connector.lookup(PRIYA.numbers[0])
+            await connector.lookup(caller(PRIYA.numbers[0]))
         errors.append(caught.value)
     sandbox.revoke_all()
     sandbox.expire_access_tokens()
     with pytest.raises(NeedsSignIn) as signin:
-        await connector.lookup(PRIYA.numbers[0])
+        await connector.lookup(caller(PRIYA.numbers[0]))
     errors.append(signin.value)
     text = " ".join(f"{e!s} {e!r}" for e in errors)
     assert not any(secret and secret in text for secret in secrets)

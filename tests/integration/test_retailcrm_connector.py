@@ -30,7 +30,7 @@ from app.sandbox.retailcrm.store import RECRUITER_CODE, RECRUITER_ID
 from app.sandbox.runner import SandboxServer
 from app.storage.secrets import KeyringSecrets
 from tests.integration.conftest import RcConnectorFactory, RcSandbox
-from tests.support import until
+from tests.support import caller, until
 
 PRIYA = "+61491570006"  # customer 2101, manager Alex Morgan, a last order
 TOM = "+61491570067"  # customer 2112, looked after by a colleague without an extension code
@@ -43,7 +43,7 @@ def notices(call_id: str = "call-1", *, direction: Direction = Direction.INBOUND
     """ring, (answer), hang-up notices as the switchboard sends them."""
     answered = START + timedelta(seconds=answer_after) if answer_after is not None else None
     ended = (answered or START + timedelta(seconds=20)) + timedelta(seconds=talk if answered else 0)
-    common: dict[str, Any] = {"number": number, "direction": direction, "call_id": call_id, "source": "test",
+    common: dict[str, Any] = {"number": caller(number), "direction": direction, "call_id": call_id, "source": "test",
                               "started_at": START}
     steps = [CallNotice(type=EventType.RING, at=START, **common)]
     if answered is not None:
@@ -52,9 +52,9 @@ def notices(call_id: str = "call-1", *, direction: Direction = Direction.INBOUND
     return steps
 
 
-async def whole_call(connector: RetailCrmConnector, steps: list[CallNotice], number: str = PRIYA) -> None:
+async def whole_call(connector: RetailCrmConnector, steps: list[CallNotice]) -> None:
     for step in steps:
-        await connector.notify(step, number)
+        await connector.notify(step)
 
 
 def forms(sandbox: RetailCrmSandbox, path: str) -> list[dict[str, Any]]:
@@ -86,7 +86,7 @@ async def test_lookup_shows_the_customer_their_manager_and_links(
     rc_sandbox: RcSandbox, connector: RetailCrmConnector
 ) -> None:
     sandbox, server = rc_sandbox
-    [record] = await connector.lookup(PRIYA)
+    [record] = await connector.lookup(caller(PRIYA))
     assert (record.type, record.id, record.name) == (RecordType.CUSTOMER, "2101", "Priya Raman")
     assert record.link == f"{server.url}/customers/2101"
     assert record.note == "Manager: Alex Morgan"
@@ -102,9 +102,9 @@ async def test_the_responsible_manager_is_shown_whatever_their_status(
     rc_sandbox: RcSandbox, connector: RetailCrmConnector
 ) -> None:
     rc_sandbox[0].set_status(RECRUITER_ID, "break")  # without ignoreStatus=1 retailCRM would name nobody
-    [record] = await connector.lookup(PRIYA)
+    [record] = await connector.lookup(caller(PRIYA))
     assert record.name == "Priya Raman" and record.note == "Manager: Alex Morgan"
-    [tom] = await connector.lookup(TOM)  # his manager has no extension code: never returned
+    [tom] = await connector.lookup(caller(TOM))  # his manager has no extension code: never returned
     assert tom.note == "" and [label for label, _ in tom.extra_links] == ["New order"]  # no orders yet
 
 
@@ -118,7 +118,7 @@ async def test_without_a_customer_from_the_manager_method_customers_are_searched
     sandbox = RetailCrmSandbox(data)
     with SandboxServer(sandbox.make_app) as server:
         account = rc_account.model_copy(update={"api_url": server.url})
-        records = await RetailCrmConnector(account, http_clients(), rc_secrets).lookup(PRIYA)
+        records = await RetailCrmConnector(account, http_clients(), rc_secrets).lookup(caller(PRIYA))
     assert [(r.id, r.name) for r in records] == [("2101", "Priya Raman"), ("2112", "Tom Nguyen")]
     assert records[1].link == f"{server.url}/customers/2112"
     search = sandbox.journal.entries(API + "/customers")[0]
@@ -126,7 +126,7 @@ async def test_without_a_customer_from_the_manager_method_customers_are_searched
 
 
 async def test_an_unknown_number_finds_nobody(rc_sandbox: RcSandbox, connector: RetailCrmConnector) -> None:
-    assert await connector.lookup(UNKNOWN_NUMBER) == []
+    assert await connector.lookup(caller(UNKNOWN_NUMBER)) == []
     assert [e.path for e in rc_sandbox[0].journal.entries(API)] == [API + "/telephony/manager", API + "/customers"]
 
 
@@ -135,14 +135,14 @@ async def test_no_stored_key_asks_to_connect_and_sends_nothing(
 ) -> None:
     rc_secrets.delete("rc", "apikey")
     with pytest.raises(NeedsSignIn, match="ringside account connect rc"):
-        await connector.lookup(PRIYA)
+        await connector.lookup(caller(PRIYA))
     assert rc_sandbox[0].journal.entries(API) == []
 
 
 async def test_a_refused_key_needs_a_new_one(rc_secrets: KeyringSecrets, connector: RetailCrmConnector) -> None:
     rc_secrets.set("rc", "apikey", "an-old-revoked-key")
     with pytest.raises(NeedsSignIn, match="refused the API key") as caught:
-        await connector.lookup(PRIYA)
+        await connector.lookup(caller(PRIYA))
     assert "an-old-revoked-key" not in str(caught.value)
 
 
@@ -153,7 +153,7 @@ async def test_a_throttled_request_is_retried_with_exponential_back_off(
     sandbox, _ = rc_sandbox
     monkeypatch.setattr(rc_http, "BACKOFF_BASE_S", 0.01)  # the first pause, shortened
     sandbox.faults.inject(API + "/telephony/manager", FaultKind.STATUS, status=status, count=2)
-    [record] = await connector.lookup(PRIYA)
+    [record] = await connector.lookup(caller(PRIYA))
     assert record.id == "2101"
     entries = sandbox.journal.entries(API + "/telephony/manager")
     assert [e.status for e in entries] == [status, status, 200]
@@ -163,7 +163,7 @@ async def test_a_throttled_request_is_retried_with_exponential_back_off(
     sandbox.faults.inject(API + "/telephony/manager", FaultKind.STATUS, status=status, count=rc_http.ATTEMPTS,
                           retry_after=0)
     with pytest.raises(RateLimited) as caught:
-        await connector.lookup(PRIYA)
+        await connector.lookup(caller(PRIYA))
     assert caught.value.retry_after == 0 and "retailCRM is busy" in str(caught.value)
 
 
@@ -171,7 +171,7 @@ async def test_an_html_page_means_no_such_account(rc_sandbox: RcSandbox, connect
     rc_sandbox[0].faults.inject(API, FaultKind.HTML)
     host = httpx.URL(rc_sandbox[1].url).netloc.decode()
     with pytest.raises(Rejected, match=f"(?i)this retailCRM account was not found at {host}"):
-        await connector.lookup(PRIYA)
+        await connector.lookup(caller(PRIYA))
 
 
 # -- notes -------------------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def _note(record: Record, text: str = "Wants two Java devs by March.") -> NoteDr
 
 async def test_a_note_becomes_a_customer_note(rc_sandbox: RcSandbox, connector: RetailCrmConnector) -> None:
     sandbox, _ = rc_sandbox
-    [record] = await connector.lookup(PRIYA)
+    [record] = await connector.lookup(caller(PRIYA))
     receipt = await connector.log_call(_note(record))
     assert receipt.remote_id is not None and receipt.detail == "Logged in retailCRM"
     [sent] = forms(sandbox, "/customers/notes/create")
@@ -246,7 +246,7 @@ async def test_a_hangup_never_overtakes_its_ring(rc_sandbox: RcSandbox, connecto
     sandbox, _ = rc_sandbox
     sandbox.faults.set_latency(0.2, API + "/telephony/call/event")  # the ring's event is slow
     ring, hangup = notices(answer_after=None)
-    await asyncio.gather(connector.notify(ring, PRIYA), connector.notify(hangup, PRIYA))
+    await asyncio.gather(connector.notify(ring), connector.notify(hangup))
     assert [f["event"]["type"] for f in forms(sandbox, "/telephony/call/event")] == ["in", "hangup"]
 
 
@@ -264,7 +264,7 @@ async def test_uploading_the_same_call_again_changes_nothing(
     sandbox, _ = rc_sandbox
     steps = notices()
     await whole_call(connector, steps)
-    await connector.notify(steps[-1], PRIYA)  # the hang-up heard twice (a softphone repeating itself)
+    await connector.notify(steps[-1])  # the hang-up heard twice (a softphone repeating itself)
     assert sandbox.upload_batches() == [1, 1]
     assert len(sandbox.calls()) == 1 and connector.queue.count("rc") == 0
 
@@ -274,7 +274,7 @@ async def test_an_unknown_extension_code_is_said_plainly(
 ) -> None:
     connector = rc_connector(code="999")
     with pytest.raises(Rejected, match=r"doesn't know extension code 999.*ringside retailcrm register rc"):
-        await connector.notify(notices()[0], PRIYA)
+        await connector.notify(notices()[0])
 
 
 async def test_calls_that_could_not_be_uploaded_go_later_in_one_batch(

@@ -25,6 +25,7 @@ from app.sandbox.retailcrm.store import RECRUITER_CODE
 from app.sandbox.runner import SandboxServer
 from tests.integration.conftest import RcConnectorFactory, RcSandbox
 from tests.integration.test_retailcrm_connector import PRIYA, notices, whole_call
+from tests.support import caller
 
 API = "/api/v5"
 PUBLIC = "https://ringside.example.test"
@@ -52,7 +53,7 @@ async def test_paced_requests_are_never_refused_even_when_fifty_go_one_by_one(
     for n in range(49):
         connector.queue.add("rc", f"c-{n}", good | {"externalId": f"c-{n}"})
     connector.queue.add("rc", "bad", good | {"externalId": "bad", "date": "yesterday"})
-    lookups = [connector.lookup(PRIYA) for _ in range(15)]  # and the card looking people up meanwhile
+    lookups = [connector.lookup(caller(PRIYA)) for _ in range(15)]  # and the card looking people up meanwhile
     await asyncio.gather(connector.flush_uploads(), *lookups)
     await connector.aclose()
     uploads = sandbox.journal.entries(API + "/telephony/calls/upload")

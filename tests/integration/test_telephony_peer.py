@@ -33,7 +33,7 @@ from app.sandbox.retailcrm.store import COLLEAGUE_ID, DEMO_CLIENT_ID, DEMO_SITE,
 from app.sandbox.runner import SandboxServer
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import PRIYA, Recorder
-from tests.support import until
+from tests.support import caller, until
 
 FD_USER, FD_PASSWORD = "fixdigital", "callback-pass-123"
 API = "/api/v5"
@@ -55,7 +55,7 @@ class Peer:
                                  logo_url=f"{self.base}/ringside.svg", account_url=self.base)
 
     def call(self, type_: EventType, call_id: str, direction: Direction = Direction.INBOUND) -> str | None:
-        return self.runtime.switchboard.handle(CallEvent(type=type_, number=PRIYA, direction=direction,
+        return self.runtime.switchboard.handle(CallEvent(type=type_, number=caller(PRIYA), direction=direction,
                                                          call_id=call_id, source="test", at=datetime.now(UTC)))
 
 
@@ -131,7 +131,7 @@ async def test_the_note_goes_to_the_customer_in_retailcrm(peer: Peer) -> None:
     peer.call(EventType.ANSWER, "pbx-2")
     peer.call(EventType.HANGUP, "pbx-2")
     customer = next(r for r in card.matches if r.account_id == "rc")
-    peer.runtime.switchboard.save_note("pbx-2", "Asked for the March invoice.", [customer.key])
+    peer.runtime.controls.save_note("pbx-2", "Asked for the March invoice.", [customer.key])
     await until(peer.retail.notes, what="the customer note")
     [note] = peer.retail.notes()
     assert note["text"] == "Asked for the March invoice." and note["customer"] == {"id": 2101}
@@ -139,8 +139,8 @@ async def test_the_note_goes_to_the_customer_in_retailcrm(peer: Peer) -> None:
 
 async def test_calls_without_an_id_use_ringsides_own(peer: Peer) -> None:
     switchboard = peer.runtime.switchboard
-    call_id = switchboard.handle(CallEvent(type=EventType.RING, number="0491 570 006", at=datetime.now(UTC)))
-    switchboard.handle(CallEvent(type=EventType.HANGUP, number="0491570006", at=datetime.now(UTC)))
+    call_id = switchboard.handle(CallEvent(type=EventType.RING, number=caller("0491 570 006"), at=datetime.now(UTC)))
+    switchboard.handle(CallEvent(type=EventType.HANGUP, number=caller("0491570006"), at=datetime.now(UTC)))
     await until(peer.retail.calls, what="the missed call in retailCRM's history")
     assert events(peer.retail) == [("in", None), ("hangup", "no answered")]
     assert peer.retail.calls()[0]["externalId"] == call_id

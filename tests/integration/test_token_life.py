@@ -18,11 +18,11 @@ from app.core.models import CallEvent, EventType, LookupStatus
 from app.core.views import TrayState
 from app.crm._shared.oauth_tokens import TokenSet
 from app.crm.trackerrms.settings import TrackerRmsAccount
-from app.runtime.runtime import Runtime
+from app.runtime.runtime import NoWindows, Runtime
 from tests.conftest import RwEnv
 from tests.integration.conftest import TR_PASSWORD, TrSandbox
 from tests.integration.test_call_flow import Recorder
-from tests.support import until
+from tests.support import caller, until
 
 PRIYA = "+61491570006"  # in both emulators' demo data
 
@@ -43,7 +43,7 @@ async def app(rw_env: RwEnv, tr_sandbox: TrSandbox) -> AsyncIterator[tuple[Runti
 
 
 def ring(runtime: Runtime, call_id: str, number: str = PRIYA) -> None:
-    runtime.switchboard.handle(CallEvent(type=EventType.RING, number=number, call_id=call_id, source="cli",
+    runtime.switchboard.handle(CallEvent(type=EventType.RING, number=caller(number), call_id=call_id, source="cli",
                                          at=datetime.now(UTC), received_ns=time.perf_counter_ns()))
 
 
@@ -90,20 +90,20 @@ async def test_a_failed_refresh_flags_that_account_only_and_one_click_signs_it_i
     assert rw.status is LookupStatus.ERROR and rw.needs_sign_in
     assert rw.error == "Recruit Wizard needs you to sign in again."
     assert tr.status is LookupStatus.FOUND and not tr.needs_sign_in  # the other account is unaffected
-    runtime.switchboard.handle(CallEvent(type=EventType.HANGUP, number=PRIYA, call_id="first", source="cli",
+    runtime.switchboard.handle(CallEvent(type=EventType.HANGUP, number=caller(PRIYA), call_id="first", source="cli",
                                          at=datetime.now(UTC)))
     # The tray keeps saying so after the call, with the account to sign in to.
     assert recorder.tray[-1] == (TrayState.ATTENTION, "Recruit Wizard needs you to sign in again")
-    assert runtime.switchboard.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]
+    assert runtime.controls.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]
 
     async with httpx.AsyncClient(follow_redirects=True, timeout=5) as browser:
         visits: list[asyncio.Task[httpx.Response]] = []
         runtime.open_url = lambda url: visits.append(asyncio.get_running_loop().create_task(browser.get(url)))
-        runtime.switchboard.sign_in("rw")
+        runtime.controls.sign_in("rw")
         await until(lambda: ("Signed in to Recruit Wizard; the tokens are in the keyring.", False)
                     in recorder.messages, what="the sign-in to finish")
         await asyncio.gather(*visits)
-    assert runtime.switchboard.accounts_needing_sign_in() == []
+    assert runtime.controls.accounts_needing_sign_in() == []
     assert recorder.tray[-1] == (TrayState.IDLE, "Ready")
 
     ring(runtime, "second")
@@ -114,8 +114,14 @@ async def test_a_failed_refresh_flags_that_account_only_and_one_click_signs_it_i
 async def test_sign_in_again_for_a_password_account_opens_settings_at_it(app: tuple[Runtime, Recorder]) -> None:
     runtime, _ = app
     opened: list[str | None] = []
-    runtime.on_open_settings.append(opened.append)
-    runtime.switchboard.sign_in("tr")
+
+    class Windows(NoWindows):
+        def open_settings(self, account_id: str | None) -> bool:
+            opened.append(account_id)
+            return True
+
+    runtime.windows = Windows()
+    runtime.controls.sign_in("tr")
     await until(lambda: opened, what="Settings to open")
     assert opened == ["tr"]
 
@@ -130,8 +136,8 @@ async def test_a_failed_sign_in_again_says_why_and_keeps_the_flag(app: tuple[Run
     async with httpx.AsyncClient(follow_redirects=True, timeout=5) as browser:
         visits: list[asyncio.Task[httpx.Response]] = []
         runtime.open_url = lambda url: visits.append(asyncio.get_running_loop().create_task(browser.get(url)))
-        runtime.switchboard.sign_in("rw")
+        runtime.controls.sign_in("rw")
         await until(lambda: any(error for _, error in recorder.messages), what="the refusal")
         await asyncio.gather(*visits)
     assert ("Access was denied, so Ringside is not connected to Recruit Wizard.", True) in recorder.messages
-    assert runtime.switchboard.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]
+    assert runtime.controls.accounts_needing_sign_in() == [("rw", "Recruit Wizard")]

@@ -42,6 +42,7 @@ from tests.integration.conftest import (
     TrSandbox,
     closed_port,
 )
+from tests.support import caller
 
 DEMO = load_demo()
 PRIYA = DEMO.person("priya-raman")  # contact at Kestrel Software: 3 open jobs, 1 closed, 1 won
@@ -60,8 +61,9 @@ def _note(record: Record, direction: Direction, text: str, started: datetime) ->
                      call_started_at=started, duration_s=120)
 
 
-def _ring(direction: Direction = Direction.INBOUND, kind: EventType = EventType.RING) -> CallEvent:
-    return CallEvent(type=kind, number="0491 570 006", direction=direction, at=datetime.now(UTC))
+def _ring(direction: Direction = Direction.INBOUND, kind: EventType = EventType.RING,
+          number: str = "0491 570 006") -> CallEvent:
+    return CallEvent(type=kind, number=caller(number), direction=direction, at=datetime.now(UTC))
 
 
 def _calls(sandbox: TrackerRmsSandbox) -> list[str]:
@@ -146,7 +148,7 @@ async def test_an_expired_token_is_refreshed_once(
     sandbox, _ = tr_sandbox
     connector = tr_connector(auth="oauth")
     sandbox.expire_access_tokens()
-    results = await asyncio.gather(*(connector.lookup(PRIYA.numbers[0]) for _ in range(5)))
+    results = await asyncio.gather(*(connector.lookup(caller(PRIYA.numbers[0])) for _ in range(5)))
     assert all(len(r) == 1 for r in results)
     assert sandbox.refresh_count == 1
     raw = tr_secrets.get("tr", "tokens")
@@ -158,7 +160,7 @@ async def test_a_revoked_sign_in_asks_to_sign_in_again(tr_sandbox: TrSandbox, tr
     connector = tr_connector(auth="oauth")
     sandbox.revoke_all()
     with pytest.raises(NeedsSignIn, match="TrackerRMS needs you to sign in again"):
-        await connector.lookup(PRIYA.numbers[0])
+        await connector.lookup(caller(PRIYA.numbers[0]))
 
 
 # -- statuses -------------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ async def test_status_1_an_unknown_user(tr_connector: TrConnectorFactory) -> Non
 async def test_status_1_a_wrong_password(tr_connector: TrConnectorFactory, tr_secrets: KeyringSecrets) -> None:
     tr_secrets.set("tr", "password", "not-the-password")
     with pytest.raises(NeedsSignIn, match=f"doesn't know user '{TR_USER}'"):
-        await tr_connector().lookup(PRIYA.numbers[0])
+        await tr_connector().lookup(caller(PRIYA.numbers[0]))
 
 
 async def test_status_1_a_wrong_api_key(tr_connector: TrConnectorFactory, tr_secrets: KeyringSecrets) -> None:
@@ -191,7 +193,7 @@ async def test_status_2_an_inactive_user(tr_sandbox: TrSandbox, tr_connector: Tr
     tr_secrets.set("tr", "password", TR_PASSWORD)
     sandbox.set_user_active(TR_USER, False)  # deactivated while Ringside runs
     with pytest.raises(NeedsSignIn, match="is not active"):
-        await tr_connector().lookup(PRIYA.numbers[0])
+        await tr_connector().lookup(caller(PRIYA.numbers[0]))
 
 
 async def test_status_3_is_explained(tr_connector: TrConnectorFactory) -> None:
@@ -220,16 +222,16 @@ async def test_missing_secrets_ask_for_them_before_sending(
     sandbox, _ = tr_sandbox
     tr_secrets.delete("tr", "password")
     with pytest.raises(NeedsSignIn, match="No TrackerRMS password is stored for account 'tr'"):
-        await tr_connector().lookup(PRIYA.numbers[0])
+        await tr_connector().lookup(caller(PRIYA.numbers[0]))
     with pytest.raises(NeedsSignIn, match="has no username"):
-        await tr_connector(username="").lookup(PRIYA.numbers[0])
+        await tr_connector(username="").lookup(caller(PRIYA.numbers[0]))
     tr_secrets.delete("tr", "apikey")
     with pytest.raises(NeedsSignIn, match="No TrackerRMS API key is stored"):
-        await tr_connector(auth="apikey").lookup(PRIYA.numbers[0])
+        await tr_connector(auth="apikey").lookup(caller(PRIYA.numbers[0]))
     never_signed_in = tr_connector().account.model_copy(update={"auth": "oauth"})
     not_yet = re.escape("TrackerRMS is not signed in yet. Run `ringside account connect tr`")
     with pytest.raises(NeedsSignIn, match=not_yet):
-        await TrackerRmsConnector(never_signed_in, http_clients(), tr_secrets).lookup(PRIYA.numbers[0])
+        await TrackerRmsConnector(never_signed_in, http_clients(), tr_secrets).lookup(caller(PRIYA.numbers[0]))
     assert sandbox.journal.entries() == []
 
 
@@ -238,7 +240,7 @@ async def test_missing_secrets_ask_for_them_before_sending(
 
 async def test_lookup_sends_national_digits(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, server = tr_sandbox
-    records = await tr_connector().lookup(PRIYA.numbers[0])
+    records = await tr_connector().lookup(caller(PRIYA.numbers[0]))
     assert records == [Record(account_id="tr", type=RecordType.CONTACT, id=None, name=PRIYA.full_name,
                               job_title=PRIYA.job_title, company=PRIYA.company,
                               link=f"{server.url}/web/contacts/{PRIYA.trackerrms_id}")]
@@ -255,7 +257,7 @@ async def test_lookup_in_e164_for_installations_that_store_it() -> None:
             for phone_format, found in (("e164", 1), ("national", 0)):
                 account = TrackerRmsAccount(kind="trackerrms", id="tr", api_url=server.url, auth="password",
                                             username=TR_USER, phone_format=phone_format)  # type: ignore[arg-type]
-                records = await TrackerRmsConnector(account, client, secrets).lookup(ETHAN.numbers[0])
+                records = await TrackerRmsConnector(account, client, secrets).lookup(caller(ETHAN.numbers[0]))
                 assert len(records) == found
     sent = [e.json["trackerrms"]["checkPerson"]["details"]["phone"] for e in sandbox.journal.entries(WIDGET)]
     assert sent == ["61491571266", "0491571266"]
@@ -265,16 +267,16 @@ async def test_lookup_of_candidates_users_and_unknown_numbers(
     tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory
 ) -> None:
     connector = tr_connector(labels={"resource": "Talent"})
-    [ethan] = await connector.lookup(ETHAN.numbers[0])
+    [ethan] = await connector.lookup(caller(ETHAN.numbers[0]))
     assert (ethan.type, ethan.name, ethan.display_type) == (RecordType.CANDIDATE, ETHAN.full_name, "Talent")
-    [sam] = await connector.lookup(SAM_MOBILE)
+    [sam] = await connector.lookup(caller(SAM_MOBILE))
     assert (sam.type, sam.name) == (RecordType.USER, "Sam Lee")
-    assert await connector.lookup(UNKNOWN_NUMBER) == []
-    assert await connector.lookup(TOM.numbers[0]) == []  # in Recruit Wizard only
+    assert await connector.lookup(caller(UNKNOWN_NUMBER)) == []
+    assert await connector.lookup(caller(TOM.numbers[0])) == []  # in Recruit Wizard only
 
 
 async def test_a_shared_line_shows_the_first_match_and_says_there_are_more(tr_connector: TrConnectorFactory) -> None:
-    [record] = await tr_connector().lookup(SHARED_OFFICE)
+    [record] = await tr_connector().lookup(caller(SHARED_OFFICE))
     assert record.name == DEMO.person("daniel-oconnor").full_name
     assert record.display_type == "Contact · 1 of 2"
 
@@ -287,8 +289,8 @@ async def test_the_seeds_cyrillic_record_types() -> None:
         account = TrackerRmsAccount(kind="trackerrms", id="tr", api_url=server.url, auth="apikey")
         async with httpx.AsyncClient(timeout=5) as client:
             connector = TrackerRmsConnector(account, client, secrets)
-            [contact] = await connector.lookup(PRIYA.numbers[0])
-            [candidate] = await connector.lookup(ETHAN.numbers[0])
+            [contact] = await connector.lookup(caller(PRIYA.numbers[0]))
+            [candidate] = await connector.lookup(caller(ETHAN.numbers[0]))
     assert (contact.type, candidate.type) == (RecordType.CONTACT, RecordType.CANDIDATE)
 
 
@@ -298,7 +300,7 @@ async def test_the_seeds_cyrillic_record_types() -> None:
 async def test_open_jobs_at_the_contacts_company(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, server = tr_sandbox
     connector = tr_connector()
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     jobs = await connector.open_jobs(priya)
     expected = DEMO.jobs_of(PRIYA.key, open_only=True)
     assert [j.title for j in jobs] == [j.title for j in expected]  # not the closed one, nor the won one
@@ -316,7 +318,7 @@ async def test_open_jobs_page_through_opportunities(
 ) -> None:
     sandbox, _ = tr_sandbox
     monkeypatch.setattr(trackerrms_mod, "JOB_PAGE_SIZE", 2)
-    [priya] = await tr_connector().lookup(PRIYA.numbers[0])
+    [priya] = await tr_connector().lookup(caller(PRIYA.numbers[0]))
     jobs = await tr_connector().open_jobs(priya)
     assert len(jobs) == len(DEMO.jobs_of(PRIYA.key, open_only=True))
     pages = [e.json["trackerrms"]["getRecords"]["instructions"]["pagenum"]
@@ -327,9 +329,9 @@ async def test_open_jobs_page_through_opportunities(
 async def test_no_open_jobs(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
     connector = tr_connector()
-    [aroha] = await connector.lookup(AROHA.numbers[0])
+    [aroha] = await connector.lookup(caller(AROHA.numbers[0]))
     assert await connector.open_jobs(aroha) == []  # the company's jobs are all closed
-    [ethan] = await connector.lookup(ETHAN.numbers[0])
+    [ethan] = await connector.lookup(caller(ETHAN.numbers[0]))
     assert await connector.open_jobs(ethan) == []
     assert len(sandbox.journal.entries(WIDGET + "getRecords")) == 1  # candidates have no jobs to ask for
 
@@ -340,7 +342,7 @@ async def test_no_open_jobs(tr_sandbox: TrSandbox, tr_connector: TrConnectorFact
 async def test_inbound_call_logged_against_a_contact(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
     connector = tr_connector()
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     started = datetime(2024, 3, 5, 23, 10, 20, tzinfo=UTC)  # 10:10 AM on the 6th in Sydney
     receipt = await connector.log_call(_note(priya, Direction.INBOUND, "Talked about the platform role.", started))
 
@@ -366,7 +368,7 @@ async def test_outbound_call_logged_against_a_candidate(
 ) -> None:
     sandbox, _ = tr_sandbox
     connector = tr_connector(auth="apikey")
-    [ethan] = await connector.lookup(ETHAN.numbers[0])
+    [ethan] = await connector.lookup(caller(ETHAN.numbers[0]))
     await connector.log_call(_note(ethan, Direction.OUTBOUND, "Left a voicemail.",
                                    datetime(2024, 3, 6, 3, 45, tzinfo=UTC)))
     assert sandbox.activities() == [{
@@ -385,7 +387,7 @@ async def test_outbound_call_logged_against_a_candidate(
 async def test_resolved_ids_are_cached(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
     connector = tr_connector()
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     for text in ("First.", "Second."):
         await connector.log_call(_note(priya, Direction.INBOUND, text, datetime.now(UTC)))
     assert _calls(sandbox) == ["checkPerson", "getRecords", "createActivity", "createActivity"]
@@ -405,7 +407,7 @@ async def test_an_unknown_name_is_not_logged_unlinked(tr_sandbox: TrSandbox, tr_
 async def test_an_ambiguous_name_is_not_logged(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
     connector = tr_connector()
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     await connector.create_contact(NewPerson(first_name="Priya", last_name="Raman", company="Another Company"))
     namesake = priya.model_copy(update={"company": "Somewhere Else"})
     with pytest.raises(RecordNotResolved, match="has no single contact named Priya Raman \\(it found 2\\)") as caught:
@@ -419,7 +421,7 @@ async def test_an_ambiguous_name_is_not_logged(tr_sandbox: TrSandbox, tr_connect
 async def test_a_user_cannot_be_logged_against(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
     connector = tr_connector()
-    [sam] = await connector.lookup(SAM_MOBILE)
+    [sam] = await connector.lookup(caller(SAM_MOBILE))
     with pytest.raises(Rejected, match="logs calls against contacts and candidates, not a user"):
         await connector.log_call(_note(sam, Direction.INBOUND, "x", datetime.now(UTC)))
     assert _calls(sandbox) == ["checkPerson"]
@@ -430,7 +432,7 @@ async def test_a_user_cannot_be_logged_against(tr_sandbox: TrSandbox, tr_connect
 
 async def test_inbound_ring_pops_trackerrms(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
-    await tr_connector(notify_inbound=True, destination="02 5550 0250").notify(_ring(), PRIYA.numbers[0])
+    await tr_connector(notify_inbound=True, destination="02 5550 0250").notify(_ring(number=PRIYA.numbers[0]))
     [entry] = sandbox.journal.entries(POP)
     assert entry.method == "GET"
     assert entry.query == {"Source": "61491570006", "Destination": "61255500250"}
@@ -441,7 +443,8 @@ async def test_inbound_ring_pops_trackerrms(tr_sandbox: TrSandbox, tr_connector:
 
 async def test_oauth_accounts_pop_with_their_bearer(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
-    await tr_connector(auth="oauth", notify_inbound=True, destination=RECRUITER_PHONE).notify(_ring(), ETHAN.numbers[0])
+    await tr_connector(auth="oauth", notify_inbound=True,
+                       destination=RECRUITER_PHONE).notify(_ring(number=ETHAN.numbers[0]))
     [entry] = sandbox.journal.entries(POP)
     assert entry.headers["authorization"] == "<redacted bearer>"
     assert len(sandbox.screen_pops()) == 1
@@ -449,11 +452,11 @@ async def test_oauth_accounts_pop_with_their_bearer(tr_sandbox: TrSandbox, tr_co
 
 async def test_no_pop_unless_asked_for_and_ringing_in(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     sandbox, _ = tr_sandbox
-    await tr_connector(destination=RECRUITER_PHONE).notify(_ring(), PRIYA.numbers[0])  # notify_inbound off
+    await tr_connector(destination=RECRUITER_PHONE).notify(_ring(number=PRIYA.numbers[0]))  # notify_inbound off
     connector = tr_connector(notify_inbound=True, destination=RECRUITER_PHONE)
-    await connector.notify(_ring(Direction.OUTBOUND), PRIYA.numbers[0])
-    await connector.notify(_ring(kind=EventType.ANSWER), PRIYA.numbers[0])
-    await connector.notify(_ring(kind=EventType.HANGUP), PRIYA.numbers[0])
+    await connector.notify(_ring(Direction.OUTBOUND, number=PRIYA.numbers[0]))
+    await connector.notify(_ring(kind=EventType.ANSWER, number=PRIYA.numbers[0]))
+    await connector.notify(_ring(kind=EventType.HANGUP, number=PRIYA.numbers[0]))
     assert sandbox.journal.entries() == []
 
 
@@ -470,7 +473,7 @@ async def test_a_failing_pop_is_logged_and_swallowed(
     sandbox.faults.inject(POP, fault)
     connector = tr_connector(notify_inbound=True, destination=RECRUITER_PHONE, timeout_s=0.3)
     with caplog.at_level(logging.WARNING, logger="app.crm.trackerrms.connector"):
-        assert await connector.notify(_ring(), PRIYA.numbers[0]) is None
+        assert await connector.notify(_ring(number=PRIYA.numbers[0])) is None
     assert "TrackerRMS screen pop failed" in caplog.text and logged in caplog.text
     assert TR_PASSWORD not in caplog.text
 
@@ -480,11 +483,11 @@ async def test_a_pop_trackerrms_refuses_is_swallowed(
 ) -> None:
     sandbox, _ = tr_sandbox
     with caplog.at_level(logging.WARNING, logger="app.crm.trackerrms.connector"):
-        await tr_connector(notify_inbound=True, destination="+61255500999").notify(_ring(), PRIYA.numbers[0])
-        await tr_connector(notify_inbound=True, destination="not a number").notify(_ring(), PRIYA.numbers[0])
+        await tr_connector(notify_inbound=True, destination="+61255500999").notify(_ring(number=PRIYA.numbers[0]))
+        await tr_connector(notify_inbound=True, destination="not a number").notify(_ring(number=PRIYA.numbers[0]))
         port = closed_port()
         await tr_connector(notify_inbound=True, destination=RECRUITER_PHONE,
-                           api_url=f"http://127.0.0.1:{port}").notify(_ring(), PRIYA.numbers[0])
+                           api_url=f"http://127.0.0.1:{port}").notify(_ring(number=PRIYA.numbers[0]))
     assert "doesn't know the number +61255500999" in caplog.text
     assert "destination 'not a number' is not a phone number" in caplog.text
     assert "Can't reach TrackerRMS" in caplog.text
@@ -508,7 +511,7 @@ async def test_create_a_contact_then_find_it(tr_sandbox: TrSandbox, tr_connector
                     "company": "Wonderful Java Inc", "email": "jane.selby@wonderful.example",
                     "cellphone": "0491 570 222", "note": "Rang about hiring"},
     }
-    [jane] = await connector.lookup("+61491570222")
+    [jane] = await connector.lookup(caller("+61491570222"))
     assert (jane.type, jane.name, jane.company) == (RecordType.CONTACT, "Jane Selby", "Wonderful Java Inc")
     await connector.log_call(_note(jane, Direction.INBOUND, "Follow-up.", datetime.now(UTC)))
     assert sandbox.activities()[0]["linkRecordId"] == int(created.id)
@@ -524,7 +527,7 @@ async def test_create_a_candidate(tr_sandbox: TrSandbox, tr_connector: TrConnect
     assert made["body"]["instructions"] == {"overwriteresource": False}
     assert made["body"]["resource"]["homephone"] == "0491 570 222"
     assert made["body"]["resource"]["source"] == "Phone call"
-    [jane] = await connector.lookup("+61491570222")
+    [jane] = await connector.lookup(caller("+61491570222"))
     assert jane.type is RecordType.CANDIDATE
 
 
@@ -580,7 +583,7 @@ async def test_a_resume_trackerrms_cannot_read_is_refused_before_sending(
 
 async def test_creating_a_record_forgets_resolved_ids(tr_sandbox: TrSandbox, tr_connector: TrConnectorFactory) -> None:
     connector = tr_connector()
-    [priya] = await connector.lookup(PRIYA.numbers[0])
+    [priya] = await connector.lookup(caller(PRIYA.numbers[0]))
     anywhere = priya.model_copy(update={"company": ""})
     assert (await connector.resolve(anywhere)).id == str(PRIYA.trackerrms_id)
     await connector.create_contact(NewPerson(first_name="Priya", last_name="Raman", company="Another Company"))
@@ -606,14 +609,14 @@ async def test_unreadable_answers(tr_sandbox: TrSandbox, tr_connector: TrConnect
     sandbox, _ = tr_sandbox
     sandbox.faults.inject(WIDGET, kind)
     with pytest.raises(error) as caught:
-        await tr_connector().lookup(PRIYA.numbers[0])
+        await tr_connector().lookup(caller(PRIYA.numbers[0]))
     assert str(caught.value) == message
 
 
 async def test_an_unreachable_host(tr_connector: TrConnectorFactory) -> None:
     port = closed_port()
     with pytest.raises(Unavailable, match=rf"Can't reach TrackerRMS \(127\.0\.0\.1:{port}\)"):
-        await tr_connector(api_url=f"http://127.0.0.1:{port}").lookup(PRIYA.numbers[0])
+        await tr_connector(api_url=f"http://127.0.0.1:{port}").lookup(caller(PRIYA.numbers[0]))
 
 
 async def test_secrets_never_reach_messages_or_the_journal(
@@ -623,11 +626,11 @@ async def test_secrets_never_reach_messages_or_the_journal(
     errors: list[ConnectorError] = []
     for auth in ("password", "apikey"):
         connector = tr_connector(auth=auth)
-        await connector.lookup(PRIYA.numbers[0])
+        await connector.lookup(caller(PRIYA.numbers[0]))
         for kind in (FaultKind.HTML, FaultKind.STATUS):
             sandbox.faults.inject(WIDGET, kind, status=400)
             with pytest.raises(ConnectorError) as caught:
-                await connector.lookup(PRIYA.numbers[0])
+                await connector.lookup(caller(PRIYA.numbers[0]))
             errors.append(caught.value)
     sandbox.set_user_active(TR_USER, False)
     with pytest.raises(NeedsSignIn) as inactive:
@@ -687,7 +690,7 @@ async def test_a_ring_pops_trackerrms_without_holding_the_card(
     await runtime.start()
     try:
         sandbox.faults.inject(POP, FaultKind.HANG)  # TrackerRMS's own pop never answers…
-        runtime.switchboard.handle(CallEvent(type=EventType.RING, number="0491 570 006", source="test",
+        runtime.switchboard.handle(CallEvent(type=EventType.RING, number=caller("0491 570 006"), source="test",
                                              at=datetime.now(UTC)))
         view = await cards.complete()  # …and Ringside's card is complete regardless
         assert [r.name for r in view.matches] == [PRIYA.full_name]
@@ -713,12 +716,12 @@ async def test_a_note_at_hangup_is_logged_against_the_resolved_record(
     await runtime.start()
     try:
         for kind in (EventType.RING, EventType.ANSWER, EventType.HANGUP):
-            runtime.switchboard.handle(CallEvent(type=kind, number=ETHAN.numbers[0], call_id="c-1", source="test",
-                                                 at=datetime.now(UTC)))
+            runtime.switchboard.handle(CallEvent(type=kind, number=caller(ETHAN.numbers[0]), call_id="c-1",
+                                                 source="test", at=datetime.now(UTC)))
         view = await cards.complete()
         [ethan] = view.matches
         assert ethan.id is None  # checkPerson gives none; the outbox's log_call resolves it
-        runtime.switchboard.save_note("c-1", "Keen on the platform role.", [ethan.key])
+        runtime.controls.save_note("c-1", "Keen on the platform role.", [ethan.key])
         logged = await asyncio.to_thread(
             sandbox.journal.wait_for, lambda es: any(e.path.endswith("createActivity") for e in es), 5)
         assert logged
@@ -731,7 +734,7 @@ async def test_a_note_at_hangup_is_logged_against_the_resolved_record(
 
 async def test_the_shared_line_record_resolves_with_a_plain_message(tr_connector: TrConnectorFactory) -> None:
     connector = tr_connector(labels={"resource": "Talent"})
-    [daniel] = await connector.lookup(SHARED_OFFICE)
+    [daniel] = await connector.lookup(caller(SHARED_OFFICE))
     assert (await connector.resolve(daniel)).id == str(DEMO.person("daniel-oconnor").trackerrms_id)
     with pytest.raises(RecordNotResolved, match=r"^TrackerRMS has no single contact named Nobody"):
         await connector.resolve(daniel.model_copy(update={"name": "Nobody"}))

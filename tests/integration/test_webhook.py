@@ -275,7 +275,7 @@ async def test_a_port_already_in_use_is_reported_and_the_app_runs_on(rw_env: RwE
         try:
             ((text, error),) = rec.messages
             assert error and f"could not listen on 127.0.0.1:{port}" in text
-            rt.switchboard.simulate_call(PRIYA)
+            rt.controls.simulate_call(PRIYA)
             await rec.view(lambda v: v.complete, WAIT)
         finally:
             await rt.stop()

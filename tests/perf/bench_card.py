@@ -40,7 +40,7 @@ from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
 from app.ui.shell import UiShell
-from tests.support import until
+from tests.support import caller, until
 
 LATENCIES = {"fast": 0.100, "slow": 0.400}
 CALLER = "+61491570006"  # a contact with open jobs in both accounts
@@ -134,7 +134,7 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
     runtime = Runtime(paths=paths.resolve(home), settings=Settings(general=GeneralSettings(), accounts=accounts,
                                                                    cache=CacheSettings(enabled=False)),
                       listener=bridge, secrets=secrets)
-    shell = UiShell(runtime.switchboard, bridge, use_tray=False)
+    shell = UiShell(runtime.controls, bridge, use_tray=False)
 
     async def one_call(i: int) -> None:
         origin = time.perf_counter_ns()
@@ -179,12 +179,12 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
 
 
 def _ring(call_id: str, origin_ns: int) -> CallEvent:
-    return CallEvent(type=EventType.RING, number=CALLER, call_id=call_id, source="bench", at=datetime.now(UTC),
+    return CallEvent(type=EventType.RING, number=caller(CALLER), call_id=call_id, source="bench", at=datetime.now(UTC),
                      received_ns=origin_ns)
 
 
 def _event(type_: EventType, call_id: str) -> CallEvent:
-    return CallEvent(type=type_, number=CALLER, call_id=call_id, source="bench", at=datetime.now(UTC))
+    return CallEvent(type=type_, number=caller(CALLER), call_id=call_id, source="bench", at=datetime.now(UTC))
 
 
 def bench_start(runs: int) -> dict[str, list[float]]:

@@ -46,7 +46,7 @@ from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from app.ui.bridge import Bridge
 from app.ui.shell import UiShell
 from tests.perf.bench_card import CallTimes, PaintWatch, line, pct
-from tests.support import until
+from tests.support import caller, until
 
 LATENCY_S = 0.400
 CALLER = "+61491570006"  # a contact with open jobs: two requests when not cached
@@ -88,7 +88,7 @@ class App:
             lambda view: view.complete and self.published.setdefault(view.call_id, time.perf_counter_ns()))
         self.runtime = Runtime(paths=paths.resolve(self.home), settings=settings, listener=self.bridge,
                                secrets=sandbox.secrets)
-        self.shell = UiShell(self.runtime.switchboard, self.bridge, use_tray=False)
+        self.shell = UiShell(self.runtime.controls, self.bridge, use_tray=False)
 
     async def start(self) -> None:
         await self.runtime.start()
@@ -113,14 +113,15 @@ def bench_cached(qapp: QApplication, sandbox: Sandbox, calls: int) -> dict[str, 
     async def one_call(call_id: str) -> CallTimes:
         rang = time.time()
         origin = time.perf_counter_ns()
-        board.handle(CallEvent(type=EventType.RING, number=CALLER, call_id=call_id, source="bench",
+        board.handle(CallEvent(type=EventType.RING, number=caller(CALLER), call_id=call_id, source="bench",
                                at=datetime.now(UTC), received_ns=origin))
         watch.calls[call_id] = times = CallTimes(origin)
         await until(lambda: times.complete_ms is not None, 10, f"call {call_id} to complete")
         card = app.shell.card(call_id)
         from_cache.append(bool(card and all(a.from_cache for a in card.view.accounts)))
         for kind in (EventType.ANSWER, EventType.HANGUP):
-            board.handle(CallEvent(type=kind, number=CALLER, call_id=call_id, source="bench", at=datetime.now(UTC)))
+            board.handle(CallEvent(type=kind, number=caller(CALLER), call_id=call_id, source="bench",
+                                   at=datetime.now(UTC)))
         await until(lambda: app.shell.note_form(call_id) is not None, 10, "the note form")
         form = app.shell.note_form(call_id)
         assert form is not None

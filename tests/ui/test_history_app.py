@@ -31,8 +31,8 @@ def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
 
 def test_a_skipped_note_is_written_later_from_history(app: App, rw_env: RwEnv) -> None:
     async def scenario() -> None:
-        board = app.runtime.switchboard
-        board.simulate_call(PRIYA)
+        controls = app.runtime.controls
+        controls.simulate_call(PRIYA)
         await until(lambda: app.shell.cards() and app.shell.cards()[0].view.complete, what="the card")
         card = app.shell.cards()[0]
         call_id = card.call_id
@@ -68,8 +68,8 @@ def test_a_skipped_note_is_written_later_from_history(app: App, rw_env: RwEnv) -
 def test_an_unknown_outcome_is_sent_again_from_the_card(app: App, rw_env: RwEnv) -> None:
     async def scenario() -> None:
         rw_env.sandbox.faults.inject("/api/activities", FaultKind.HANG)
-        board = app.runtime.switchboard
-        board.simulate_call(PRIYA)
+        controls = app.runtime.controls
+        controls.simulate_call(PRIYA)
         await until(lambda: app.shell.cards() and app.shell.cards()[0].view.complete, what="the card")
         card = app.shell.cards()[0]
         card.answer_button.click()
@@ -96,8 +96,8 @@ def test_an_unknown_outcome_is_sent_again_from_the_card(app: App, rw_env: RwEnv)
 
 def test_a_missed_call_badges_the_tray_until_dismissed(app: App) -> None:
     async def scenario() -> None:
-        board = app.runtime.switchboard
-        board.simulate_call(UNKNOWN)
+        controls = app.runtime.controls
+        controls.simulate_call(UNKNOWN)
         await until(lambda: app.shell.cards(), what="the card")
         card = app.shell.cards()[0]
         card.hang_up_button.click()  # declined: a missed call
@@ -108,6 +108,6 @@ def test_a_missed_call_badges_the_tray_until_dismissed(app: App) -> None:
         row.dismiss_button.click()
         await until(lambda: app.shell.tray.missed == 0, what="the badge to go")
         await until(lambda: not window.missed_box.isVisible(), what="the list to empty")
-        assert board.missed_calls() == []
+        assert controls.missed_calls() == []
 
     run(app.loop, scenario())

@@ -33,6 +33,7 @@ def qapp_restyled(qapp: QApplication) -> Iterator[QApplication]:
     apply_style(qapp)  # the script pins each theme in turn; follow the system again
 
 
+@pytest.mark.slow
 def test_every_readme_picture_is_rendered_light_and_dark(qapp_restyled: QApplication, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     linked = set(re.findall(r"resources/screenshots/([\w.-]+\.png)", readme))

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending, with_notes
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +14,7 @@ from app.core.models import NoteStatus
 from app.core.views import CallState, SwitchboardListener, TrayState
 from app.ui.bridge import Bridge
 from app.ui.shell import MAX_CARDS, UiShell
+from tests.ui.helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending, with_notes
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ failed, and the card position setting."""
 from __future__ import annotations
 
 import pytest
-from helpers import ETHAN, RW, TR, FakeControls, call, error, found
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
@@ -13,6 +12,7 @@ from app.ui.bridge import Bridge
 from app.ui.card.card import SCREEN_MARGIN, CallCard
 from app.ui.shell import UiShell
 from app.ui.tray.menu import TrayMenu
+from tests.ui.helpers import ETHAN, RW, TR, FakeControls, call, error, found
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
 
 def test_ring_card_hangup_note_logged(app: App, rw_env: RwEnv) -> None:
     async def scenario() -> None:
-        app.runtime.switchboard.simulate_call(PRIYA)
+        app.runtime.controls.simulate_call(PRIYA)
         await until(lambda: app.shell.cards(), what="the card")
         card = app.shell.cards()[0]
         await until(lambda: card.record_rows("rw") and card.record_rows("rw")[0].job_labels, what="record and jobs")
@@ -69,7 +69,7 @@ def test_ring_card_hangup_note_logged(app: App, rw_env: RwEnv) -> None:
 
 def test_several_matches_the_recruiter_picks_one(app: App, rw_env: RwEnv) -> None:
     async def scenario() -> None:
-        app.runtime.switchboard.simulate_call(HARBOURLINE_OFFICE)
+        app.runtime.controls.simulate_call(HARBOURLINE_OFFICE)
         await until(lambda: app.shell.cards() and len(app.shell.cards()[0].record_rows("rw")) == 2, what="two rows")
         card = app.shell.cards()[0]
         mei = next(r for r in card.record_rows("rw") if "Mei Lin Chen" in r.name_label.text())
@@ -98,7 +98,7 @@ def test_account_failure_shows_on_the_card_and_the_app_goes_on(app: App, rw_env:
     rw_env.sandbox.faults.inject("/api/telephony/lookup", FaultKind.STATUS, status=500)
 
     async def scenario() -> None:
-        app.runtime.switchboard.simulate_call(PRIYA)
+        app.runtime.controls.simulate_call(PRIYA)
         await until(lambda: app.shell.cards(), what="the card")
         card = app.shell.cards()[0]
         section = card.section("rw")
@@ -109,7 +109,7 @@ def test_account_failure_shows_on_the_card_and_the_app_goes_on(app: App, rw_env:
         assert "Recruit Wizard" in section.error_label.text()
         # no "Looking up…" left spinning beside the error
         assert section.status_label is None or not section.status_label.isVisible()
-        app.runtime.switchboard.simulate_call("+61491571266")
+        app.runtime.controls.simulate_call("+61491571266")
         await until(lambda: len(app.shell.cards()) == 2 and app.shell.cards()[0].record_rows("rw"),
                     what="the next call's card")
 

@@ -1,25 +1,20 @@
-"""Placing calls, the pure parts: call links as a browser hands them over, [dialer] settings, how a
-dialled call meets the softphone's report of it, and the desktop opener's refusals."""
+"""Placing calls, the pure parts: call links as a browser hands them over, [dialer] settings, and the
+desktop opener's refusals."""
 
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.config import settings
 from app.config.settings import BaresipDialerSettings, Settings, SystemDialerSettings
-from app.core.dialing import LINK_WINDOW_S, DialLinks
-from app.core.models import CallEvent, Direction, EventType
-from app.core.session import CallSession
 from app.crm.puzzel.settings import PuzzelDialerSettings
 from app.errors import ConfigError, InvalidNumber, Rejected, Unavailable
 from app.telephony import dialers
 from app.telephony.links import is_call_link, number_from_link
 
-T0 = datetime(2025, 3, 4, 3, 2, tzinfo=UTC)
 PRIYA = "+61491570006"
 
 
@@ -68,46 +63,6 @@ def test_a_bad_dialer_domain_is_reported_with_its_line(tmp_path: Path) -> None:
         settings.load(config)
     assert f"{config}:6: dialer.domain:" in str(caught.value)
     assert "'pbx example' is not host or host:port" in str(caught.value)
-
-
-# -- DialLinks ------------------------------------------------------------------------------------
-
-
-def dialled(call_id: str = "ours-1", number: str = PRIYA, at: datetime = T0) -> CallSession:
-    return CallSession.start(number=number, direction=Direction.OUTBOUND, source="baresip", at=at,
-                             default_region="AU", call_id=call_id)
-
-
-def reported(call_id: str, *, number: str = PRIYA, direction: Direction = Direction.OUTBOUND,
-             at: datetime = T0 + timedelta(seconds=1)) -> CallEvent:
-    return CallEvent(type=EventType.RING, number=number, direction=direction, call_id=call_id, source="baresip",
-                     at=at)
-
-
-def test_the_softphones_report_pairs_with_the_newest_waiting_call_for_that_number() -> None:
-    links = DialLinks(lambda: "AU")
-    older, newer = dialled("ours-1"), dialled("ours-2")
-    sessions = {s.call_id: s for s in (older, newer)}
-    links.expect("ours-1", PRIYA)
-    links.expect("ours-2", PRIYA)
-    assert links.match(reported("sip-9", number="0491 570 006"), sessions) == "ours-2"
-    assert links.remote_id("ours-2") == "sip-9"
-    assert links.match(reported("sip-9"), sessions) == "ours-2"  # its later events too
-    assert links.match(reported("sip-10"), sessions) == "ours-1"
-
-
-def test_what_does_not_pair() -> None:
-    links = DialLinks(lambda: "AU")
-    session = dialled()
-    sessions = {session.call_id: session}
-    links.expect(session.call_id, PRIYA)
-    assert links.match(reported("in-1", direction=Direction.INBOUND), sessions) is None
-    assert links.match(reported("x-1", number="+61491570159"), sessions) is None
-    late = T0 + timedelta(seconds=LINK_WINDOW_S + 1)
-    assert links.match(reported("x-2", at=late), sessions) is None
-    session.hang_up(T0 + timedelta(seconds=2))  # a dial that failed is not waiting any more
-    assert links.match(reported("x-3"), sessions) is None
-    assert links.remote_id(session.call_id) is None
 
 
 # -- the desktop opener ---------------------------------------------------------------------------

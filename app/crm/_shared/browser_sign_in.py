@@ -20,6 +20,7 @@ from app.crm._shared.loopback import LoopbackServer
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig, SignInFailed, TokenSet
 
 OpenUrl = Callable[[str], Awaitable[None] | None]
+_MAX_BODY = 1024
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Ringside</title>
 <style>body{{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;color:#222}}</style></head>
@@ -81,10 +82,13 @@ async def authorize(
     async def refuse(request: web.Request) -> web.Response:
         return _page(404 if not reply.done() else 410, "Nothing here", "This address only takes one sign-in.")
 
-    app = web.Application()
+    app = web.Application(client_max_size=_MAX_BODY)
     app.router.add_get(path, callback)
     app.router.add_route("*", "/{tail:.*}", refuse)
-    server = LoopbackServer("127.0.0.1", port, shutdown_timeout_s=1.0)  # the code must not leave this machine
+    # The code must not leave this machine: 127.0.0.1 only, and the listener limits every Ringside
+    # listener has (the redirect is a GET; nothing needs a body).
+    server = LoopbackServer("127.0.0.1", port, name="sign-in listener", max_body=_MAX_BODY, shutdown_timeout_s=1.0,
+                            refusal=lambda status, text: _page(status, "Not accepted", text))
     try:
         bound_port = await server.start(app)
     except OSError as exc:

@@ -1,23 +1,30 @@
 """The HTTP layer every connector shares: send a request, turn each outcome into a typed error.
 
-    Http.send()   → httpx.Response (2xx only) or a ConnectorError:
+    Http.send()   → httpx.Response (2xx only, body read within the limit) or a ConnectorError:
         can't connect / DNS            → Unavailable("Can't reach <service> (<host>)…")
         timed out before sending       → Unavailable(sent=False)
         timed out or broke off after   → Unavailable(sent=True)  (a write may have gone through)
+        past the overall deadline      → Unavailable(sent=True)
         401                            → auth.refresh() once, retry once; then NeedsSignIn
         429, 503                       → RateLimited(retry_after from Retry-After)
         other 5xx                      → Unavailable
-        other 4xx, 3xx                 → Rejected(status, with the CRM's own message if it gave one)
-    Http.decode() → JSON, or BadResponse when the body is not JSON
+        3xx                            → Unavailable (a redirect is a fault of the path there: retried)
+        other 4xx                      → Rejected(status, with the CRM's own message if it gave one)
+        2xx over the size limit        → BadResponse (nothing of it is used, so nothing is cached)
+    Http.decode() → JSON, or BadResponse when the body is not JSON or nests too deeply
     Http.parse()  → a pydantic-validated value, or BadResponse naming the shape that was expected
 
-Messages name the service and host and never include tokens, secrets or request bodies: they are
-shown on cards and written to history. The auth strategy (`Auth`) is pluggable, so OAuth bearer
-tokens (app.crm._shared.oauth_tokens.OAuthClient), API-key headers and the like all use the same path.
+Every request is bounded (app.crm._shared.answers): its body is streamed and reading stops at the
+client's answer limit, the whole exchange runs under an overall deadline, and a large JSON body is
+parsed on a worker thread. Messages name the service and host and never include tokens, secrets or
+request bodies: they are shown on cards and written to history. The auth strategy (`Auth`) is
+pluggable, so OAuth bearer tokens (app.crm._shared.oauth_tokens.OAuthClient), API-key headers and
+the like all use the same path.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import ssl
@@ -30,6 +37,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from app.crm._shared.answers import TooDeep, TooLarge, limits_of, read_limited, read_response
 from app.errors import BadResponse, NeedsSignIn, RateLimited, Rejected, Unavailable
 
 log = logging.getLogger(__name__)
@@ -72,7 +80,8 @@ class ApiKeyAuth:
 
 class Http:
     """Requests to one service through an injected (pooled) client. The client owns the timeout
-    unless `timeout` is given; the client's owner closes it."""
+    unless `timeout` is given, and the answer limit and overall deadline (answers.limits_of); the
+    client's owner closes it."""
 
     def __init__(
         self,
@@ -91,6 +100,7 @@ class Http:
         self._auth = auth
         self._headers = dict(headers or {})
         self._timeout = timeout
+        self.max_answer_bytes, self.deadline_s = limits_of(client)
         self._adapters: dict[Any, TypeAdapter[Any]] = {}
 
     # -- sending ---------------------------------------------------------------------------------
@@ -135,15 +145,23 @@ class Http:
         basic_auth: tuple[str, str] | None,
     ) -> httpx.Response:
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
-        extra: dict[str, Any] = {}
-        if self._timeout is not None:
-            extra["timeout"] = self._timeout
-        if basic_auth is not None:
-            extra["auth"] = httpx.BasicAuth(*basic_auth)
+        request = self._client.build_request(
+            method, url, params=params, json=json, data=data, headers=headers,
+            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+        auth = httpx.BasicAuth(*basic_auth) if basic_auth is not None else None
         try:
-            response = await self._client.request(
-                method, url, params=params, json=json, data=data, headers=headers, **extra
-            )
+            # httpx's timeouts are per phase (a byte a second never trips them): this one is for
+            # the whole exchange, answer included.
+            async with asyncio.timeout(self.deadline_s):
+                response = await self._read(request, auth)
+        except TimeoutError:
+            log.info("%s %s %s: past the %g s deadline", self.service, method, path, self.deadline_s)
+            raise Unavailable(
+                f"{self.service} ({self.host}) took too long to answer; "
+                "the request may still have gone through.",
+                sent=True,
+            ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # Nothing left this machine: safe to retry anything.
             log.info("%s %s %s: %s", self.service, method, path, type(exc).__name__)
@@ -179,6 +197,26 @@ class Http:
         log.debug("%s %s %s → %s", self.service, method, path, response.status_code)
         return response
 
+    async def _read(self, request: httpx.Request, auth: httpx.BasicAuth | None) -> httpx.Response:
+        """Send and read the body up to the answer limit. An oversized 2xx is a BadResponse; an
+        oversized error page is dropped (its status says enough)."""
+        streamed = await self._client.send(request, auth=auth or httpx.USE_CLIENT_DEFAULT, stream=True)
+        try:
+            body = await read_limited(streamed, self.max_answer_bytes)
+        except TooLarge:
+            if 200 <= streamed.status_code < 300:
+                log.info("%s sent more than %d bytes; stopped reading", self.service, self.max_answer_bytes)
+                raise BadResponse(
+                    f"{self.service} sent an answer over {_size(self.max_answer_bytes)}, "
+                    "more than Ringside reads; nothing of it was used."
+                ) from None
+            body = b""
+        finally:
+            await streamed.aclose()
+        response = read_response(streamed, body)
+        await response.parse_off_loop()
+        return response
+
     def _check_status(self, response: httpx.Response, secrets: AbstractSet[str] = frozenset()) -> None:
         status = response.status_code
         if 200 <= status < 300:
@@ -195,9 +233,13 @@ class Http:
                 f"{self.service} had a problem answering (HTTP {status}). Try again shortly.",
                 sent=status == 504,
             )
-        reason = _scrub(self.error_message(response), secrets)
         if 300 <= status < 400:
-            raise Rejected(f"{self.service} answered with an unexpected redirect (HTTP {status}).", status)
+            # A login page, a moved host or a proxy in the way: nothing was done, and it may pass.
+            raise Unavailable(
+                f"{self.service} ({self.host}) answered with a redirect (HTTP {status}) instead of an "
+                "answer; Ringside tries again later. If it lasts, check the account's address."
+            )
+        reason = _scrub(self.error_message(response), secrets)
         if status == 403:
             raise Rejected(
                 f"{self.service} did not allow this" + (f": {reason}" if reason else f" (HTTP {status})."),
@@ -213,7 +255,7 @@ class Http:
         """The CRM's own reason from a JSON error body, trimmed to a line; None if it gave none."""
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(body, dict):
             return None
@@ -230,6 +272,9 @@ class Http:
         """The body as JSON; an HTML error page or truncated JSON is a BadResponse, not a crash."""
         try:
             return response.json()
+        except (TooDeep, RecursionError):
+            log.info("%s sent JSON nested too deeply (HTTP %s)", self.service, response.status_code)
+            raise BadResponse(f"{self.service} answered JSON nested too deeply to read.") from None
         except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
             log.info(
                 "%s sent a non-JSON body (HTTP %s, %s, %d bytes)", self.service, response.status_code,
@@ -300,6 +345,10 @@ def _tls_problem(exc: BaseException) -> str | None:
             return f"the secure connection failed ({seen.reason or seen.__class__.__name__})"
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
 
 def _scrub(text: str | None, secrets: AbstractSet[str]) -> str | None:

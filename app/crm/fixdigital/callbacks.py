@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import ipaddress
 import logging
 
@@ -26,6 +25,7 @@ from multidict import MultiMapping
 
 from app.config.secret_names import CALLBACK_PASSWORD
 from app.core.phone import PhoneNumber, normalise
+from app.crm._shared.loopback import same_secret
 from app.crm.callbacks import (
     FIXDIGITAL_CALLS,
     FIXDIGITAL_CLICK_TO_CALL,
@@ -77,8 +77,7 @@ def _credentials(request: web.Request, params: MultiMapping[str]) -> tuple[str, 
     return None
 
 
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
+_DUMMY = "-" * 32  # compared against where there is no username or password, so timing is the same
 
 
 def _account(request: web.Request, params: MultiMapping[str],
@@ -91,16 +90,20 @@ def _account(request: web.Request, params: MultiMapping[str],
     offered = _credentials(request, params)
     if offered is None:
         return _error(401, "AUTHENTICATION_REQUIRED", "username and password are required", _CHALLENGE)
+    # Every near account's username and password is read and compared, whichever username was
+    # offered, so the answer's timing does not tell whether a username exists.
     for account in near:
-        if not account.callback_username or not _same(offered[0], account.callback_username):
-            continue
+        user_ok = same_secret(offered[0], account.callback_username or _DUMMY) and bool(account.callback_username)
         try:
             password = context.secrets.get(account.id, CALLBACK_PASSWORD)
         except SecretStoreError as exc:
-            log.error("%s: FixDigital callback password unreadable: %s", account.id, exc)
-            return _error(503, "UNAVAILABLE", "Ringside can't read its keyring right now")
-        if password and _same(offered[1], password):
-            if not _same(params.get("ClientId", ""), account.client_id):
+            if user_ok:
+                log.error("%s: FixDigital callback password unreadable: %s", account.id, exc)
+                return _error(503, "UNAVAILABLE", "Ringside can't read its keyring right now")
+            password = None
+        password_ok = same_secret(offered[1], password or _DUMMY) and bool(password)
+        if user_ok and password_ok:
+            if not same_secret(params.get("ClientId", ""), account.client_id):
                 return _error(403, "WRONG_CLIENT", "ClientId is not this Ringside's")
             return account
     return _error(401, "INVALID_AUTH", "wrong username or password", _CHALLENGE)

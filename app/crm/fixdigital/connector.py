@@ -17,21 +17,17 @@ import logging
 import httpx
 
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record
-from app.core.phone import normalise
-from app.core.ports import Capabilities
+from app.core.phone import CallerNumber
+from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.call_steps import CallSteps
 from app.crm._shared.http import Http
 from app.crm.fixdigital.settings import FixDigitalAccount
-from app.errors import BadResponse, InvalidNumber, Rejected
+from app.errors import BadResponse, Rejected
 
 log = logging.getLogger(__name__)
 
 SERVICE = "FixDigital"
 OPERATIONS = {EventType.RING: "incomingCall", EventType.ANSWER: "incomingCallAnswered"}
-
-
-def national(e164: str) -> str:
-    return normalise(e164, None).national()
 
 
 def check_answer(response: httpx.Response, account_id: str, host: str) -> None:
@@ -46,7 +42,7 @@ def check_answer(response: httpx.Response, account_id: str, host: str) -> None:
                           "API address.")
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # a too-deep document is a ValueError too
         raise BadResponse(f"{where} answered a call notice with something that is not JSON.") from None
     if isinstance(body, dict) and body.get("success") is True:
         return
@@ -58,7 +54,7 @@ def check_answer(response: httpx.Response, account_id: str, host: str) -> None:
     raise BadResponse(f'{where} answered a call notice without "success": true.')
 
 
-class FixDigitalConnector:
+class FixDigitalConnector(ConnectorBase):
     capabilities = Capabilities(lookup=False, notify=True)
 
     def __init__(self, account: FixDigitalAccount, client: httpx.AsyncClient) -> None:
@@ -68,29 +64,28 @@ class FixDigitalConnector:
         self._http = Http(client, service=SERVICE, base_url=account.api_url, headers={"Accept": "application/json"})
         self._steps = CallSteps()
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """incomingCall on an inbound ring, incomingCallAnswered on its answer; nothing for outbound calls."""
+        caller = event.number
         operation = OPERATIONS.get(event.type)
         if event.direction is not Direction.INBOUND or (operation is None and event.type is not EventType.HANGUP):
             return
-        call_id = event.call_id or e164
+        call_id = event.call_id or caller.raw
         async with self._steps.step(call_id):  # the answer never overtakes its ring
             if operation is not None:
-                await self.send(operation, e164)
+                await self.send(operation, caller)
         if event.type is EventType.HANGUP:
             self._steps.forget(call_id)
 
-    async def send(self, operation: str, e164: str) -> None:
-        try:
-            number = national(e164)
-        except InvalidNumber as exc:
-            raise Rejected(str(exc)) from None
-        params = {"operation": operation, "sExt": self.account.extension, "sNumber": number,
+    async def send(self, operation: str, caller: CallerNumber) -> None:
+        if not caller.is_number:
+            raise Rejected(f"{caller.display()} has no number to tell FixDigital.")
+        params = {"operation": operation, "sExt": self.account.extension, "sNumber": caller.national_digits,
                   "ClientId": self.account.client_id}
         response = await self._http.send("GET", "/webservice.php", params=params)
         check_answer(response, self.account_id, self._http.host)
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         return []  # FixDigital pops its own card; it has nothing to look up for ours
 
     async def open_jobs(self, record: Record) -> list[Job]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import httpx
 
+from app.core.phone import CallerNumber
 from app.crm.recruitwizard.connector import RecruitWizardConnector
 from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.storage.secrets import SecretStore
 
 # A number from the range Australia keeps for fiction: a search for it proves the token works
 # without touching anyone's record.
-TEST_NUMBER = "+61491570110"
+TEST_NUMBER = CallerNumber.parse("+61491570110", None)
 
 
 async def verify(account: RecruitWizardAccount, client: httpx.AsyncClient, secrets: SecretStore) -> str:

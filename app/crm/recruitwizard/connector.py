@@ -16,12 +16,12 @@ import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from app.core.models import CallEvent, Direction, Job, NoteDraft, Receipt, Record, RecordType
-from app.core.phone import normalise
-from app.core.ports import Capabilities
+from app.core.phone import CallerNumber
+from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
 from app.crm.recruitwizard.settings import RecruitWizardAccount
-from app.errors import ConnectorError, InvalidNumber, Rejected
+from app.errors import ConnectorError, Rejected
 from app.storage.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def _remote_id(body: Any) -> str | None:
 # -- the connector ---------------------------------------------------------------------------------
 
 
-class RecruitWizardConnector:
+class RecruitWizardConnector(ConnectorBase):
     capabilities = Capabilities(lookup=True, open_jobs=True, log_call=True, sign_in=True)
 
     def __init__(
@@ -198,11 +198,10 @@ class RecruitWizardConnector:
             headers={"Accept": "application/json"},
         )
 
-    async def lookup(self, e164: str) -> list[Record]:
-        try:
-            digits = normalise(e164, None).digits
-        except InvalidNumber as exc:
-            raise Rejected(str(exc)) from None
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
+        digits = caller.digits  # E.164 without '+', as the lookup path wants it
+        if not digits:
+            raise Rejected(f"{caller.display()} has no number to look up.")
         matches = await self._http.fetch(
             "GET", f"/api/telephony/lookup/{digits}", list[LookupMatch], "a list of matching records"
         )
@@ -235,7 +234,7 @@ class RecruitWizardConnector:
         except ConnectorError as exc:
             log.info("%s: warm-up skipped: %s", self.account_id, exc)
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """Recruit Wizard has no screen-pop of its own to tell."""
 
     async def aclose(self) -> None:

@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 import httpx
 
 from app.core.models import CallEvent, CallNotice, EventType, Job, NoteDraft, Receipt, Record
-from app.core.ports import Capabilities
+from app.core.phone import CallerNumber
+from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.call_steps import CallSteps
 from app.crm.retailcrm import check as retailcrm_check
 from app.crm.retailcrm import wire
@@ -61,7 +62,7 @@ class _KeyringKey:
         raise NeedsSignIn(f"retailCRM refused the API key of account '{self._account.id}'.")
 
 
-class RetailCrmConnector:
+class RetailCrmConnector(ConnectorBase):
     def __init__(
         self,
         account: RetailCrmAccount,
@@ -114,13 +115,13 @@ class RetailCrmConnector:
 
     # -- lookup ------------------------------------------------------------------------------------
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         answer = await self._call("GET", "/telephony/manager", wire.ManagerAnswer, "the customer for a number",
-                                  params=wire.manager_query(e164))
+                                  params=wire.manager_query(caller))
         if answer.customer is not None:
             return [wire.customer_record(self.account, answer.customer, answer.manager, answer.links)]
         found = await self._call("GET", "/customers", wire.CustomersAnswer, "a customer search",
-                                 params={"filter[name]": wire.search_text(e164), "limit": str(wire.SEARCH_LIMIT)})
+                                 params={"filter[name]": wire.search_text(caller), "limit": str(wire.SEARCH_LIMIT)})
         return [wire.customer_record(self.account, c) for c in found.customers]
 
     async def open_jobs(self, record: Record) -> list[Job]:
@@ -138,31 +139,31 @@ class RetailCrmConnector:
 
     # -- call events -----------------------------------------------------------------------------------
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """`in`/`out` when a call starts, `hangup` and the call's upload when it ends. Raises what went
         wrong with the event (the switchboard says it once); upload problems only delay the upload."""
-        if not isinstance(event, CallNotice) or event.call_id is None:
+        if not isinstance(event, CallNotice) or event.call_id is None or not event.number.is_number:
             log.debug("%s: a call event without Ringside's call details is not sent", self.account_id)
             return
         async with self._steps.step(event.call_id):
             if event.type is EventType.HANGUP:
-                await self._ended(event, e164)
+                await self._ended(event)
             elif event.call_id not in self._announced:  # a ring, or an answer we never heard ring
-                await self._event(event, e164, hangup=False)
+                await self._event(event, hangup=False)
                 self._announced[event.call_id] = None
                 while len(self._announced) > 256:
                     self._announced.pop(next(iter(self._announced)))
         if event.type is EventType.HANGUP:
             self._steps.forget(event.call_id)
 
-    async def _ended(self, notice: CallNotice, e164: str) -> None:
+    async def _ended(self, notice: CallNotice) -> None:
         assert notice.call_id is not None
         self._announced.pop(notice.call_id, None)
         # Stored before anything is sent: a failure or a crash only delays the call's upload.
-        body = wire.upload_body(self.account, notice, e164, self._tz, self._record_url(notice))
+        body = wire.upload_body(self.account, notice, self._tz, self._record_url(notice))
         self.queue.add(self.account_id, notice.call_id, body)
         try:
-            await self._event(notice, e164, hangup=True)
+            await self._event(notice, hangup=True)
         finally:
             await self.flush_uploads()
 
@@ -176,9 +177,9 @@ class RetailCrmConnector:
             return None
         return record_url(self.account.public_url, self._recordings.offer(path))
 
-    async def _event(self, notice: CallNotice, e164: str, *, hangup: bool) -> None:
+    async def _event(self, notice: CallNotice, *, hangup: bool) -> None:
         # Only the documented `event=` field: the CallEvent entity has no clientId.
-        form = {"event": wire.form_json(wire.event_body(self.account, notice, e164, hangup=hangup))}
+        form = {"event": wire.form_json(wire.event_body(self.account, notice, hangup=hangup))}
         answer = await self._call("POST", "/telephony/call/event", wire.EventAnswer, "the call event", form=form)
         if answer.not_exist_codes or answer.not_exist_users:
             unknown = [f"extension code {c}" for c in answer.not_exist_codes]

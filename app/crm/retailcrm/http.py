@@ -6,6 +6,7 @@ retailCRM's answers mean.
   wins), and the whole account holds off meanwhile; after the last attempt RateLimited is raised.
 - An HTML answer means no such account at that address (the public clients read any body starting
   with `<` as "account does not exist"): said as "this retailCRM account was not found at <host>".
+  A redirect is not read that way: it stays a fault the shared layer retries later.
 - Error bodies: `errorMsg` with the per-field `errors` after it, which say what was actually wrong.
 """
 
@@ -65,7 +66,9 @@ class RetailHttp(Http):
         return await super()._send_once(method, path, **kwargs)
 
     def _check_status(self, response: httpx.Response, secrets: AbstractSet[str] = frozenset()) -> None:
-        if response.status_code not in (429, 503) and not 200 <= response.status_code < 300 and is_html(response):
+        # A redirect stays the shared layer's fault to retry later (a login page or a moved host may pass).
+        status = response.status_code
+        if status not in (429, 503) and not 200 <= status < 400 and is_html(response):
             raise Rejected(not_found_message(self.host), response.status_code)
         super()._check_status(response, secrets)
 
@@ -79,7 +82,7 @@ class RetailHttp(Http):
         reason = Http.error_message(response)
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             return reason
         details = errors_text(body.get("errors")) if isinstance(body, dict) else ""
         if reason and details:

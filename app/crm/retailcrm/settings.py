@@ -11,6 +11,7 @@ from app.config.account_base import AccountBase, http_url
 from app.config.secret_names import API_KEY
 
 SECRETS = (API_KEY,)  # the keyring entries its accounts own
+MIN_CLIENT_ID = 16
 
 
 def zone_info(name: str) -> ZoneInfo:
@@ -26,7 +27,7 @@ class RetailCrmAccount(AccountBase):
     site: str = ""  # the shop's symbolic code
     user_id: int | None = None  # the recruiter's retailCRM user id
     code: str = ""  # the recruiter's extension code in the telephony integration
-    client_id: str = ""  # the integration's clientId (identifies retailCRM's callbacks)
+    client_id: str = ""  # the integration's clientId (identifies retailCRM's callbacks); 16+ characters
     external_phone: str = ""  # the number callers dial (call events' externalPhone; the shop's line)
     integration_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")] = "ringside"  # the module's code
     time_zone: str = ""  # IANA zone of the retailCRM account for call-history dates; "" = this computer's
@@ -44,6 +45,16 @@ class RetailCrmAccount(AccountBase):
     @classmethod
     def _public(cls, value: str) -> str:
         return http_url(value).rstrip("/") if value else value
+
+    @field_validator("client_id")
+    @classmethod
+    def _long_client_id(cls, value: str) -> str:
+        # It is the only secret on retailCRM's callbacks: short ones could be guessed.
+        if value and len(value) < MIN_CLIENT_ID:
+            raise ValueError(f"client_id must be at least {MIN_CLIENT_ID} characters (it is {len(value)}): "
+                             "use a long random string, e.g. from `python3 -c \"import secrets; "
+                             "print(secrets.token_urlsafe(24))\"`")
+        return value
 
     @field_validator("time_zone")
     @classmethod

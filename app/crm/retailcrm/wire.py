@@ -13,11 +13,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from app.core.models import CallNotice, Direction, NoteDraft, Record, RecordType
+from app.core.phone import CallerNumber
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import Rejected
 
@@ -135,10 +135,10 @@ def web_url(account: RetailCrmAccount) -> str:
     return account.api_url.rstrip("/")
 
 
-def search_text(e164: str) -> str:
+def search_text(caller: CallerNumber) -> str:
     """What customers?filter[name]= gets: the national significant number ("491570006"), which is a
     run of digits inside the number however the CRM stored it (+61 491…, 0491 …)."""
-    return str(phonenumbers.parse(e164).national_number)
+    return caller.national_number
 
 
 def customer_record(account: RetailCrmAccount, customer: Customer, manager: Manager | None = None,
@@ -163,10 +163,10 @@ def call_type(direction: Direction) -> str:
     return "in" if direction is Direction.INBOUND else "out"
 
 
-def event_body(account: RetailCrmAccount, notice: CallNotice, e164: str, *, hangup: bool) -> dict[str, Any]:
+def event_body(account: RetailCrmAccount, notice: CallNotice, *, hangup: bool) -> dict[str, Any]:
     """The `event=` JSON: `in`/`out` when the call starts, `hangup` with its status when it ends.
     Ringside hears only whether a call was answered, so a hang-up is `answered` or `no answered`."""
-    body: dict[str, Any] = {"phone": e164, "type": "hangup" if hangup else call_type(notice.direction)}
+    body: dict[str, Any] = {"phone": notice.number.e164, "type": "hangup" if hangup else call_type(notice.direction)}
     if account.code:
         body["codes"] = [account.code]
     if account.user_id is not None:
@@ -190,13 +190,13 @@ def call_date(moment: datetime, tz: tzinfo | None) -> str:
     return moment.astimezone(tz).strftime(DATE_FORMAT)
 
 
-def manager_query(e164: str) -> dict[str, str]:
+def manager_query(caller: CallerNumber) -> dict[str, str]:
     """`GET telephony/manager`: with the customer's details, and the responsible manager whatever their
     status (`ignoreStatus=1`; without it retailCRM names only a manager who is free)."""
-    return {"phone": e164, "details": "1", "ignoreStatus": "1"}
+    return {"phone": caller.e164 or "", "details": "1", "ignoreStatus": "1"}
 
 
-def upload_body(account: RetailCrmAccount, notice: CallNotice, e164: str, tz: tzinfo | None,
+def upload_body(account: RetailCrmAccount, notice: CallNotice, tz: tzinfo | None,
                 record_url: str | None = None) -> dict[str, Any]:
     """One entry of `calls=`; `externalId` is Ringside's call id, so sending it again is harmless.
     `clientId` (the Call entity has one) names our integration; `recordUrl` is where retailCRM can
@@ -205,7 +205,7 @@ def upload_body(account: RetailCrmAccount, notice: CallNotice, e164: str, tz: tz
     body: dict[str, Any] = {
         "date": call_date(notice.started_at, tz),
         "type": call_type(notice.direction),
-        "phone": e164,
+        "phone": notice.number.e164,
         "result": "answered" if notice.answered else "no answer",
         "duration": notice.talk_s,
         "durationWaiting": notice.waiting_s,

@@ -23,7 +23,8 @@ import httpx
 
 from app.config.secret_names import API_KEY, PASSWORD
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record, RecordType
-from app.core.ports import Capabilities, CreatedRecord, NewPerson, NewRecordKind
+from app.core.phone import CallerNumber
+from app.core.ports import Capabilities, ConnectorBase, CreatedRecord, NewPerson, NewRecordKind
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
 from app.crm.trackerrms import records as bodies
@@ -71,7 +72,7 @@ def _read_resume(path: Path) -> bytes:
     return data
 
 
-class TrackerRmsConnector:
+class TrackerRmsConnector(ConnectorBase):
     def __init__(
         self,
         account: TrackerRmsAccount,
@@ -87,7 +88,7 @@ class TrackerRmsConnector:
         self.label = account.display_name
         self.capabilities = Capabilities(
             lookup=True, open_jobs=True, log_call=True, notify=account.notify_inbound, create_record=True,
-            sign_in=account.auth == "oauth", create_from_resume=True,
+            sign_in=account.auth == "oauth", create_from_resume=True, resolve_ids=True,
         )
         self._secrets = secrets
         self._tz = tz  # the recruiter's time zone for activity dates; None = this computer's
@@ -156,9 +157,9 @@ class TrackerRmsConnector:
 
     # -- lookup and jobs -------------------------------------------------------------------------
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         try:
-            phone = wire.lookup_phone(e164, self.account.phone_format)
+            phone = wire.lookup_phone(caller, self.account.phone_format)
         except InvalidNumber as exc:
             raise Rejected(str(exc)) from None
         answer = await self._call("checkPerson", wire.PersonAnswer, "the records matching a number",
@@ -222,16 +223,19 @@ class TrackerRmsConnector:
 
     # -- TrackerRMS's own screen pop -------------------------------------------------------------------
 
-    async def notify(self, event: CallEvent, e164: str) -> None:
+    async def notify(self, event: CallEvent) -> None:
         """On an inbound ring, ask TrackerRMS to pop its own card (`notify_inbound`). Never raises for
         a CRM problem: the pop is a courtesy, and Ringside's card does not wait for it."""
         if not self.account.notify_inbound or event.type is not EventType.RING:
             return
         if event.direction is not Direction.INBOUND:
             return
+        caller = event.number
+        if not caller.is_number:
+            return
         try:
-            destination = wire.destination_digits(self.account.destination, e164)
-            params = {"Source": e164.lstrip("+"), "Destination": destination}
+            destination = wire.destination_digits(self.account.destination, caller)
+            params = {"Source": caller.digits, "Destination": destination}
             # Bearer for OAuth accounts; a password or API key is never put in a URL.
             response = await self._pop.send("GET", "/api/telephone/inboundCall", params=params)
             answer = self._pop.parse(self._pop.decode(response), wire.Answer, "a Widget API answer")

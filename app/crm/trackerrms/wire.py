@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from app.core.models import Direction, Job, NoteDraft, Record, RecordType
-from app.core.phone import normalise
+from app.core.phone import CallerNumber, normalise
 from app.crm.trackerrms.settings import TrackerRmsAccount
-from app.errors import AlreadyExists, BadResponse, NeedsSignIn, NotResolved, Rejected
+from app.errors import AlreadyExists, BadResponse, InvalidNumber, NeedsSignIn, NotResolved, Rejected
 
 SERVICE = "TrackerRMS"
 SCOPE = "read,write"
@@ -75,11 +75,13 @@ def _type_label(account: TrackerRmsAccount, key: str) -> str:
 # -- phones ------------------------------------------------------------------------------------------
 
 
-def lookup_phone(e164: str, phone_format: PhoneFormat) -> str:
+def lookup_phone(caller: CallerNumber, phone_format: PhoneFormat) -> str:
     """The number as checkPerson should see it: national digits ("0491570006", how TrackerRMS
-    installations usually store them) or E.164 digits without '+' ("61491570006")."""
-    phone = normalise(e164, None)
-    return phone.national() if phone_format == "national" else phone.digits
+    installations usually store them) or E.164 digits without '+' ("61491570006").
+    Raises InvalidNumber for a caller with no number."""
+    if not caller.is_number:
+        raise InvalidNumber(f"{caller.display()} has no number to look up.")
+    return caller.national_digits if phone_format == "national" else caller.digits
 
 
 def stored_phone(e164: str, phone_format: PhoneFormat) -> str:
@@ -278,8 +280,7 @@ def activity_body(note: NoteDraft, link_type: str, link_id: str, tz: tzinfo | No
     }
 
 
-def destination_digits(destination: str, caller_e164: str) -> str:
+def destination_digits(destination: str, caller: CallerNumber) -> str:
     """The recruiter's own number as inboundCall wants it (E.164 digits); a number written without a
     country code is read in the caller's country. Raises InvalidNumber."""
-    region = normalise(caller_e164, None).region
-    return normalise(destination, region).digits
+    return normalise(destination, caller.region).digits

@@ -1,8 +1,8 @@
 """Puzzel Contact Centre emulator: sign-in (`/api/Authenticate/LogIn`, `/GetAccessToken`) and the
 click-to-call API (`/ContactCentre5/accesstokeninformation`, the user's state, `…/callout`).
 
-At least as strict as seed 004 (../shared/docs/api-contracts.md): request bodies must be JSON with
-exactly the seed's keys and types; every ContactCentre5 call needs `Authorization: Bearer` with a
+At least as strict as Puzzel's published API: request bodies must be JSON with
+exactly the documented keys and types; every ContactCentre5 call needs `Authorization: Bearer` with a
 live access token, and a token only reaches its own customer and user; a callout needs a
 destination of digits (an optional leading '+') and a user who is logged on. A user with two-factor
 sign-in gets `twoFactorRequired: true` and no token, as the real service answers. Where the seed

@@ -1,17 +1,17 @@
 """retailCRM API v5 emulator: the telephony methods, customer search, notes and integration modules,
 served from the shared demo data (the people marked "retailcrm" are its customers).
 
-At least as strict as the contract (../shared/docs/api-contracts.md, seed 002): every /api/v5 call
+At least as strict as retailCRM's published API v5 reference: every /api/v5 call
 needs the API key (`X-API-KEY` or `apiKey`; missing or wrong → 403 as retailCRM answers); POST bodies
 must be form-urlencoded, with nested objects as JSON strings in one field (a JSON body is refused);
-fields are typed strictly (retailcrm_models.py); at most 50 calls per upload; `limit` ∈ 20, 50, 100,
+fields are typed strictly (models.py); at most 50 calls per upload; `limit` ∈ 20, 50, 100,
 250; an upload's `externalId` already seen comes back in `duplicateCalls` and is not stored twice.
 Errors are `{success: false, errorMsg, errors}`. The "Telephony" methods need an active telephony
 integration module (the demo's is registered from the start, as an installed integration would be).
 
 It also plays retailCRM's side of the callbacks: `make_call()` and `change_status()` send what
 retailCRM sends to the registered makeCallUrl / changeUserStatusUrl. Request plumbing lives in
-retailcrm_http.py, integration modules in retailcrm_integrations.py, data in retailcrm_store.py.
+http.py, integration modules in integrations.py, data in store.py.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from app.core.phone import normalise
+import phonenumbers
+from phonenumbers import PhoneNumberFormat
+
 from app.sandbox.demo_data import DemoData, DemoPerson
 from app.sandbox.trackerrms.models import RecordQuery
 
@@ -67,8 +69,11 @@ def default_users() -> list[User]:
 
 
 def stored_phone(e164: str, phone_format: PhoneFormat) -> str:
-    phone = normalise(e164, None)
-    return phone.display(phone.region) if phone_format == "national" else phone.display(None)
+    # Formatted straight with phonenumbers, not through the app's phone module: the emulator follows
+    # how TrackerRMS users type numbers, and must not share a parsing mistake with the connector.
+    parsed = phonenumbers.parse(e164)
+    style = PhoneNumberFormat.NATIONAL if phone_format == "national" else PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)
 
 
 class Store:

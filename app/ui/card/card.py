@@ -2,8 +2,9 @@
 
 A frameless, always-on-top tool window near the tray that never steals focus. `render(view)`
 updates it in place: the header is re-labelled and only account sections whose result (or pick)
-changed are rebuilt (`card_rows.AccountSection`). Widgets here only render `CallView`s and call
-`Controls`.
+changed are rebuilt (`rows.AccountSection`). Its head is in header.py, the notes and buttons at its
+foot in footer.py, where it goes on screen in placement.py. Widgets here only render `CallView`s and
+call `Controls`.
 
 Keyboard, once the card has focus (a click on it): Tab walks the record picks, the record and job
 links, Answer / Hang up and the close button in that order; Enter picks the focused record (or
@@ -15,42 +16,29 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.models import Direction, NoteStatus
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
 from app.ui.card.create_record import CreateForms
 from app.ui.card.cv_drop import CvDrop
-from app.ui.card.rows import MAX_JOBS, AccountSection, RecordRow
-from app.ui.common import format as fmt
-from app.ui.common.widgets import add_shown, label, link_html, set_state_property
-from app.ui.note.actions import note_actions
+from app.ui.card.footer import CallButtons, NoteLines
+from app.ui.card.header import CardHeader, set_text
+from app.ui.card.placement import SCREEN_MARGIN, available_area, corner_position
+from app.ui.card.rows import AccountSection, RecordRow
+from app.ui.common.widgets import label
 
-__all__ = [
-    "CARD_WIDTH",
-    "MAX_JOBS",
-    "SCREEN_MARGIN",
-    "AccountSection",
-    "CallCard",
-    "RecordRow",
-    "add_shown",
-    "link_html",
-]
+__all__ = ["CARD_WIDTH", "SCREEN_MARGIN", "CallCard"]
 
 CARD_WIDTH = 380
-SCREEN_MARGIN = 12
 _MARGINS = (16, 12, 12, 14)  # left, top, right, bottom inside the card's frame
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -96,27 +84,11 @@ class CallCard(QWidget):
         layout.setSpacing(10)
 
         # Header: direction · state · close, then the number.
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.direction_label = label(name="direction", role="muted")
-        self.state_label = label(name="callState")
-        self.close_button = QToolButton()
-        self.close_button.setObjectName("closeButton")
-        self.close_button.setText("✕")
-        self.close_button.setToolTip("Dismiss (Esc)")
-        self.close_button.setAccessibleName("Dismiss card")
-        self.close_button.setAutoRaise(True)
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.close_button.clicked.connect(self.dismiss)
-        top.addWidget(self.direction_label, 0)
-        top.addStretch(1)
-        top.addWidget(self.state_label, 0)
-        top.addWidget(self.close_button, 0)
-        layout.addLayout(top)
-
-        self.number_label = label(name="number")
-        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.number_label)
+        self._header = CardHeader(layout, self.dismiss)
+        self.direction_label = self._header.direction_label
+        self.state_label = self._header.state_label
+        self.close_button = self._header.close_button
+        self.number_label = self._header.number_label
 
         self.invalid_label = label(name="invalidReason", wrap=True)
         layout.addWidget(self.invalid_label)
@@ -149,32 +121,14 @@ class CallCard(QWidget):
         layout.addWidget(self.cv_drop.notice)
         self.create_forms = CreateForms(controls, self)
 
-        # Footer: note statuses, then Answer / Hang up.
-        self._notes_box = QVBoxLayout()
-        self._notes_box.setSpacing(2)
-        layout.addLayout(self._notes_box)
-        self.note_labels: list[QLabel] = []
-        self.note_action_rows: list[QLabel] = []  # Retry / It's there / … under a note that needs it
-
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.setContentsMargins(0, 4, 0, 0)
-        self.answer_button = QPushButton("Answer")
-        self.answer_button.setObjectName("answerButton")
-        self.answer_button.clicked.connect(self._answer)
-        self.hang_up_button = QPushButton("Hang up")
-        self.hang_up_button.setObjectName("hangUpButton")
-        self.hang_up_button.clicked.connect(self._hang_up)
-        # An ended or missed call can be returned from its card (Controls.dial).
-        self.call_back_button = QPushButton("Call back")
-        self.call_back_button.setObjectName("callBackButton")
-        self.call_back_button.setToolTip("Call this number through your dialer")
-        self.call_back_button.clicked.connect(self._call_back)
-        for button in (self.answer_button, self.hang_up_button, self.call_back_button):
-            button.setAutoDefault(False)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            buttons.addWidget(button, 1)
-        layout.addLayout(buttons)
+        # Footer: note statuses, then Answer / Hang up / Call back.
+        self._notes = NoteLines(controls)
+        layout.addLayout(self._notes.layout)
+        self._buttons = CallButtons(self._answer, self._hang_up, self._call_back)
+        self.answer_button = self._buttons.answer
+        self.hang_up_button = self._buttons.hang_up
+        self.call_back_button = self._buttons.call_back
+        layout.addLayout(self._buttons.layout)
 
         self._tick = QTimer(self)
         self._tick.setInterval(250)  # cheap: the label only changes once a second
@@ -202,6 +156,15 @@ class CallCard(QWidget):
         return [row for s in self.sections() if account_id in (None, s.account_id) for row in s.rows]
 
     @property
+    def note_labels(self) -> list[QLabel]:
+        return self._notes.labels
+
+    @property
+    def note_action_rows(self) -> list[QLabel]:
+        """Retry / It's there / … links, under each note that needs them."""
+        return self._notes.action_rows
+
+    @property
     def clock_running(self) -> bool:
         """Whether the "In call 02:14" timer is ticking."""
         return self._tick.isActive()
@@ -216,20 +179,17 @@ class CallCard(QWidget):
         self._view = view
         self.setUpdatesEnabled(False)
         try:
-            arrow = fmt.ARROW[view.direction]
-            self._set_text(self.direction_label, f"{arrow}  {fmt.direction_word(view.direction)}")
-            self._set_text(self.number_label, view.number_display or view.number)
-            self._show_state()
+            self._header.render(view)
             invalid = view.invalid_reason is not None
             self.invalid_label.setVisible(invalid)
-            self._set_text(self.invalid_label, view.invalid_reason or "")
+            set_text(self.invalid_label, view.invalid_reason or "")
             self.empty_label.setVisible(not invalid and not view.accounts)
             self._scroll.setVisible(not invalid and bool(view.accounts))
             if not invalid:
                 self._render_sections(view)
-            self._render_notes(view)
+            self._notes.render(view)
             self.create_forms.update_view(view)
-            self._render_buttons(view)
+            self._buttons.render(view)
             self._order_focus()
             if view.state is CallState.ANSWERED:
                 if not self._tick.isActive():
@@ -240,14 +200,8 @@ class CallCard(QWidget):
             self.setUpdatesEnabled(True)
         self._fit()
 
-    @staticmethod
-    def _set_text(label: QLabel, text: str) -> None:
-        if label.text() != text:
-            label.setText(text)
-
     def _show_state(self) -> None:
-        self._set_text(self.state_label, fmt.call_state_text(self._view))
-        set_state_property(self.state_label, "callState", self._view.state.value)
+        self._header.show_state(self._view)
 
     def _render_sections(self, view: CallView) -> None:
         wanted = [a.account_id for a in view.accounts]
@@ -269,38 +223,6 @@ class CallCard(QWidget):
                 section.show()
             section.update_result(result, view.selected.get(result.account_id))
             section.create_bar.update_view(view, result)
-
-    def _render_notes(self, view: CallView) -> None:
-        texts = [(fmt.note_status_text(n), (n.status or NoteStatus.PENDING).value) for n in view.notes]
-        if [(note.text(), note.property("noteStatus")) for note in self.note_labels] == texts:
-            return
-        for note in [*self.note_labels, *self.note_action_rows]:
-            note.hide()
-            note.deleteLater()
-        self.note_labels = []
-        self.note_action_rows = []
-        for target, (text, status) in zip(view.notes, texts, strict=True):
-            note = label(text, name="noteStatus", wrap=True)
-            note.setProperty("noteStatus", status)
-            self.note_labels.append(note)
-            add_shown(self._notes_box, note)
-            actions = note_actions(self._controls, view.call_id, target)
-            if actions is not None:
-                self.note_action_rows.append(actions)
-                add_shown(self._notes_box, actions)
-
-    def _render_buttons(self, view: CallView) -> None:
-        ringing = view.state is CallState.RINGING
-        live = view.state in (CallState.RINGING, CallState.ANSWERED)
-        inbound = view.direction is Direction.INBOUND
-        # A call placed through Puzzel or a tel: link reports nothing back: the buttons record it.
-        self.answer_button.setVisible(view.can_answer and ringing and (inbound or view.manual))
-        self.answer_button.setText("Connected" if view.manual else "Answer")
-        self.answer_button.setToolTip("They picked up: start the call's clock" if view.manual else "")
-        self.hang_up_button.setVisible(view.can_answer and live)
-        self.hang_up_button.setText("Call ended" if view.manual else "Decline" if ringing and inbound else "Hang up")
-        self.hang_up_button.setToolTip("The call is over: write the note" if view.manual else "")
-        self.call_back_button.setVisible(not live and view.e164 is not None)
 
     def focus_chain(self) -> list[QWidget]:
         """The card's keyboard stops in Tab order: each section's picks and links, Answer,
@@ -335,21 +257,13 @@ class CallCard(QWidget):
     # -- placement -----------------------------------------------------------------------
 
     def _available(self) -> QRect:
-        screen = QGuiApplication.primaryScreen()
-        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        return available_area()
 
     def corner_position(self, offset: int = 0, corner: str = "bottom-right") -> QPoint:
         """Top-left that puts the card in `corner` of the primary screen's available area
         ("bottom-right", "top-right", "bottom-left", "top-left"), `offset` pixels in from the
         margin (the shell stacks cards away from the corner: upward at the bottom, down at the top)."""
-        area = self._available()
-        left = corner.endswith("left")
-        x = area.left() + SCREEN_MARGIN if left else area.right() + 1 - SCREEN_MARGIN - self.width()
-        if corner.startswith("top"):
-            y = area.top() + SCREEN_MARGIN + offset
-            return QPoint(x, min(y, area.bottom() + 1 - SCREEN_MARGIN - self.height()))
-        y = area.bottom() + 1 - SCREEN_MARGIN - offset - self.height()
-        return QPoint(x, max(area.top() + SCREEN_MARGIN, y))
+        return corner_position(self._available(), self.size(), offset, corner)
 
     def place(self, offset: int = 0, corner: str = "bottom-right") -> None:
         self.move(self.corner_position(offset, corner))

@@ -191,6 +191,7 @@ class AccountSection(QFrame):
         self.error_label: QLabel | None = None  # the lookup failed
         self.note_label: QLabel | None = None  # found, but something else failed (open jobs)
         self.sign_in_button: QPushButton | None = None  # the lookup failed for want of a sign-in
+        self.more_label: QLabel | None = None  # "and N more in …": records past the record limit
         self.rebuilds = 0  # how many times the body was built (tests check updates stay in place)
         self._group: QButtonGroup | None = None
         self.setObjectName("accountSection")
@@ -229,6 +230,7 @@ class AccountSection(QFrame):
             and result.needs_sign_in == self.result.needs_sign_in
             and result.account_label == self.result.account_label
             and result.complete == self.result.complete
+            and result.more == self.result.more
         )
         self.result = result
         self.selected_key = selected_key
@@ -254,6 +256,7 @@ class AccountSection(QFrame):
         self.error_label = None
         self.note_label = None
         self.sign_in_button = None
+        self.more_label = None
         if self._group is not None:
             self._group.deleteLater()
             self._group = None
@@ -300,17 +303,29 @@ class AccountSection(QFrame):
         return text
 
     def _add_rows(self, result: AccountResult) -> None:
+        """Build every row in a box that is not yet on the card, then show the box once: showing
+        each row on a visible card lays the card out again per row (quadratic in the rows)."""
         selectable = len(result.records) > 1
         if selectable:
             self._group = QButtonGroup(self)
             self._group.setExclusive(True)
             self._group.buttonClicked.connect(self._picked)
+        box = QWidget()
+        box.setObjectName("recordRows")
+        rows = QVBoxLayout(box)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(self._body.spacing())
         for record in result.records:
             row = RecordRow(record, result.jobs.get(record.key, ()), selectable=selectable)
             if self._group is not None and row.radio is not None:
                 self._group.addButton(row.radio)
             self.rows.append(row)
-            add_shown(self._body, row)
+            rows.addWidget(row)
+        if result.more:
+            self.more_label = label(f"and {result.more} more in {result.account_label}", name="moreRecords",
+                                    role="muted", wrap=True)
+            rows.addWidget(self.more_label)
+        add_shown(self._body, box)
 
     def _show_selection(self) -> None:
         if len(self.rows) < 2:
@@ -320,7 +335,7 @@ class AccountSection(QFrame):
 
     def _show_meta(self, result: AccountResult) -> None:
         if result.status is LookupStatus.FOUND and len(result.records) > 1:
-            count = f"{len(result.records)} matches"
+            count = f"{len(result.records) + result.more} matches"
             self.meta_label.setText(count if self.selected_key else f"{count} — pick one")
         else:
             self.meta_label.setText("")

@@ -64,3 +64,24 @@ def test_broken_file_is_named_with_line_and_key_and_left_untouched(
     assert str(path) in str(caught.value)
     assert expected in str(caught.value)
     assert path.read_text() == text
+
+
+def test_limits_default_and_read(tmp_path: Path) -> None:
+    assert settings.Settings().limits == settings.LimitsSettings(max_answer_kb=1024, max_records=50,
+                                                                 request_deadline_s=20.0)
+    loaded = settings.load(write(tmp_path, "[limits]\nmax_answer_kb = 256\nmax_records = 20\n"))
+    assert (loaded.limits.max_answer_kb, loaded.limits.max_records) == (256, 20)
+    with pytest.raises(ConfigError, match=r"limits\.max_records"):
+        settings.load(write(tmp_path, "[limits]\nmax_records = 0\n"))
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "[" * 100_000 + "]" * 100_000,  # past the parser's recursion
+    "a = " + "[" * 17 + "]" * 17,  # parses, but deeper than any config
+    "a = " + "{b = " * 3000 + "1" + "}" * 3000,
+])
+def test_deep_nesting_is_a_config_error_not_a_traceback(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=r"config\.toml: .*nest more than 16 levels deep"):
+        settings.load(path)
+    assert path.read_text() == text  # left as it is

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.models import Direction, EventType
 from app.telephony.baresip import BadMessage, BaresipEvent, BaresipResponse, parse_message, peer_number, to_call_event
@@ -112,7 +114,7 @@ def test_call_incoming_is_an_inbound_ring_with_baresips_call_id_and_the_peers_nu
     assert isinstance(message, BaresipEvent)
     event = to_call_event(message)
     assert event is not None
-    assert (event.type, event.direction, event.number, event.call_id, event.source) == (
+    assert (event.type, event.direction, event.number.e164, event.call_id, event.source) == (
         EventType.RING, Direction.INBOUND, "+61491570006", "c0ffee", "baresip")
 
 
@@ -157,3 +159,28 @@ def test_events_of_other_classes_are_ignored() -> None:
 )
 def test_the_number_is_the_user_part_of_the_peer_uri(peeruri: str, number: str) -> None:
     assert peer_number(peeruri) == number
+
+
+# -- whatever arrives: frames, or the one documented error -------------------------------------
+
+@given(st.lists(st.binary(max_size=64), max_size=20), st.integers(min_value=1, max_value=4096))
+def test_any_bytes_give_frames_or_a_netstring_error(chunks: list[bytes], max_length: int) -> None:
+    decoder = NetstringDecoder(max_length=max_length)
+    for chunk in chunks:
+        try:
+            for payload in decoder.feed(chunk):
+                assert len(payload) <= max_length
+        except NetstringError:
+            decoder.reset()
+
+
+@given(st.lists(st.binary(max_size=300), max_size=10), st.binary(max_size=40), st.integers(1, 50))
+def test_frames_after_any_rubbish_split_anywhere_come_out_whole(payloads: list[bytes], rubbish: bytes,
+                                                               step: int) -> None:
+    rubbish = bytes(b for b in rubbish if not 0x30 <= b <= 0x39)  # digits could start a false frame
+    data = rubbish + frames(*payloads)
+    decoder = NetstringDecoder()
+    out: list[bytes] = []
+    for i in range(0, len(data), step):
+        out += decoder.feed(data[i : i + step])
+    assert out == payloads

@@ -17,6 +17,7 @@ from app.crm.trackerrms import wire
 from app.crm.trackerrms.connector import oauth_config
 from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.errors import BadResponse, ConfigError, InvalidNumber, NeedsSignIn, Rejected
+from tests.support import caller
 
 AEDT = timezone(timedelta(hours=11))
 
@@ -123,11 +124,11 @@ def test_an_unknown_status_is_a_bad_response() -> None:
 
 
 def test_lookup_phone_formats() -> None:
-    assert wire.lookup_phone("+61491570006", "national") == "0491570006"
-    assert wire.lookup_phone("+61255500187", "national") == "0255500187"
-    assert wire.lookup_phone("+61491570006", "e164") == "61491570006"
+    assert wire.lookup_phone(caller("+61491570006"), "national") == "0491570006"
+    assert wire.lookup_phone(caller("+61255500187"), "national") == "0255500187"
+    assert wire.lookup_phone(caller("+61491570006"), "e164") == "61491570006"
     with pytest.raises(InvalidNumber):
-        wire.lookup_phone("not a number", "national")
+        wire.lookup_phone(caller("not a number"), "national")
 
 
 def test_stored_phone_formats() -> None:
@@ -136,10 +137,10 @@ def test_stored_phone_formats() -> None:
 
 
 def test_destination_reads_a_national_number_in_the_callers_country() -> None:
-    assert wire.destination_digits("02 5550 0250", "+61491570006") == "61255500250"
-    assert wire.destination_digits("+44 20 7946 0000", "+61491570006") == "442079460000"
+    assert wire.destination_digits("02 5550 0250", caller("+61491570006")) == "61255500250"
+    assert wire.destination_digits("+44 20 7946 0000", caller("+61491570006")) == "442079460000"
     with pytest.raises(InvalidNumber):
-        wire.destination_digits("", "+61491570006")
+        wire.destination_digits("", caller("+61491570006"))
 
 
 # -- ids and jobs --------------------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""Core's parts, put together in the order they need each other (the runtime and the unit tests
+build core through here, handing in the ports: lookups, connectors, the stores, the listener).
+Each part gets what it needs through its constructor; nothing is wired afterwards."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.core.calls import CallBook, CallPolicy
+from app.core.controls import AppControls
+from app.core.history import CallHistory
+from app.core.lookup import LookupService
+from app.core.notes import NoteTaker, NoteTracker
+from app.core.outbox import NoteCounts, Outbox, OutboxPolicy
+from app.core.ports import Connector
+from app.core.records import RecordDesk
+from app.core.stores import HistoryDatabase, NoteStore
+from app.core.switchboard import Switchboard
+from app.core.tasks import Tasks, log_error
+from app.core.tray_state import TrayStatus
+from app.core.views import SwitchboardListener
+
+
+@dataclass(frozen=True)
+class Core:
+    tasks: Tasks
+    book: CallBook
+    tray: TrayStatus
+    outbox: Outbox
+    notes: NoteTaker
+    records: RecordDesk
+    history: CallHistory
+    switchboard: Switchboard
+    controls: AppControls
+
+
+def build_core(
+    *,
+    lookup: LookupService,
+    connectors: Mapping[str, Connector],
+    store: HistoryDatabase,
+    notes_store: NoteStore,
+    listener: SwitchboardListener,
+    policy: CallPolicy,
+    demo_callers: list[tuple[str, str]] | None = None,
+    sign_in: Callable[[str], None] | None = None,
+    outbox_policy: OutboxPolicy | None = None,
+    on_error: Callable[[BaseException], None] = log_error,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], float] = time.time,
+) -> Core:
+    tasks = Tasks(on_error)
+    book = CallBook(store, listener, policy)
+    counts = NoteCounts()
+    tray = TrayStatus(listener, book, counts)
+    tracker = NoteTracker(book, tray, listener)
+    outbox = Outbox(notes_store, connectors, on_change=tracker.changed, clock=clock, policy=outbox_policy,
+                    counts=counts)
+    notes = NoteTaker(outbox, book, tray, listener)
+    records = RecordDesk(book, lookup, tasks, tray, listener)
+    history = CallHistory(store, outbox, labels=lambda: {a.id: a.label for a in lookup.accounts},
+                          region=lambda: book.policy.default_region)
+    switchboard = Switchboard(lookup=lookup, book=book, tray=tray, tasks=tasks, notes=notes, records=records,
+                              listener=listener, now=now)
+    controls = AppControls(switchboard=switchboard, book=book, tray=tray, tasks=tasks, notes=notes,
+                           records=records, outbox=outbox, history=history, listener=listener,
+                           sign_in=sign_in, demo_callers=demo_callers, now=now)
+    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls)

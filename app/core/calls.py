@@ -1,0 +1,103 @@
+"""The calls in memory: one `CallSession` per call id, shown to the listener and saved to history.
+
+Shared by the switchboard (which starts and ends calls), the controls (the recruiter's intents on
+them) and the record desk, so none of them has to call back into another to reach a call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.core.call_rows import matches, timings
+from app.core.session import CallSession
+from app.core.stores import CallStore
+from app.core.views import CallView, SwitchboardListener
+
+log = logging.getLogger(__name__)
+
+KEEP_ENDED = 50  # ended sessions kept in memory for the card / note form
+
+
+@dataclass(frozen=True)
+class CallPolicy:
+    """[general] as far as calls go; replaced as a whole when settings change."""
+
+    default_region: str | None = None
+    auto_log: bool = False
+    pop_on: str = "ring"  # "ring", "answer" or "never": when a call's card pops
+
+
+class CallBook:
+    def __init__(self, store: CallStore, listener: SwitchboardListener, policy: CallPolicy) -> None:
+        self._store = store
+        self._listener = listener
+        self._policy = policy
+        self._sessions: dict[str, CallSession] = {}
+        self._paused = False
+
+    @property
+    def policy(self) -> CallPolicy:
+        return self._policy
+
+    def set_policy(self, policy: CallPolicy) -> None:
+        """Settings changed: they hold from the next call on."""
+        self._policy = policy
+
+    @property
+    def paused(self) -> bool:
+        """Pops paused from the tray: calls are followed and saved, but no card or note form shows."""
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        self._paused = paused
+
+    # -- the sessions -------------------------------------------------------------------------------
+
+    def get(self, call_id: str) -> CallSession | None:
+        return self._sessions.get(call_id)
+
+    @property
+    def by_id(self) -> Mapping[str, CallSession]:
+        return self._sessions
+
+    def sessions(self) -> list[CallSession]:
+        """Oldest first."""
+        return list(self._sessions.values())
+
+    def add(self, session: CallSession) -> None:
+        self._sessions[session.call_id] = session
+        ended = [s for s in self._sessions.values() if not s.open]
+        for old in ended[: max(0, len(ended) - KEEP_ENDED)]:
+            del self._sessions[old.call_id]
+
+    def recent(self, limit: int = 10) -> list[CallView]:
+        return [s.view() for s in list(self._sessions.values())[::-1][:limit]]
+
+    # -- showing and saving ---------------------------------------------------------------------------
+
+    def publish(self, session: CallSession) -> None:
+        """Show the call's card as it is now, when cards pop at this point of a call."""
+        if self._paused or self._policy.pop_on == "never":
+            return
+        if self._policy.pop_on == "answer" and session.answered_at is None:
+            return
+        self._listener.call_updated(session.view())
+
+    def show(self, call_id: str) -> None:
+        """Show a call's card again: something about it changed outside a lookup."""
+        session = self._sessions.get(call_id)
+        if session is not None:
+            self.publish(session)
+
+    def persist(self, session: CallSession) -> None:
+        try:
+            self._store.save_call(
+                call_id=session.call_id, number=session.number.raw, e164=session.e164,
+                direction=session.direction.value, state=session.state.value, source=session.source,
+                started_at=session.started_at, answered_at=session.answered_at,
+                ended_at=session.ended_at, matches=matches(session), timings=timings(session),
+            )
+        except Exception as exc:  # history is a convenience; a full disk must not stop calls
+            log.error("Could not save call %s to history: %s", session.call_id, exc)

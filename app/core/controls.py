@@ -1,0 +1,187 @@
+"""The recruiter's intents (`views.Controls`): what the card, note form, tray and history window ask.
+
+Calls in memory are reached through the `CallBook`; calls no longer in memory through `CallHistory`,
+so a call from last week can be noted, retried or confirmed like one that just ended.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.core.calls import CallBook
+from app.core.history import CallHistory
+from app.core.models import CallEvent, Direction, EventType
+from app.core.notes import NoteTaker
+from app.core.outbox import Outbox
+from app.core.phone import CallerNumber
+from app.core.ports import NewPerson, NewRecordKind
+from app.core.records import RecordDesk
+from app.core.stores import NoteRow
+from app.core.switchboard import CallControl, Switchboard
+from app.core.tasks import Tasks
+from app.core.tray_state import TrayStatus
+from app.core.views import CallView, Controls, MissedCall, SwitchboardListener
+from app.errors import RingsideError
+
+
+class AppControls:
+    def __init__(
+        self,
+        *,
+        switchboard: Switchboard,
+        book: CallBook,
+        tray: TrayStatus,
+        tasks: Tasks,
+        notes: NoteTaker,
+        records: RecordDesk,
+        outbox: Outbox,
+        history: CallHistory,
+        listener: SwitchboardListener,
+        sign_in: Callable[[str], None] | None = None,
+        demo_callers: list[tuple[str, str]] | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._switchboard = switchboard
+        self._book = book
+        self._tray = tray
+        self._tasks = tasks
+        self._notes = notes
+        self._records = records
+        self._outbox = outbox
+        self._history = history
+        self._listener = listener
+        # "Sign in again": the runtime's (it owns the secrets); None: only the CLI can do it.
+        self._sign_in = sign_in
+        self._demo_callers = list(demo_callers or [])
+        self._now = now
+
+    # -- the call on the card --------------------------------------------------------------------
+
+    def select_record(self, call_id: str, account_id: str, record_key: str) -> None:
+        session = self._book.get(call_id)
+        if session is not None and session.select(account_id, record_key):
+            self._listener.call_updated(session.view())
+            self._records.links_changed(call_id)
+
+    def dismiss(self, call_id: str) -> None:
+        """The recruiter closed the card; the call itself goes on."""
+
+    def answer(self, call_id: str) -> None:
+        target = self._control(call_id)
+        if target is not None:
+            control, remote_id = target
+            self._tasks.spawn(control.answer(remote_id))
+
+    def hang_up(self, call_id: str) -> None:
+        target = self._control(call_id)
+        if target is not None:
+            control, remote_id = target
+            self._tasks.spawn(control.hang_up(remote_id))
+
+    def _control(self, call_id: str) -> tuple[CallControl, str] | None:
+        target = self._switchboard.control(call_id)
+        if target is None:
+            self._listener.message("This call can't be controlled from Ringside.", error=True)
+        return target
+
+    def card_shown(self, call_id: str) -> None:
+        session = self._book.get(call_id)
+        if session is not None and session.card_shown_ms is None and session.received_ns:
+            session.card_shown_ms = (time.perf_counter_ns() - session.received_ns) / 1e6
+            self._book.persist(session)
+
+    def create_record(self, call_id: str, account_id: str, kind: NewRecordKind, person: NewPerson) -> None:
+        self._records.create_record(call_id, account_id, kind, person)
+
+    def create_from_resume(self, call_id: str, account_id: str, path: Path) -> None:
+        self._records.create_from_resume(call_id, account_id, path)
+
+    # -- notes -------------------------------------------------------------------------------------
+
+    def save_note(self, call_id: str, text: str, record_keys: list[str]) -> None:
+        session = self._book.get(call_id)
+        if session is not None:
+            self._notes.save(session, text, record_keys)
+            return
+        try:  # a call no longer in memory: logged as of that call
+            self._history.save_note(call_id, text, record_keys)
+        except KeyError:
+            self._listener.message("That call is no longer in history; its note could not be saved.", error=True)
+        except Exception as exc:  # NoteBusy, a full disk: the recruiter's text is still in the form
+            self._listener.message(f"Could not store the note: {exc}", error=True)
+        self._tray.refresh()
+
+    def skip_note(self, call_id: str) -> None:
+        session = self._book.get(call_id)
+        if session is not None:
+            session.note_closed = True
+
+    def retry_note(self, call_id: str, record_key: str) -> None:
+        self._decided(self._outbox.retry(call_id, record_key))
+
+    def confirm_note(self, call_id: str, record_key: str) -> None:
+        self._decided(self._outbox.confirm(call_id, record_key))
+
+    def dismiss_note(self, call_id: str, record_key: str) -> None:
+        self._decided(self._outbox.dismiss(call_id, record_key))
+
+    def _decided(self, row: NoteRow | None) -> None:
+        if row is None:  # delivered, or retried from elsewhere, meanwhile
+            self._listener.message("That note has changed meanwhile; nothing was done.")
+        self._tray.refresh()
+
+    # -- history and the callback list -------------------------------------------------------------
+
+    def recent_calls(self, limit: int = 10) -> list[CallView]:
+        return self._book.recent(limit)
+
+    def call_history(self, limit: int = 200) -> list[CallView]:
+        stored = self._history.calls(limit)
+        live = {s.call_id: s.view() for s in self._book.sessions() if s.open}
+        return [*live.values()][::-1] + [v for v in stored if v.call_id not in live]
+
+    def missed_calls(self) -> list[MissedCall]:
+        return self._history.missed()
+
+    def dismiss_missed(self, key: str) -> None:
+        self._history.dismiss_missed(key)
+        self._tray.refresh()
+
+    # -- the tray ----------------------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        self._book.set_paused(paused)
+        self._tray.refresh()
+
+    def demo_callers(self) -> list[tuple[str, str]]:
+        return list(self._demo_callers)
+
+    def simulate_call(self, number: str, direction: Direction = Direction.INBOUND) -> None:
+        caller = CallerNumber.read(number, self._switchboard.default_region)  # typed in the tray: the door
+        self._switchboard.handle(CallEvent(type=EventType.RING, number=caller, direction=direction,
+                                           source="simulator", at=self._now(), received_ns=time.perf_counter_ns()))
+
+    def dial(self, number: str) -> None:
+        self._tasks.spawn(self._dial_told(number))
+
+    async def _dial_told(self, number: str) -> None:
+        with contextlib.suppress(RingsideError):  # place_call has told the recruiter why
+            await self._switchboard.place_call(number)
+
+    def sign_in(self, account_id: str) -> None:
+        if self._sign_in is None:
+            self._listener.message(f"Run `ringside account connect {account_id}` to sign in again.", error=True)
+            return
+        self._sign_in(account_id)
+
+    def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
+        return self._tray.accounts_needing_sign_in()
+
+
+def _check_protocol(controls: AppControls) -> Controls:
+    # Lets mypy prove AppControls satisfies the protocol.
+    return controls

@@ -1,0 +1,137 @@
+"""What core needs of storage: the store protocols and the rows they return.
+
+Storage implements these (SQLite tables in `app.storage`, the OS keyring for secrets); core and
+the connectors depend only on the protocols, so tests can hand them in-memory fakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from app.core.models import NoteDraft, NoteStatus
+
+# -- call history --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallRow:
+    call_id: str
+    number: str
+    e164: str | None
+    direction: str
+    state: str
+    source: str
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    matches: list[dict[str, Any]]
+    timings: dict[str, Any]
+    notes: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class MissedRow:
+    """Missed inbound calls from one number, not yet called back nor dismissed."""
+
+    key: str  # the E.164 number (or the raw text when it was not a number): what dismissal names
+    number: str
+    e164: str | None
+    count: int
+    last: CallRow  # the latest of them
+
+
+class CallStore(Protocol):
+    """Where the switchboard saves each call as it changes."""
+
+    def save_call(
+        self, *, call_id: str, number: str, e164: str | None, direction: str, state: str, source: str,
+        started_at: datetime, answered_at: datetime | None, ended_at: datetime | None,
+        matches: list[dict[str, Any]], timings: dict[str, Any],
+    ) -> None: ...
+
+
+class HistoryStore(Protocol):
+    """Past calls and the missed-call callback list, as stored."""
+
+    def recent_calls(self, limit: int = 20) -> list[CallRow]: ...
+    def call(self, call_id: str) -> CallRow | None: ...
+    def missed_callbacks(self, limit: int = 50) -> list[MissedRow]: ...
+    def dismiss_callback(self, key: str) -> int: ...
+
+
+class HistoryDatabase(CallStore, HistoryStore, Protocol):
+    """The history database: calls are saved to it as they change and read back from it."""
+
+
+# -- the note outbox -----------------------------------------------------------------------------
+
+WAIT_SIGN_IN = "sign_in"  # NoteRow.waiting: the note waits for its account's sign-in
+
+
+class NoteBusy(Exception):
+    """The note is being sent right now; it can't be edited until the CRM has answered."""
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    call_id: str
+    account_id: str
+    record_key: str
+    draft: NoteDraft
+    status: NoteStatus
+    attempts: int
+    next_attempt_at: float
+    last_error: str
+    remote_id: str | None
+    sending: bool = False
+    waiting: str = ""
+    confirmed: bool = False
+    dismissed: bool = False
+
+
+class NoteStore(Protocol):
+    """The durable note outbox: a note is committed here before anything is sent."""
+
+    def enqueue_note(self, draft: NoteDraft) -> int: ...
+    def note(self, note_id: int) -> NoteRow: ...
+    def note_for(self, call_id: str, record_key: str) -> NoteRow | None: ...
+    def due_notes(self, now: float) -> list[NoteRow]: ...
+    def pending_notes(self) -> list[NoteRow]: ...
+    def interrupted_notes(self) -> list[NoteRow]: ...
+    def attention_count(self) -> int: ...
+    def claim(self, note_id: int) -> None: ...
+    def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None: ...
+    def mark_logged(self, note_id: int, remote_id: str | None) -> None: ...
+    def mark_failed(self, note_id: int, error: str) -> None: ...
+    def mark_unconfirmed(self, note_id: int, error: str) -> None: ...
+    def wake_waiting(self, account_ids: set[str] | None = None) -> int: ...
+    def make_due(self) -> int: ...
+    def retry_note(self, call_id: str, record_key: str) -> int | None: ...
+    def confirm_note(self, call_id: str, record_key: str) -> int | None: ...
+    def dismiss_note(self, call_id: str, record_key: str) -> int | None: ...
+
+
+# -- the lookup cache ----------------------------------------------------------------------------
+
+
+class CacheBackend(Protocol):
+    """Each account's last answer per number: (status, result JSON, stored at)."""
+
+    def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None: ...
+    def put(self, account_id: str, e164: str, status: str, result: str, stored_at: float) -> None: ...
+    def delete(self, account_id: str | None = None, e164: str | None = None,
+               older_than: float | None = None) -> int: ...
+
+
+# -- secrets -------------------------------------------------------------------------------------
+
+
+class SecretStore(Protocol):
+    """Client secrets and tokens, one entry per account and name (never in config or logs)."""
+
+    def get(self, account_id: str, name: str) -> str | None: ...
+    def set(self, account_id: str, name: str, value: str) -> None: ...
+    def delete(self, account_id: str, name: str) -> None: ...

@@ -1,0 +1,160 @@
+"""NoteForm: prefilled from the ended call; Ctrl+Enter saves against the ticked records, Esc skips."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.core.models import Direction
+from app.core.views import CallState, CallView
+from app.ui.note.form import NO_MATCH_TEXT, STILL_LOOKING_TEXT, NoteForm
+from tests.ui.helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending
+
+
+@pytest.fixture
+def controls() -> FakeControls:
+    return FakeControls()
+
+
+def ended(*accounts: object, **kwargs: object) -> CallView:
+    return call(*accounts, state=CallState.ENDED, duration_s=252, **kwargs)  # type: ignore[arg-type]
+
+
+def open_form(qtbot: QtBot, controls: FakeControls, view: CallView) -> NoteForm:
+    form = NoteForm(controls, view)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    return form
+
+
+def test_prefilled_header_and_targets(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
+    assert form.windowTitle() == "Log call"
+    assert "Inbound call" in form.title_label.text()
+    assert "0491 570 006" in form.title_label.text()
+    assert form.when_label.text() == "14:02 · 4m 12s"
+    [box] = form.target_checks.values()
+    assert box.text() == "Recruit Wizard — Priya Raman (Contact)"
+    assert box.isChecked()
+    combo = form.target_combos["tr"]
+    assert combo.count() == 3 and combo.currentData() is None
+    assert not form.no_match_label.isVisible()
+    assert form.editor.hasFocus()
+
+
+def test_ctrl_enter_saves_with_the_checked_keys(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.keyClicks(form.editor, "Wants two Python engineers by April")
+    with qtbot.waitSignal(form.formClosed) as closed:
+        qtbot.keyClick(form.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert closed.args == ["c1"]
+    assert controls.named("save_note") == [("c1", "Wants two Python engineers by April", [PRIYA.key])]
+    assert controls.named("skip_note") == []
+    assert not form.isVisible()
+
+
+def test_ctrl_keypad_enter_saves_too(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.keyClick(
+        form.editor, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier
+    )
+    assert controls.named("save_note") == [("c1", "", [PRIYA.key])]
+
+
+def test_plain_enter_is_a_new_line(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.keyClicks(form.editor, "one")
+    qtbot.keyClick(form.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.editor, "two")
+    assert form.editor.toPlainText() == "one\ntwo"
+    assert controls.named("save_note") == []
+
+
+def test_unticked_and_picked_targets(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
+    form.target_checks[PRIYA.key].setChecked(False)
+    form.target_combos["tr"].setCurrentIndex(2)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert controls.named("save_note") == [("c1", "", [HARBOURLINE[1].key])]
+
+
+def test_a_pick_made_on_the_card_is_a_checkbox(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(TR, *HARBOURLINE), selected={"tr": HARBOURLINE[1].key}))
+    assert list(form.target_checks) == [HARBOURLINE[1].key]
+    assert form.target_combos == {}
+    assert form.target_checks[HARBOURLINE[1].key].text() == "TrackerRMS — Mei Lin Chen (Contact)"
+
+
+def test_escape_skips(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.keyClicks(form.editor, "never mind")
+    with qtbot.waitSignal(form.formClosed):
+        qtbot.keyClick(form.editor, Qt.Key.Key_Escape)
+    assert controls.named("skip_note") == [("c1",)]
+    assert controls.named("save_note") == []
+    assert not form.isVisible()
+
+
+def test_closing_the_window_skips_once(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    form.close()
+    form.close()
+    assert controls.named("skip_note") == [("c1",)]
+
+
+def test_saving_twice_saves_once(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    form.save()
+    form.save()
+    form.reject()
+    assert len(controls.named("save_note")) == 1
+    assert controls.named("skip_note") == []
+
+
+def test_no_match_keeps_the_note_in_history(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(not_found(RW), not_found(TR)))
+    assert form.no_match_label.isVisible()
+    assert form.no_match_label.text() == NO_MATCH_TEXT
+    assert form.target_checks == {} and form.target_combos == {}
+    qtbot.keyClicks(form.editor, "Cold call from a candidate")
+    qtbot.keyClick(form.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert controls.named("save_note") == [("c1", "Cold call from a candidate", [])]
+
+
+def test_late_lookups_fill_in_and_keep_the_recruiters_choices(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), pending(TR)))
+    form.target_checks[PRIYA.key].setChecked(False)
+    form.update_view(ended(found(RW, PRIYA), found(TR, HARBOURLINE[0])))
+    assert list(form.target_checks) == [PRIYA.key, HARBOURLINE[0].key]
+    assert form.target_checks[HARBOURLINE[0].key].isVisible()
+    assert not form.target_checks[PRIYA.key].isChecked()
+    assert form.target_checks[HARBOURLINE[0].key].isChecked()
+
+
+def test_still_looking_until_every_account_answered(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(pending(RW)))
+    assert form.no_match_label.text() == STILL_LOOKING_TEXT
+    form.update_view(ended(not_found(RW)))
+    assert form.no_match_label.text() == NO_MATCH_TEXT
+
+
+def test_missed_and_outbound_calls(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, call(found(RW, PRIYA), state=CallState.MISSED))
+    assert form.when_label.text() == "14:02 · Missed call"
+    form2 = open_form(
+        qtbot,
+        controls,
+        call(found(RW, PRIYA), state=CallState.ENDED, duration_s=45, direction=Direction.OUTBOUND, call_id="c2"),
+    )
+    assert "Outbound call" in form2.title_label.text()
+    assert form2.when_label.text() == "14:02 · 45s"
+
+
+def test_everything_is_reachable_by_keyboard(qtbot: QtBot, controls: FakeControls) -> None:
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA), found(TR, *HARBOURLINE)))
+    widgets = [form.target_checks[PRIYA.key], form.target_combos["tr"], form.editor, form.skip_button, form.save_button]
+    assert all(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in widgets)
+    assert form.editor.tabChangesFocus()
