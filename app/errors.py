@@ -4,6 +4,7 @@
     ├── InvalidNumber          the text is not a phone number we can use
     ├── ConfigError            config.toml is broken (names file, line and key)
     ├── SecretStoreError       no usable keyring, or it refused
+    ├── NotStored              shown, but the database could not commit it (disk full, read-only)
     └── ConnectorError         something went wrong talking to a CRM or dialer
         ├── NeedsSignIn        token missing/expired and refresh failed: run the sign-in again
         ├── RateLimited        the CRM asked us to slow down (retry_after seconds, if it said)
@@ -33,6 +34,10 @@ class ConfigError(RingsideError):
 
 class SecretStoreError(RingsideError):
     pass
+
+
+class NotStored(RingsideError):
+    """A write could not be committed (disk full, read-only file…): what it carried is not saved."""
 
 
 class ConnectorError(RingsideError):

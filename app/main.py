@@ -44,6 +44,7 @@ def run_app(
     app.setDesktopFileName("ringside")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    loop.set_exception_handler(_log_loop_error)
 
     bridge = Bridge()
 
@@ -78,3 +79,10 @@ def run_app(
     with loop:
         loop.run_until_complete(main())
     return 0
+
+
+def _log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    """Errors nobody awaited (a callback or task that raised): into the log with their trace."""
+    exc = context.get("exception")
+    log.critical("Uncaught error in the event loop: %s", context.get("message", ""),
+                 exc_info=exc if isinstance(exc, BaseException) else None)

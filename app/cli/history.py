@@ -1,4 +1,5 @@
 """`ringside history [--json] [--limit N]`: recent calls, their matches, notes and timings.
+`ringside history --forget NUMBER`: erase everything Ringside holds about one person.
 
 `--json` prints `{"version": 1, "calls": [...]}`, the shape README documents field by field. It is an
 interface scripts rely on: a change that adds a field keeps the version; one that removes, renames
@@ -30,11 +31,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     history = sub.add_parser("history", help="recent calls, matches, note status and timings")
     history.add_argument("--json", action="store_true", help="machine-readable output")
     history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--forget", metavar="NUMBER",
+                         help="erase this number's calls, notes, drafts, cached lookups and queued uploads")
 
 
 def run(paths: Paths, args: argparse.Namespace) -> int:
     from app.storage.db import Database
 
+    if args.forget is not None:
+        return forget(paths, args.forget)
     rows: list[CallRow] = []
     if paths.database.exists():
         db = Database(paths.database, recover=False)  # an unreadable file is reported, left for the app
@@ -54,6 +59,32 @@ def run(paths: Paths, args: argparse.Namespace) -> int:
         region = None  # history stays readable even when config.toml is broken
     for row in rows:
         print(history_line(row, region))
+    return EXIT_OK
+
+
+def forget(paths: Paths, number: str) -> int:
+    """Erase one person (by number, as typed or in any form that normalises to the same E.164)."""
+    from app.core.phone import try_normalise
+    from app.storage.db import Database
+
+    try:
+        region: str | None = settings_mod.load(paths.config_file).general.default_region
+    except RingsideError:
+        region = None
+    phone = try_normalise(number, region)
+    numbers = {number.strip()} | ({phone.e164} if phone else set())
+    if not paths.database.exists():
+        print(f"Nothing is held about {number}.")
+        return EXIT_OK
+    db = Database(paths.database, recover=False)
+    try:
+        done = db.forget(numbers)
+    finally:
+        db.close()
+    parts = [f"{done.calls} call(s)", f"{done.notes} note(s)"]
+    parts += [f"{count} {table.replace('_', ' ')}" for table, count in sorted(done.other.items())]
+    parts += [f"{done.cache_entries} cached lookup(s)", f"{done.uploads} queued upload(s)"]
+    print(f"Erased for {number}: " + ", ".join(parts) + ".")
     return EXIT_OK
 
 

@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(dial.links_as_dial(sys.argv[1:] if argv is None else list(argv)))
     paths = paths_mod.resolve(args.home)
+    paths_mod.private_umask()  # every file Ringside writes is for the user alone
     try:
         if args.self_check:
             from app.runtime.selfcheck import run as self_check

@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import sys
+import time
 
-from app.cli.exit_codes import EXIT_OK
+from app.cli.exit_codes import EXIT_FAIL, EXIT_OK
 from app.config import settings as settings_mod
 from app.config.paths import Paths
+from app.errors import RingsideError
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,8 +36,11 @@ def run_sandbox(paths: Paths, args: argparse.Namespace) -> int:
 
 def setup_logging(paths: Paths) -> None:
     paths.ensure()
-    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+    try:
+        handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError as exc:  # a read-only home: one line, not a traceback
+        raise RingsideError(f"Ringside can't write its log {paths.log_file}: {exc.strerror or exc}.") from None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
@@ -48,7 +54,7 @@ def setup_logging(paths: Paths) -> None:
 
 
 def run(paths: Paths, *, demo: bool) -> int:
-    from app.runtime.instance import InstanceClient, NoInstance
+    from app.runtime.process import AlreadyLocked, InstanceLock, install_crash_logging
 
     if demo:
         from app.demo.demo import prepare_demo
@@ -63,18 +69,45 @@ def run(paths: Paths, *, demo: bool) -> int:
         finally:
             env.close()
     # A second `ringside` hands over to the one already running.
+    if _hand_over(paths):
+        return EXIT_OK
+    paths.ensure()
+    lock = InstanceLock(paths.lock_file)
     try:
-        client = InstanceClient(paths.instance_file)
-        if client.alive():
-            client.show()
-            print("Ringside is already running; brought it to the front.")
+        lock.acquire()  # before anything else starts: held until this process ends
+    except AlreadyLocked as held:
+        if _hand_over(paths, wait_s=10.0):  # the other one was still starting
             return EXIT_OK
-    except NoInstance:
-        pass
-    settings = settings_mod.load(paths.config_file)
-    setup_logging(paths)
-    from app.main import run_app
-    from app.storage.secret_file import open_secrets
+        print(f"ringside: another Ringside (process {held}) holds {paths.lock_file} but does not answer; it "
+              "may be frozen. Quit it (or end that process) and start Ringside again.", file=sys.stderr)
+        return EXIT_FAIL
+    try:
+        settings = settings_mod.load(paths.config_file)
+        setup_logging(paths)
+        install_crash_logging(paths)
+        from app.main import run_app
+        from app.storage.secret_file import open_secrets
 
-    # The keyring; the owner-only file only where none is usable and the user opted in.
-    return run_app(paths, settings, secrets=open_secrets(paths, settings))
+        # The keyring; the owner-only file only where none is usable and the user opted in.
+        return run_app(paths, settings, secrets=open_secrets(paths, settings))
+    finally:
+        lock.release()
+
+
+def _hand_over(paths: Paths, wait_s: float = 0.0) -> bool:
+    """Bring the running Ringside to the front, if one answers at its door (within `wait_s`)."""
+    from app.runtime.instance import InstanceClient, NoInstance
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            client = InstanceClient(paths.instance_file)
+            if client.alive():
+                client.show()
+                print("Ringside is already running; brought it to the front.")
+                return True
+        except NoInstance:
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)

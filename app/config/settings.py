@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from app.config import migrations
 from app.config.account_base import Section
+from app.config.paths import make_private_dir
 from app.config.problems import describe
 from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
@@ -44,6 +45,8 @@ class GeneralSettings(Section):
     start_at_login: bool = False  # the packaging's autostart entry follows this
     # Only where no keyring is usable, and only after the user said yes: secrets in an owner-only file.
     store_secrets_in_file: bool = False
+    # Calls and notes older than this many days are erased at start and daily; 0 keeps everything.
+    keep_days: Annotated[int, Field(ge=0)] = 0
 
     @field_validator("default_region")
     @classmethod
@@ -261,7 +264,7 @@ def dump(settings: Settings) -> str:
 
 def save(path: Path, settings: Settings) -> None:
     """Write atomically (a crash mid-write never leaves half a config)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)  # `account connect` may be the first to make the folder
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(dump(settings), encoding="utf-8")
     tmp.replace(path)

@@ -35,6 +35,7 @@ class CallBook:
         self._listener = listener
         self._policy = policy
         self._sessions: dict[str, CallSession] = {}
+        self._unsaved: dict[str, str] = {}  # call id → why its latest state could not be committed
         self._paused = False
 
     @property
@@ -71,6 +72,7 @@ class CallBook:
         ended = [s for s in self._sessions.values() if not s.open]
         for old in ended[: max(0, len(ended) - KEEP_ENDED)]:
             del self._sessions[old.call_id]
+            self._unsaved.pop(old.call_id, None)
 
     def recent(self, limit: int = 10) -> list[CallView]:
         return [s.view() for s in list(self._sessions.values())[::-1][:limit]]
@@ -91,7 +93,12 @@ class CallBook:
         if session is not None:
             self.publish(session)
 
-    def persist(self, session: CallSession) -> None:
+    def not_stored(self, call_id: str) -> str | None:
+        """Why the call's latest state is not in history (its save failed), or None when it is."""
+        return self._unsaved.get(call_id)
+
+    def persist(self, session: CallSession) -> bool:
+        """Save the call as it is now; False when the store refused (the recruiter is told once per call)."""
         try:
             self._store.save_call(
                 call_id=session.call_id, number=session.number.raw, e164=session.e164,
@@ -99,5 +106,12 @@ class CallBook:
                 started_at=session.started_at, answered_at=session.answered_at,
                 ended_at=session.ended_at, matches=matches(session), timings=timings(session),
             )
-        except Exception as exc:  # history is a convenience; a full disk must not stop calls
+        except Exception as exc:  # a full disk must not stop calls: the card shows, the failure is said
             log.error("Could not save call %s to history: %s", session.call_id, exc)
+            if session.call_id not in self._unsaved:
+                self._listener.message(f"The call with {session.number} is shown but could not be saved "
+                                       f"to history ({exc}).", error=True)
+            self._unsaved[session.call_id] = str(exc)
+            return False
+        self._unsaved.pop(session.call_id, None)
+        return True

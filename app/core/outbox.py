@@ -145,7 +145,10 @@ class Outbox:
 
     async def run(self) -> None:
         if not self._recovered:
-            self.recover()
+            try:
+                self.recover()
+            except Exception:  # e.g. a read-only database: notes still go out, their states can't be saved
+                log.exception("Notes of the last run could not be brought up to date")
         try:
             while not self._closing:
                 self._wake.clear()
@@ -187,8 +190,10 @@ class Outbox:
                 if not due:
                     break
                 await self._deliver(due[0])
-        except Exception:  # a bug must not kill the outbox; the note stays pending and visible
+        except Exception:  # a bug or a database that can't be written must not kill the outbox
             log.exception("Delivering notes for %s failed unexpectedly", account_id)
+            # The note stays pending and visible; wait before trying again rather than spin.
+            self._paused_until[account_id] = self._clock() + self.policy.backoff_max_s
         finally:
             self._workers.pop(account_id, None)
             self.wake()
@@ -200,7 +205,8 @@ class Outbox:
             self._changed(note.id)
             return
         label = connector.label
-        self._store.claim(note.id)  # durably, before the request can leave
+        if not self._store.claim(note.id):  # durably, before the request can leave
+            return  # another Ringside on this file took it (or it was settled meanwhile)
         try:
             async with asyncio.timeout(self.policy.delivery_timeout_s):
                 receipt: Receipt = await connector.log_call(note.draft)

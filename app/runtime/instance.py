@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from app.core.models import CallEvent
 from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_bounded
 from app.crm._shared.loopback import LoopbackServer, same_secret
-from app.errors import InvalidNumber, RingsideError
+from app.errors import InvalidNumber, NotStored, RingsideError
 from app.telephony.event_request import BadEvent, parse_event, validation_message
 
 MAX_BODY = 16 * 1024
@@ -115,7 +115,10 @@ class InstanceServer:
             event = parse_event(body, self._handlers.default_region(), source="cli")
         except BadEvent as exc:
             return _error(400, str(exc))
-        call_id = self._handlers.event(event)
+        try:
+            call_id = self._handlers.event(event)
+        except NotStored as exc:  # the card showed, but "ok" would claim it was saved
+            return _error(503, str(exc))
         return web.json_response({"ok": True, "call_id": call_id})
 
     async def _show(self, request: web.Request) -> web.Response:

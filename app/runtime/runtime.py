@@ -4,6 +4,7 @@ outbox, switchboard, call sources and the instance door. Built and started on a 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import webbrowser
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from app.core.assembly import build_core
 from app.core.cache import CachePolicy, LookupCache
 from app.core.calls import CallPolicy
 from app.core.lookup import Account, LookupService
+from app.core.models import CallEvent
 from app.core.outbox import OutboxPolicy
 from app.core.ports import Connector
 from app.core.tasks import log_error
@@ -28,7 +30,7 @@ from app.crm._shared.answers import BoundedClient
 from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.peer import TelephonyPeer
 from app.crm.registry import build
-from app.errors import RingsideError
+from app.errors import NotStored, RingsideError
 from app.runtime.instance import Handlers, InstanceServer
 from app.storage.cache_db import CacheStore
 from app.storage.db import Database
@@ -41,6 +43,8 @@ from app.telephony.simulator import Simulator
 from app.telephony.sources import CallSource, SourceContext, build_sources
 
 log = logging.getLogger(__name__)
+
+RETENTION_EVERY_S = 24 * 3600
 
 
 @dataclass
@@ -63,6 +67,13 @@ class Runtime:
     def __post_init__(self) -> None:
         self.paths.ensure()
         self.db = Database(self.paths.database)
+        try:  # the one running instance (the lock says so): whatever is open was left by a kill
+            closed = self.db.close_interrupted_calls()
+        except NotStored as exc:  # a read-only or full database: calls still show, saving says it fails
+            log.warning("Calls the last run left open could not be closed: %s", exc)
+        else:
+            if closed:
+                log.info("Closed %d call(s) the last run left open", closed)
         self.clients: dict[str, httpx.AsyncClient] = {}
         self.token_clients: dict[str, OAuthClient] = {}  # OAuth accounts' token clients, by account id
         self.connectors: dict[str, Connector] = self._build_connectors()
@@ -82,7 +93,7 @@ class Runtime:
         self.simulator = Simulator(self.switchboard.handle)
         self.switchboard.register_control(SIMULATOR, self.simulator)
         self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
-            emit=self.switchboard.handle, notify=self.listener.message, data_dir=self.paths.data_dir,
+            emit=self._handle_stored, notify=self.listener.message, data_dir=self.paths.data_dir,
             softphone_status=self.core.tray.softphone_status,
             default_region=lambda: self.switchboard.default_region))
         for source in self.sources:
@@ -96,7 +107,7 @@ class Runtime:
             default_region=lambda: self.switchboard.default_region, report=self.listener.message)
         self.peer.attach(self.connectors)
         self.instance = InstanceServer(self.paths.instance_file, Handlers(
-            event=self.switchboard.handle, show=self._show, accounts_changed=self.reload_accounts,
+            event=self._handle_stored, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
             dial=self.switchboard.place_call,
         ))
@@ -156,9 +167,12 @@ class Runtime:
                 self.listener.message(str(exc), error=True)
         await self.peer.start()
         if self.db.moved_aside is not None:
+            salvaged = (f" {self.db.salvaged} note(s) not yet sent were recovered from it and will be sent."
+                        if self.db.salvaged else "")
             self.listener.message(f"Ringside's database could not be read, so it was moved aside to "
-                                  f"{self.db.moved_aside} and a fresh one started.", error=True)
+                                  f"{self.db.moved_aside} and a fresh one started.{salvaged}", error=True)
         self.cache.prune()
+        self.core.tasks.spawn(self._keep_retention())
         self.core.tasks.spawn(self.outbox.run())
         self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
@@ -167,6 +181,18 @@ class Runtime:
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
         for connector in self.connectors.values():
             self.core.tasks.spawn(connector.warm_up())
+
+    async def _keep_retention(self) -> None:
+        """[general] keep_days: older calls and notes are erased now and once a day."""
+        while True:
+            try:
+                purged = self.db.purge(self.settings.general.keep_days)
+                if purged.calls or purged.notes:
+                    log.info("Erased %d call(s) and %d note(s) older than %d days", purged.calls,
+                             purged.notes, self.settings.general.keep_days)
+            except RingsideError as exc:
+                log.warning("Old calls could not be erased: %s", exc)
+            await asyncio.sleep(RETENTION_EVERY_S)
 
     async def stop(self) -> None:
         await self.instance.stop()
@@ -230,6 +256,15 @@ class Runtime:
 
     def _open_settings(self, account_id: str) -> bool:
         return self.windows.open_settings(account_id)
+
+    def _handle_stored(self, event: CallEvent) -> str | None:
+        """The switchboard's `handle` for sources that answer someone: the card shows either way, but
+        NotStored says when the call could not be committed, so nobody is told "ok" about it."""
+        call_id = self.switchboard.handle(event)
+        reason = self.core.book.not_stored(call_id) if call_id is not None else None
+        if reason is not None:
+            raise NotStored(f"shown, not stored: {reason}")
+        return call_id
 
     def _show(self) -> None:
         self.windows.show_main()

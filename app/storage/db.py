@@ -1,9 +1,11 @@
 """SQLite (WAL): call history, the note outbox (notes_db.py) and missed-call callbacks.
 
 A note is committed here before any network call is made, so nothing a recruiter typed is lost to
-a CRM outage or a crash; delivery state lives beside it. Opening never fails on a bad file: it is
-moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went.
-The tables and their versions are in schema.py.
+a CRM outage or a crash; delivery state lives beside it. Opening never fails on a damaged file: it
+is moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went
+and `salvaged` how many unsent notes were recovered from it (salvage.py). A write that can't be
+committed raises NotStored. The tables and their versions are in schema.py; housekeeping (open calls
+of a killed run, retention, forgetting a person) in upkeep.py.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from typing import Any
 
 from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
 from app.storage.notes_db import NotesTable, note_dict
+from app.storage.salvage import salvage_pending_notes
 from app.storage.schema import open_database
-from app.storage.sqlite_file import DatabaseUnreadable, transaction
+from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
+from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
 
-__all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NoteBusy", "NoteRow"]
+__all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NotStored", "NoteBusy", "NoteRow"]
 
 CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
 
@@ -41,6 +45,7 @@ class Database(NotesTable):
         opened = open_database(path, recover=recover)  # brought to the current schema version
         self._conn = opened.conn
         self.moved_aside: Path | None = opened.moved_aside
+        self.salvaged = salvage_pending_notes(opened.moved_aside, self._conn) if opened.moved_aside else 0
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -49,6 +54,20 @@ class Database(NotesTable):
 
     def close(self) -> None:
         self._conn.close()
+
+    # -- housekeeping (upkeep.py) ----------------------------------------------------------------
+
+    def close_interrupted_calls(self) -> int:
+        """At start-up: calls a killed run left ringing or answered are closed as ended."""
+        return close_interrupted_calls(self._conn)
+
+    def purge(self, keep_days: int) -> Purged:
+        """Calls and notes older than `keep_days` days are erased (0: keep everything)."""
+        return purge_older_than(self._conn, keep_days)
+
+    def forget(self, numbers: set[str]) -> Forgotten:
+        """Erase one person's calls, notes, cache entries and queued uploads."""
+        return forget(self._conn, numbers)
 
     # -- calls -----------------------------------------------------------------------------
 

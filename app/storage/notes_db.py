@@ -102,10 +102,14 @@ class NotesTable:
 
     # -- delivery --------------------------------------------------------------------------
 
-    def claim(self, note_id: int) -> None:
-        """About to send: recorded durably first, so a crash mid-request is known to be one."""
+    def claim(self, note_id: int) -> bool:
+        """About to send: recorded durably first, so a crash mid-request is known to be one. Atomic:
+        only a pending note nobody is sending is claimed, so of two processes on the same file only
+        one sends it. False when it was not claimed (another one has it, or it is no longer pending)."""
         with transaction(self._conn, durable=True) as conn:
-            conn.execute("UPDATE notes SET sending_at=? WHERE id=?", (time.time(), note_id))
+            return conn.execute(
+                "UPDATE notes SET sending_at=? WHERE id=? AND status=? AND sending_at IS NULL",
+                (time.time(), note_id, NoteStatus.PENDING.value)).rowcount == 1
 
     def release(self, note_id: int) -> None:
         """Nothing was sent after all (cancelled before the request went out)."""

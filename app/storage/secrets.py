@@ -6,6 +6,8 @@ usable backend we say so and how to fix it; we never fall back to a plain file o
 
 from __future__ import annotations
 
+import os
+
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
@@ -13,7 +15,8 @@ from keyring.backend import KeyringBackend
 from app.core.stores import SecretStore
 from app.errors import SecretStoreError
 
-__all__ = ["NO_BACKEND_HELP", "SERVICE", "KeyringSecrets", "MemoryKeyring", "SecretStore", "keyring_problem"]
+__all__ = ["LOCKED_HELP", "NO_BACKEND_HELP", "SERVICE", "KeyringSecrets", "MemoryKeyring", "SecretStore",
+           "keyring_problem"]
 
 SERVICE = "ringside"
 
@@ -26,14 +29,41 @@ NO_BACKEND_HELP = (
 )
 
 
+LOCKED_HELP = (
+    "The keyring is locked, so Ringside can't read or store sign-in secrets. Unlock it (log in to your "
+    "desktop again, or unlock the \"Login\" keyring in Passwords and Keys) and try again."
+)
+
+
+def _chosen_backend(backend: KeyringBackend | None) -> KeyringBackend:
+    """The backend to use, or SecretStoreError(NO_BACKEND_HELP) when there is none worth using: the
+    "fail" backend, a Secret Service that is neither running nor activatable (keyring raises while
+    choosing), or a plain-text file backend keyring picked on its own (one the user named in
+    PYTHON_KEYRING_BACKEND is their choice)."""
+    try:
+        ring = backend or keyring.get_keyring()
+    except Exception as exc:  # keyring raises RuntimeError when the named backend can't run at all
+        raise SecretStoreError(f"The keyring can't be reached ({exc}). {NO_BACKEND_HELP}") from None
+    module = type(ring).__module__
+    if module.startswith("keyring.backends.fail"):  # priority 0: it exists only to say there is none
+        raise SecretStoreError(NO_BACKEND_HELP)
+    if backend is None and module.startswith("keyrings.alt") and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+        raise SecretStoreError(NO_BACKEND_HELP)  # never a plain-text file without the user's say-so
+    return ring
+
+
 def keyring_problem(backend: KeyringBackend | None = None) -> str | None:
     """Why secrets can't go in the keyring (NO_BACKEND_HELP), or None when a usable one is there."""
-    ring = backend or keyring.get_keyring()
-    return NO_BACKEND_HELP if type(ring).__module__.startswith("keyring.backends.fail") else None
+    try:
+        _chosen_backend(backend)
+    except SecretStoreError as exc:
+        return str(exc)
+    return None
 
 
 class KeyringSecrets:
-    """SecretStore over the `keyring` library; entries are `ringside` / `<account>:<name>`."""
+    """SecretStore over the `keyring` library; entries are `ringside` / `<account>:<name>`. Every
+    failure is a SecretStoreError that says what to do: no keyring, a locked one, or a refusal."""
 
     def __init__(self, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
         self._service = service
@@ -44,21 +74,21 @@ class KeyringSecrets:
         return keyring_problem(self._backend)
 
     def _ring(self) -> KeyringBackend:
-        backend = self._backend or keyring.get_keyring()
-        # The "fail" backend's priority is 0: it exists only to say there is none.
-        if type(backend).__module__.startswith("keyring.backends.fail"):
-            raise SecretStoreError(NO_BACKEND_HELP)
-        return backend
+        return _chosen_backend(self._backend)
 
     def get(self, account_id: str, name: str) -> str | None:
         try:
             return self._ring().get_password(self._service, f"{account_id}:{name}")
+        except keyring.errors.KeyringLocked:
+            raise SecretStoreError(LOCKED_HELP) from None
         except keyring.errors.KeyringError as exc:
             raise SecretStoreError(f"The keyring refused to read a secret: {exc}") from None
 
     def set(self, account_id: str, name: str, value: str) -> None:
         try:
             self._ring().set_password(self._service, f"{account_id}:{name}", value)
+        except keyring.errors.KeyringLocked:
+            raise SecretStoreError(LOCKED_HELP) from None
         except keyring.errors.KeyringError as exc:
             raise SecretStoreError(f"The keyring refused to store a secret: {exc}") from None
 
@@ -67,6 +97,8 @@ class KeyringSecrets:
             self._ring().delete_password(self._service, f"{account_id}:{name}")
         except keyring.errors.PasswordDeleteError:
             pass
+        except keyring.errors.KeyringLocked:
+            raise SecretStoreError(LOCKED_HELP) from None
         except keyring.errors.KeyringError as exc:
             raise SecretStoreError(f"The keyring refused to delete a secret: {exc}") from None
 

@@ -31,7 +31,7 @@ from app.config.settings import split_address
 from app.core.models import CallEvent
 from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_bounded
 from app.crm._shared.loopback import LoopbackServer, same_secret
-from app.errors import RingsideError
+from app.errors import NotStored, RingsideError
 from app.telephony.event_request import BadEvent, parse_event
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,10 @@ class WebhookServer:
             event = parse_event(body, self._default_region(), source=self.name)
         except BadEvent as exc:
             return _error(400, str(exc))
-        call_id = self._emit(event)
+        try:
+            call_id = self._emit(event)
+        except NotStored as exc:  # the card showed, but "ok" would claim it was saved
+            return _error(503, str(exc))
         return web.json_response({"ok": True, "call_id": call_id})
 
     async def _json_body(self, request: web.Request) -> dict[str, Any] | web.Response:

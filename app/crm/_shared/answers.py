@@ -10,15 +10,14 @@ parsed on a worker thread so the event loop (and the card on it) never waits for
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import httpx
 
+from app.crm._shared.json_limits import TooDeep, loads_bounded
+
 DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024
 DEFAULT_DEADLINE_S = 20.0
-# Real CRM answers nest a handful of levels; anything deeper is hostile or broken.
-MAX_DEPTH = 64
 # Parsing this much JSON takes a millisecond or so; larger bodies are parsed off the loop.
 OFF_LOOP_BYTES = 64 * 1024
 
@@ -46,10 +45,6 @@ class TooLarge(Exception):
     """The answer is longer than the limit; reading stopped there."""
 
 
-class TooDeep(ValueError):
-    """The JSON nests deeper than MAX_DEPTH (or than the parser can go)."""
-
-
 async def read_limited(response: httpx.Response, max_bytes: int) -> bytes:
     """The (decompressed) body of a streamed response, or TooLarge as soon as it passes `max_bytes`.
     The response is closed either way."""
@@ -71,35 +66,6 @@ async def read_limited(response: httpx.Response, max_bytes: int) -> bytes:
         # without awaiting when they go (an event loop without async-generator hooks, such as
         # the Qt one, would otherwise report "async generator ignored GeneratorExit").
         await response.aclose()
-
-
-def loads(body: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
-    """JSON from `body`; ValueError when it is not JSON, TooDeep when it nests too deeply."""
-    try:
-        value = json.loads(body)
-    except RecursionError:
-        raise TooDeep(f"JSON nested deeper than {max_depth} levels") from None
-    if depth(value) > max_depth:
-        raise TooDeep(f"JSON nested deeper than {max_depth} levels")
-    return value
-
-
-def depth(value: Any) -> int:
-    """How deeply lists and objects nest in parsed JSON (a scalar is 0), without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        level += 1
-        deepest = max(deepest, level)
-        stack.extend((child, level) for child in children if isinstance(child, (dict, list)))
-    return deepest
 
 
 class ReadResponse(httpx.Response):
@@ -125,7 +91,7 @@ class ReadResponse(httpx.Response):
 
 def _outcome(body: bytes) -> tuple[Any, ValueError | None]:
     try:
-        return loads(body), None
+        return loads_bounded(body), None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, TooDeep
         return None, exc
 

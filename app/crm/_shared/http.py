@@ -37,7 +37,8 @@ from typing import Any, Protocol, TypeVar
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from app.crm._shared.answers import TooDeep, TooLarge, limits_of, read_limited, read_response
+from app.crm._shared.answers import TooLarge, limits_of, read_limited, read_response
+from app.crm._shared.json_limits import TooDeep
 from app.errors import BadResponse, NeedsSignIn, RateLimited, Rejected, Unavailable
 
 log = logging.getLogger(__name__)

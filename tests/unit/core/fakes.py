@@ -115,8 +115,12 @@ class MemoryNotes:
         return sum(r.status in (NoteStatus.FAILED, NoteStatus.UNCONFIRMED) and not r.dismissed
                    for r in self.rows.values())
 
-    def claim(self, note_id: int) -> None:
+    def claim(self, note_id: int) -> bool:
+        row = self.rows[note_id]
+        if row.status is not NoteStatus.PENDING or row.sending:
+            return False
         self._set(note_id, sending=True)
+        return True
 
     def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None:
         row = self.rows[note_id]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from app.core.cache import LookupCache
 from app.core.lookup import Account, LookupService
 from app.core.models import AccountResult, Job, LookupStatus, Record, RecordType
+from app.core.phone import CallerNumber
 from app.core.ports import Capabilities, ConnectorBase
 from tests.unit.core.fakes import MemoryCache
 
-NUMBER = "+61491570006"
+NUMBER = CallerNumber.parse("+61491570006", "AU")
 
 
 class Crowd(ConnectorBase):
@@ -21,7 +22,7 @@ class Crowd(ConnectorBase):
     def __init__(self, count: int) -> None:
         self.count = count
 
-    async def lookup(self, e164: str) -> list[Record]:
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
         return [Record(account_id="rw", type=RecordType.CANDIDATE, id=str(n), name=f"Person {n}")
                 for n in range(self.count)]
 
@@ -48,5 +49,5 @@ async def test_within_the_limit_nothing_is_counted() -> None:
 async def test_the_cache_keeps_the_limited_answer_and_its_count() -> None:
     cache = LookupCache(MemoryCache())
     await LookupService([Account(Crowd(120), max_records=10)], cache).run(NUMBER, lambda result: None)
-    cached = cache.get("rw", NUMBER)
+    cached = cache.get("rw", "+61491570006")
     assert cached is not None and len(cached.records) == 10 and cached.more == 110

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.crm._shared import answers
+from app.crm._shared import answers, json_limits
 from app.crm._shared.answers import BoundedClient
 from app.crm._shared.http import Http
 from app.errors import BadResponse, Rejected, Unavailable
@@ -106,10 +106,10 @@ async def test_deeply_nested_json_is_a_bad_answer_not_a_recursion_error(
 
 
 async def test_nesting_just_under_the_limit_is_read() -> None:
-    levels = answers.MAX_DEPTH
+    levels = json_limits.MAX_DEPTH
     async with mocked(lambda request: httpx.Response(200, content=b"[" * levels + b"]" * levels)) as bounded:
         http = Http(bounded, service="CRM", base_url="https://crm.test")
-        assert answers.depth(http.decode(await http.send("GET", "/x"))) == levels
+        assert json_limits.depth(json.dumps(http.decode(await http.send("GET", "/x"))).encode()) == levels
 
 
 async def test_a_deep_error_body_gives_the_status_not_a_crash() -> None:
@@ -189,19 +189,16 @@ async def test_a_compressed_answer_is_counted_and_read_decompressed() -> None:
 
 
 def test_depth_counts_lists_and_objects_without_recursion() -> None:
-    assert answers.depth(1) == 0
-    assert answers.depth([]) == 1
-    assert answers.depth({"a": [{"b": [1]}]}) == 4
-    deep: Any = []
-    for _ in range(100_000):
-        deep = [deep]
-    assert answers.depth(deep) == 100_001
+    assert json_limits.depth(b"1") == 0
+    assert json_limits.depth(b"[]") == 1
+    assert json_limits.depth(b'{"a": [{"b": [1]}], "c": "[[[["}') == 4  # brackets in strings don't count
+    assert json_limits.depth(b"[" * 100_001 + b"]" * 100_001) == 100_001
 
 
 def test_loads_refuses_what_the_parser_cannot_descend() -> None:
-    with pytest.raises(answers.TooDeep):
-        answers.loads(b"[" * 100_000 + b"]" * 100_000)
-    with pytest.raises(answers.TooDeep):
-        answers.loads(b"[" * 65 + b"]" * 65)
+    with pytest.raises(json_limits.TooDeep):
+        json_limits.loads_bounded(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(json_limits.TooDeep):
+        json_limits.loads_bounded(b"[" * 65 + b"]" * 65)
     with pytest.raises(ValueError):
-        answers.loads(b"<html>")
+        json_limits.loads_bounded(b"<html>")
