@@ -43,6 +43,7 @@ class CallEvent(Frozen):
     source: str = "unknown"
     at: datetime = Field(description="wall-clock time the event happened (UTC, timezone-aware)")
     received_ns: int = Field(0, description="time.perf_counter_ns() when Ringside received it")
+    recording: str | None = Field(None, description="the call's recording file, when the source recorded it")
 
 
 class CallNotice(CallEvent):

@@ -41,7 +41,7 @@ class Notices:
         notice = CallNotice(
             type=event.type, number=session.number, direction=session.direction, call_id=session.call_id,
             source=session.source, at=event.at, received_ns=event.received_ns, started_at=session.started_at,
-            answered_at=session.answered_at, ended_at=session.ended_at,
+            answered_at=session.answered_at, ended_at=session.ended_at, recording=event.recording,
         )
         for account in self._accounts():
             if account.connector.capabilities.notify:

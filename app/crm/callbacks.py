@@ -4,6 +4,7 @@
     GET /retailcrm/user-status   retailCRM's changeUserStatusUrl: the tray shows it (clientId checked)
     GET /fixdigital/click-to-call  FixDigital asks us to dial          (allow-list, username/password)
     GET /fixdigital/calls          FixDigital asks for a number's calls (allow-list, username/password)
+    GET /recordings/<token>        a call's recording, for retailCRM's recordUrl (per-call token)
     GET /ringside.svg              the logo retailCRM shows for the integration
 
 Every route takes its parameters from the query string, or from a form body on POST. It runs while a
@@ -12,12 +13,13 @@ retailCRM or FixDigital account is configured; it listens on loopback unless con
 carry clientIds and, for FixDigital, possibly a password.
 
 Before any route (besides the listener limits every Ringside listener has): the Host header must be
-an IP address, localhost, or the host of `[callbacks] public_url` (403: DNS rebinding — a web page's
-name resolved to this machine must not make Ringside dial); an Origin must be the server's own and
-Sec-Fetch-Site not another site (403). A source that failed to sign in (401/403 from a route) more
-than 5 times in a row is answered 429 for 1 s, doubling per further failure up to 15 minutes; only
-its own failures count, and a success clears them. The source is the TCP peer, or, when the peer is
-this machine (a relay or tunnel here), the last X-Forwarded-For address the relay added.
+an IP address, localhost, or the host of `[callbacks] public_url` or of an account's own `public_url`
+(403: DNS rebinding — a web page's name resolved to this machine must not make Ringside dial); an
+Origin must be the server's own and Sec-Fetch-Site not another site (403). A source that failed to
+sign in (401/403 from a route) more than 5 times in a row is answered 429 for 1 s, doubling per
+further failure up to 15 minutes; only its own failures count, and a success clears them. The
+source is the TCP peer, or, when the peer is this machine (a relay or tunnel here), the last
+X-Forwarded-For address the relay added.
 """
 
 from __future__ import annotations
@@ -167,6 +169,16 @@ class CallbackServer:
         await self._server.stop()
 
 
+    def _public_hosts(self) -> set[str]:
+        """`[callbacks] public_url`'s host, and those of the accounts' own `public_url` (a retailCRM
+        account's, under which it offers recordings), read now: the settings may have been reloaded."""
+        hosts = {self._public_host} - {""}
+        for account in self.context.accounts():
+            url = getattr(account, "public_url", "")
+            if isinstance(url, str) and url:
+                hosts.add((urlsplit(url).hostname or "").lower())
+        return hosts - {""}
+
     @web.middleware
     async def _not_from_web_pages(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -177,7 +189,7 @@ class CallbackServer:
         if request.path == LOGO:
             return await handler(request)
         name = host_name(request.headers.get("Host", ""))
-        if not (name and (_ip_literal(name) or name == "localhost" or name == self._public_host)):
+        if not (name and (_ip_literal(name) or name == "localhost" or name in self._public_hosts())):
             return _refusal(403, "the Host header must be this server's address or the configured public_url's host")
         origin = request.headers.get("Origin")
         if origin is not None and origin.lower().rstrip("/") not in self._origins:

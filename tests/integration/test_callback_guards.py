@@ -20,6 +20,7 @@ from app.crm.callbacks import FIXDIGITAL_CALLS, LOGO, RETAILCRM_MAKE_CALL, Callb
 from app.crm.fixdigital import callbacks as fixdigital_callbacks
 from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.retailcrm import callbacks as retailcrm_callbacks
+from app.crm.retailcrm.recordings import SHELF, record_url
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.storage.call_list import CallList
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
@@ -27,6 +28,7 @@ from tests.integration.conftest import closed_port
 
 CLIENT_ID = "rc-0123456789abcdef-long"
 PUBLIC_URL = "https://ringside.example.com"
+ACCOUNT_PUBLIC_URL = "https://recordings.example.net"  # a retailCRM account's own, for its recordUrls
 
 
 @dataclass
@@ -51,7 +53,8 @@ class CountingSecrets(KeyringSecrets):
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Server]:
     port = closed_port()
-    rc = RetailCrmAccount(kind="retailcrm", id="rc", api_url="https://shop.retailcrm.ru", client_id=CLIENT_ID)
+    rc = RetailCrmAccount(kind="retailcrm", id="rc", api_url="https://shop.retailcrm.ru", client_id=CLIENT_ID,
+                          public_url=ACCOUNT_PUBLIC_URL)
     fd = FixDigitalAccount(kind="fixdigital", id="fd", api_url="https://crm.example", client_id="10",
                            extension="777", callback_username="fixdigital")
     accounts: list[Account] = [rc, fd]
@@ -97,6 +100,17 @@ async def test_a_name_that_is_not_ours_in_host_is_refused_before_anything_is_rea
         logo = await client.get(server.url + LOGO, headers={"Host": "attacker.example", "Sec-Fetch-Site": "cross-site"})
         assert logo.status_code == 200
     assert len(server.dialled) == 6
+
+
+async def test_an_accounts_own_public_host_is_served_too(server: Server, tmp_path: Path) -> None:
+    recording = tmp_path / "call.wav"
+    recording.write_bytes(b"RIFF")
+    path = httpx.URL(record_url(ACCOUNT_PUBLIC_URL, SHELF.offer(recording))).path
+    async with httpx.AsyncClient() as client:
+        fetched = await client.get(server.url + path, headers={"Host": "recordings.example.net"})
+        assert fetched.status_code == 200 and fetched.content == b"RIFF"
+        other = await client.get(server.url + path, headers={"Host": "attacker.example"})
+        assert other.status_code == 403
 
 
 async def test_failed_attempts_lock_out_their_source_only(server: Server) -> None:

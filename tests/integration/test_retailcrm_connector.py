@@ -4,6 +4,7 @@ call-history uploads (idempotent, batched after an outage, durable), errors and 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,10 +18,11 @@ from app.core.models import CallNotice, Direction, EventType, NoteDraft, Record,
 from app.core.ports import Connector
 from app.crm.registry import build_connector
 from app.crm.retailcrm import connector as retailcrm_mod
+from app.crm.retailcrm import http as rc_http
 from app.crm.retailcrm.connector import RetailCrmConnector
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.upload_queue import REFUSED, UploadQueue
-from app.errors import BadResponse, NeedsSignIn, RateLimited, Rejected
+from app.errors import NeedsSignIn, RateLimited, Rejected
 from app.sandbox.demo_data import UNKNOWN_NUMBER, DemoData, load_demo
 from app.sandbox.faults import FaultKind
 from app.sandbox.retailcrm.server import RetailCrmSandbox
@@ -92,14 +94,16 @@ async def test_lookup_shows_the_customer_their_manager_and_links(
                                   ("New order", f"{server.url}/orders/add?customerId=2101"))
     [entry] = sandbox.journal.entries(API)  # one request: no search was needed
     assert (entry.method, entry.path, entry.query) == ("GET", API + "/telephony/manager",
-                                                       {"phone": PRIYA, "details": "1"})
+                                                       {"phone": PRIYA, "details": "1", "ignoreStatus": "1"})
     assert entry.headers["x-api-key"] == "<redacted>" and entry.headers["accept"] == "application/json"
 
 
-async def test_a_manager_who_is_not_free_is_not_shown(rc_sandbox: RcSandbox, connector: RetailCrmConnector) -> None:
-    rc_sandbox[0].set_status(RECRUITER_ID, "break")
+async def test_the_responsible_manager_is_shown_whatever_their_status(
+    rc_sandbox: RcSandbox, connector: RetailCrmConnector
+) -> None:
+    rc_sandbox[0].set_status(RECRUITER_ID, "break")  # without ignoreStatus=1 retailCRM would name nobody
     [record] = await connector.lookup(caller(PRIYA))
-    assert record.name == "Priya Raman" and record.note == ""
+    assert record.name == "Priya Raman" and record.note == "Manager: Alex Morgan"
     [tom] = await connector.lookup(caller(TOM))  # his manager has no extension code: never returned
     assert tom.note == "" and [label for label, _ in tom.extra_links] == ["New order"]  # no orders yet
 
@@ -142,25 +146,31 @@ async def test_a_refused_key_needs_a_new_one(rc_secrets: KeyringSecrets, connect
     assert "an-old-revoked-key" not in str(caught.value)
 
 
-async def test_a_503_is_retried_once_after_the_pause_retailcrm_asks_for(
-    rc_sandbox: RcSandbox, connector: RetailCrmConnector, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("status", [503, 429])
+async def test_a_throttled_request_is_retried_with_exponential_back_off(
+    rc_sandbox: RcSandbox, connector: RetailCrmConnector, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
     sandbox, _ = rc_sandbox
-    monkeypatch.setattr(retailcrm_mod, "RATE_LIMIT_WAIT_S", 0.01)  # retailCRM's "about a second", shortened
-    sandbox.faults.inject(API + "/telephony/manager", FaultKind.STATUS, status=503)
+    monkeypatch.setattr(rc_http, "BACKOFF_BASE_S", 0.01)  # the first pause, shortened
+    sandbox.faults.inject(API + "/telephony/manager", FaultKind.STATUS, status=status, count=2)
     [record] = await connector.lookup(caller(PRIYA))
     assert record.id == "2101"
-    assert [e.status for e in sandbox.journal.entries(API + "/telephony/manager")] == [503, 200]
+    entries = sandbox.journal.entries(API + "/telephony/manager")
+    assert [e.status for e in entries] == [status, status, 200]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(entries)]
+    assert gaps[1] >= 2 * 0.01 * 0.9  # the second pause is twice the first
 
-    sandbox.faults.inject(API + "/telephony/manager", FaultKind.STATUS, status=503, count=2, retry_after=0)
+    sandbox.faults.inject(API + "/telephony/manager", FaultKind.STATUS, status=status, count=rc_http.ATTEMPTS,
+                          retry_after=0)
     with pytest.raises(RateLimited) as caught:
         await connector.lookup(caller(PRIYA))
     assert caught.value.retry_after == 0 and "retailCRM is busy" in str(caught.value)
 
 
-async def test_an_html_page_is_a_readable_error(rc_sandbox: RcSandbox, connector: RetailCrmConnector) -> None:
+async def test_an_html_page_means_no_such_account(rc_sandbox: RcSandbox, connector: RetailCrmConnector) -> None:
     rc_sandbox[0].faults.inject(API, FaultKind.HTML)
-    with pytest.raises(BadResponse, match="retailCRM answered something that is not JSON"):
+    host = httpx.URL(rc_sandbox[1].url).netloc.decode()
+    with pytest.raises(Rejected, match=f"(?i)this retailCRM account was not found at {host}"):
         await connector.lookup(caller(PRIYA))
 
 
@@ -217,8 +227,8 @@ async def test_a_whole_call_sends_in_then_hangup_then_its_history(
     assert upload["calls"] == [{
         "date": "2024-05-01 14:03:00", "type": "in", "phone": PRIYA, "result": "answered", "duration": 60,
         "durationWaiting": 5, "externalId": "call-1", "code": RECRUITER_CODE, "userId": RECRUITER_ID,
-        "externalPhone": "+61255500250", "site": "agency-shop"}]
-    assert upload["clientId"] == connector.account.client_id
+        "externalPhone": "+61255500250", "site": "agency-shop", "clientId": connector.account.client_id}]
+    assert set(upload) == {"calls"}  # only the documented field; clientId rides in the call entry
     assert [c["externalId"] for c in sandbox.calls()] == ["call-1"]
     assert connector.queue.count("rc") == 0
 
@@ -353,7 +363,7 @@ async def test_register_creates_the_module_with_the_callback_urls(
     telephony = module["integrations"]["telephony"]
     assert telephony["makeCallUrl"] == "https://rs.example/retailcrm/make-call"
     assert telephony["additionalCodes"] == [{"userId": str(RECRUITER_ID), "code": RECRUITER_CODE}]
-    assert telephony["clientId"] == connector.account.client_id
+    assert module["clientId"] == connector.account.client_id and "clientId" not in telephony  # current layout
     assert sandbox.module() == module
     [sent] = forms(sandbox, "/integration-modules/ringside/edit")
     assert sent["integrationModule"]["integrations"]["telephony"]["changeUserStatusUrl"].endswith("/user-status")

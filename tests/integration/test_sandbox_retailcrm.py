@@ -11,6 +11,7 @@ import pytest
 
 from app.sandbox.retailcrm.server import DEMO_API_KEY, RetailCrmSandbox
 from app.sandbox.retailcrm.store import DEMO_CLIENT_ID, RECRUITER_CODE, RECRUITER_ID
+from app.sandbox.runner import SandboxServer
 from tests.integration.conftest import RcSandbox
 
 KEY = {"X-API-KEY": DEMO_API_KEY}
@@ -146,11 +147,14 @@ def test_the_manager_method_gives_customer_manager_and_links(rc_sandbox: RcSandb
         bare = client.get("/telephony/manager", params={"phone": "+61491570006"}, headers=KEY).json()
         sandbox.set_status(RECRUITER_ID, "dinner")
         busy = client.get("/telephony/manager", params={"phone": "+61491570006", "details": "1"}, headers=KEY)
+        ignoring = client.get("/telephony/manager", headers=KEY,
+                              params={"phone": "+61491570006", "details": "1", "ignoreStatus": "1"}).json()
     body = answer.json()
     assert body["customer"]["id"] == 2101 and body["manager"]["firstName"] == "Alex"
     assert set(body["links"]) == {"customerLink", "lastOrderLink", "newOrderLink"}
     assert "customer" not in bare and bare["manager"]["code"] == RECRUITER_CODE
     assert "manager" not in busy.json()  # only a free manager is returned (seed 002)
+    assert ignoring["manager"]["id"] == RECRUITER_ID  # whatever their status, with ignoreStatus=1
 
 
 def test_notes_need_a_customer_that_exists(rc_sandbox: RcSandbox) -> None:
@@ -168,7 +172,7 @@ def test_notes_need_a_customer_that_exists(rc_sandbox: RcSandbox) -> None:
 def test_an_integration_module_is_created_then_edited(rc_sandbox: RcSandbox) -> None:
     sandbox, server = rc_sandbox
     module = {"code": "other", "active": True, "name": "Other", "logo": "https://x.example/logo.svg",
-              "integrations": {"telephony": {"clientId": "abc", "makeCallUrl": "https://x.example/call"}}}
+              "clientId": "abc", "integrations": {"telephony": {"makeCallUrl": "https://x.example/call"}}}
     with api(server.url) as client:
         created = client.post("/integration-modules/other/edit", headers=KEY,
                               data={"integrationModule": json.dumps(module)})
@@ -177,10 +181,30 @@ def test_an_integration_module_is_created_then_edited(rc_sandbox: RcSandbox) -> 
         wrong_code = client.post("/integration-modules/else/edit", headers=KEY,
                                  data={"integrationModule": json.dumps(module)})
         bad_url = client.post("/integration-modules/other/edit", headers=KEY, data={"integrationModule": json.dumps(
-            module | {"integrations": {"telephony": {"clientId": "abc", "makeCallUrl": "ftp://x"}}})})
+            module | {"integrations": {"telephony": {"makeCallUrl": "ftp://x"}}})})
+        nested = {k: v for k, v in module.items() if k != "clientId"} | {
+            "integrations": {"telephony": {"clientId": "abc", "makeCallUrl": "https://x.example/call"}}}
+        old_layout = client.post("/integration-modules/other/edit", headers=KEY,
+                                 data={"integrationModule": json.dumps(nested)})
         read = client.get("/integration-modules/other", headers=KEY).json()
     assert (created.status_code, edited.status_code) == (201, 200)
     assert wrong_code.status_code == bad_url.status_code == 400
-    assert read["integrationModule"]["integrations"]["telephony"]["clientId"] == "abc"
+    # The 2017 layout (clientId inside telephony) is refused unless the account is set to it.
+    assert old_layout.status_code == 400 and "integrationModule[clientId]" in old_layout.json()["errors"]
+    assert read["integrationModule"]["clientId"] == "abc"
     assert sandbox.module(code="ringside") is not None  # the demo's own stays
+    assert sandbox.module()["clientId"] == DEMO_CLIENT_ID  # type: ignore[index]
+
+
+def test_an_account_set_to_the_2017_layout_wants_clientid_inside_telephony() -> None:
+    sandbox = RetailCrmSandbox(module_layout="2017")
+    module = {"code": "other", "active": True, "name": "Other", "logo": "https://x.example/logo.svg",
+              "integrations": {"telephony": {"clientId": "abc", "makeCallUrl": "https://x.example/call"}}}
+    with SandboxServer(sandbox.make_app) as server, api(server.url) as client:
+        nested = client.post("/integration-modules/other/edit", headers=KEY,
+                             data={"integrationModule": json.dumps(module)})
+        top = client.post("/integration-modules/other/edit", headers=KEY, data={"integrationModule": json.dumps(
+            module | {"clientId": "abc", "integrations": {"telephony": {"makeCallUrl": "https://x.example/c"}}})})
+    assert nested.status_code == 201
+    assert top.status_code == 400 and "integrationModule[integrations][telephony][clientId]" in top.json()["errors"]
     assert sandbox.module()["integrations"]["telephony"]["clientId"] == DEMO_CLIENT_ID  # type: ignore[index]

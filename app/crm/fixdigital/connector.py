@@ -2,7 +2,7 @@
 
     GET {api_url}/webservice.php?operation=incomingCall&sExt=777&sNumber=033004799&ClientId=10
     GET {api_url}/webservice.php?operation=incomingCallAnswered&sExt=…&sNumber=…&ClientId=…
-    → exactly {"success":true,"result":[]}
+    → {"success":true,"result":[]}  (any JSON object with "success": true is taken as success)
 
 FixDigital pops its own card; it offers Ringside no lookup, so it has no section on Ringside's card.
 What goes wrong is raised from `notify`, and the switchboard shows it as a message (once, until it
@@ -30,17 +30,28 @@ SERVICE = "FixDigital"
 OPERATIONS = {EventType.RING: "incomingCall", EventType.ANSWER: "incomingCallAnswered"}
 
 
-def check_answer(body: object) -> None:
-    """Accept exactly {"success": true, "result": []}; say what else came back in words (the same words
-    for a ring and an answer, so one problem is shown once)."""
-    if body == {"success": True, "result": []}:
+def check_answer(response: httpx.Response, account_id: str, host: str) -> None:
+    """Any JSON object with `"success": true` is success (what else it carries is FixDigital's
+    business); anything else is a clear error naming the account: `success: false` with FixDigital's
+    reason, a web page (a wrong address or a login page in front), or something that is not JSON.
+    The words are the same for a ring and an answer, so one problem is shown once."""
+    where = f"FixDigital (account '{account_id}', {host})"
+    text = response.text.lstrip()
+    if text[:1] == "<":
+        raise BadResponse(f"{where} answered with a web page, not webservice.php's JSON. Check the account's "
+                          "API address.")
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):  # a too-deep document is a ValueError too
+        raise BadResponse(f"{where} answered a call notice with something that is not JSON.") from None
+    if isinstance(body, dict) and body.get("success") is True:
         return
     if isinstance(body, dict) and body.get("success") is False:
         error = body.get("error")
         reason = error.get("message") if isinstance(error, dict) else error
         text = " ".join(str(reason).split())[:200] if reason else "no reason given"
-        raise Rejected(f"FixDigital refused Ringside's call notice: {text}")
-    raise BadResponse('FixDigital answered a call notice with something other than {"success":true,"result":[]}.')
+        raise Rejected(f"{where} refused Ringside's call notice: {text}")
+    raise BadResponse(f'{where} answered a call notice without "success": true.')
 
 
 class FixDigitalConnector(ConnectorBase):
@@ -72,7 +83,7 @@ class FixDigitalConnector(ConnectorBase):
         params = {"operation": operation, "sExt": self.account.extension, "sNumber": caller.national_digits,
                   "ClientId": self.account.client_id}
         response = await self._http.send("GET", "/webservice.php", params=params)
-        check_answer(self._http.decode(response))
+        check_answer(response, self.account_id, self._http.host)
 
     async def lookup(self, caller: CallerNumber) -> list[Record]:
         return []  # FixDigital pops its own card; it has nothing to look up for ours

@@ -4,8 +4,13 @@
         placed, an error status otherwise (retailCRM shows the user any non-200 as a failed call)
     changeUserStatusUrl?clientId=&userId=&code=&status=free|busy|dinner|break   → shown in the tray
 
+    GET /recordings/<token>   a call's recording (the `recordUrl` of its upload), with its audio
+        Content-Type; 404 for a token Ringside did not give out
+
 `clientId` names the integration (the account's `client_id`, registered by `ringside retailcrm
-register`): a missing or wrong one is refused with 403, before anything else is looked at.
+register`; retailCRM sends the integration module's top-level clientId): a missing or wrong one is
+refused with 403, before anything else is looked at. Recordings are not behind the clientId (retailCRM
+stores recordUrl with the call, readable by its users) but behind a per-call random token.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from app.crm.callbacks import (
     dial_with_timeout,
     parameters,
 )
+from app.crm.retailcrm.recordings import ROUTE as RECORDING
+from app.crm.retailcrm.recordings import SHELF, Recordings, content_type
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.wire import STATUS_WORDS
 from app.errors import ConfigError, InvalidNumber, RingsideError
@@ -59,7 +66,7 @@ def _not_ours(account: RetailCrmAccount, code: str, user_id: str) -> str:
     return ""
 
 
-def mount(app: web.Application, context: CallbackContext) -> None:
+def mount(app: web.Application, context: CallbackContext, recordings: Recordings = SHELF) -> None:
     async def make_call(request: web.Request) -> web.Response:
         params = await parameters(request)
         account = _account(context, params.get("clientId", ""))
@@ -99,6 +106,13 @@ def mount(app: web.Application, context: CallbackContext) -> None:
         context.set_presence(account.display_name, STATUS_WORDS[status])
         return _reply()
 
+    async def recording(request: web.Request) -> web.StreamResponse:
+        path = recordings.find(request.match_info["token"])
+        if path is None:
+            return _reply(404, "no such recording")
+        return web.FileResponse(path, headers={"Content-Type": content_type(path)})
+
+    app.router.add_get(RECORDING, recording)
     for path, handler in ((RETAILCRM_MAKE_CALL, make_call), (RETAILCRM_USER_STATUS, user_status)):
         app.router.add_get(path, handler)
         app.router.add_post(path, handler)

@@ -12,7 +12,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.config.secret_names import API_KEY
-from app.crm._shared.http import ApiKeyAuth, Http
+from app.crm._shared.http import ApiKeyAuth
+from app.crm.retailcrm.http import RetailHttp
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import ConnectorError, NeedsSignIn, Rejected, SecretStoreError
 from app.storage.secrets import SecretStore
@@ -56,8 +57,9 @@ def api_key(account: RetailCrmAccount, secrets: SecretStore) -> str:
 async def verify(account: RetailCrmAccount, client: httpx.AsyncClient, secrets: SecretStore) -> str:
     """What worked, in words; raises NeedsSignIn (key refused), Rejected (no such user or site,
     user not active) or Unavailable (unreachable, certificate)."""
-    http = Http(client, service=SERVICE, base_url=account.api_url, auth=ApiKeyAuth("X-API-KEY", api_key(
-        account, secrets), REFUSED), headers={"Accept": "application/json"})
+    # Paced with the account's other requests (RetailHttp); an HTML answer means no such account.
+    key = ApiKeyAuth("X-API-KEY", api_key(account, secrets), REFUSED)
+    http = RetailHttp(client, base_url=account.api_url, auth=key, headers={"Accept": "application/json"})
     if account.user_id is not None:
         try:
             answer = await http.fetch("GET", f"/api/v5/users/{account.user_id}", _UserAnswer, "a user")

@@ -1,6 +1,6 @@
 """retailCRM (API v5): Ringside as the CRM's telephony peer.
 
-- Lookup: `GET telephony/manager?phone=&details=1` (customer, responsible manager, links), and when no
+- Lookup: `GET telephony/manager?phone=&details=1&ignoreStatus=1` (customer, responsible manager, links), and when no
   customer comes back `GET customers?filter[name]=<number>&limit=20`.
 - Calls: `POST telephony/call/event` — `in`/`out` when a call starts (retailCRM pops its own call card),
   `hangup` with its status when it ends; then the call goes into retailCRM's history with
@@ -10,7 +10,9 @@
 - `register()`: the integration module (`integration-modules/{code}/edit`) with our callback URLs.
 
 The API key (`X-API-KEY`) is read from the keyring (`<id>:apikey`) on every request, so a new key
-works without a restart. 503 means "too many requests": one retry after about a second.
+works without a restart. Requests are paced to retailCRM's limits and backed off when throttled
+(app.crm.retailcrm.http). A call the softphone recorded is uploaded with a `recordUrl` on Ringside's
+callback server (`public_url`), behind a token of its own (app.crm.retailcrm.recordings).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import logging
 import random
 from collections.abc import Mapping
 from datetime import tzinfo
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -29,9 +32,10 @@ from app.core.models import CallEvent, CallNotice, EventType, Job, NoteDraft, Re
 from app.core.phone import CallerNumber
 from app.core.ports import Capabilities, ConnectorBase
 from app.crm._shared.call_steps import CallSteps
-from app.crm._shared.http import Http
 from app.crm.retailcrm import check as retailcrm_check
 from app.crm.retailcrm import wire
+from app.crm.retailcrm.http import RetailHttp
+from app.crm.retailcrm.recordings import SHELF, Recordings, record_url
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.retailcrm.upload_queue import QueuedCall, UploadQueue
 from app.errors import ConnectorError, NeedsSignIn, RateLimited, Rejected
@@ -41,7 +45,6 @@ log = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=wire.Answer)
 
-RATE_LIMIT_WAIT_S = 1.0  # retailCRM's 503 asks for about a second
 MAX_RETRY_S = 300.0
 
 
@@ -59,21 +62,6 @@ class _KeyringKey:
         raise NeedsSignIn(f"retailCRM refused the API key of account '{self._account.id}'.")
 
 
-class _RetailHttp(Http):
-    @staticmethod
-    def error_message(response: httpx.Response) -> str | None:
-        """errorMsg with the per-field `errors` after it, which say what was actually wrong."""
-        reason = Http.error_message(response)
-        try:
-            body = response.json()
-        except ValueError:
-            return reason
-        details = wire.errors_text(body.get("errors")) if isinstance(body, dict) else ""
-        if reason and details:
-            return f"{reason} ({details})"
-        return reason or details or None
-
-
 class RetailCrmConnector(ConnectorBase):
     def __init__(
         self,
@@ -83,14 +71,16 @@ class RetailCrmConnector(ConnectorBase):
         *,
         queue: UploadQueue | None = None,
         tz: tzinfo | None = None,
+        recordings: Recordings = SHELF,
     ) -> None:
         self.account = account
         self.account_id = account.id
         self.label = account.display_name
         self.capabilities = Capabilities(lookup=True, log_call=True, notify=True)
         self._tz = tz or wire.zone(account)
-        self._http = _RetailHttp(client, service=wire.SERVICE, base_url=account.api_url + wire.API_PREFIX,
-                                 auth=_KeyringKey(account, secrets), headers={"Accept": "application/json"})
+        self._http = RetailHttp(client, base_url=account.api_url + wire.API_PREFIX,
+                                auth=_KeyringKey(account, secrets), headers={"Accept": "application/json"})
+        self._recordings = recordings
         self.queue = queue or UploadQueue()
         self._own_queue = queue is None  # the in-memory one: ours to close
         self._steps = CallSteps()
@@ -109,22 +99,15 @@ class RetailCrmConnector(ConnectorBase):
 
     async def _call(self, method: str, path: str, shape: type[A], what: str, *,
                     params: Mapping[str, str] | None = None, form: Mapping[str, str] | None = None) -> A:
-        """Send, retrying once after a 503; turn `success: false` and a refused key into words."""
-        for attempt in (1, 2):
-            try:
-                response = await self._http.send(method, path, params=params, data=form)
-                break
-            except RateLimited as exc:
-                wait = RATE_LIMIT_WAIT_S if exc.retry_after is None else exc.retry_after
-                if attempt == 2:
-                    raise RateLimited(str(exc), wait) from None
-                await asyncio.sleep(min(wait, 2 * RATE_LIMIT_WAIT_S))
-            except Rejected as exc:
-                if exc.status == 403 and "apikey" in str(exc).lower():
-                    raise NeedsSignIn(f"retailCRM refused the API key of account '{self.account_id}'. Enter the "
-                                      f"right one: `ringside account connect {self.account_id}`.") from None
-                # Name what was refused ("the note"), not "the request".
-                raise Rejected(str(exc).replace("refused the request", f"refused {what}", 1), exc.status) from None
+        """Send (paced, backed off when throttled); turn `success: false` and a refused key into words."""
+        try:
+            response = await self._http.send(method, path, params=params, data=form)
+        except Rejected as exc:
+            if exc.status == 403 and "apikey" in str(exc).lower():
+                raise NeedsSignIn(f"retailCRM refused the API key of account '{self.account_id}'. Enter the "
+                                  f"right one: `ringside account connect {self.account_id}`.") from None
+            # Name what was refused ("the note"), not "the request".
+            raise Rejected(str(exc).replace("refused the request", f"refused {what}", 1), exc.status) from None
         answer = self._http.parse(self._http.decode(response), shape, what)
         if not answer.success:
             raise Rejected(wire.readable(answer, what), response.status_code)
@@ -134,7 +117,7 @@ class RetailCrmConnector(ConnectorBase):
 
     async def lookup(self, caller: CallerNumber) -> list[Record]:
         answer = await self._call("GET", "/telephony/manager", wire.ManagerAnswer, "the customer for a number",
-                                  params={"phone": caller.e164 or "", "details": "1"})
+                                  params=wire.manager_query(caller))
         if answer.customer is not None:
             return [wire.customer_record(self.account, answer.customer, answer.manager, answer.links)]
         found = await self._call("GET", "/customers", wire.CustomersAnswer, "a customer search",
@@ -177,17 +160,26 @@ class RetailCrmConnector(ConnectorBase):
         assert notice.call_id is not None
         self._announced.pop(notice.call_id, None)
         # Stored before anything is sent: a failure or a crash only delays the call's upload.
-        self.queue.add(self.account_id, notice.call_id, wire.upload_body(self.account, notice, self._tz))
+        body = wire.upload_body(self.account, notice, self._tz, self._record_url(notice))
+        self.queue.add(self.account_id, notice.call_id, body)
         try:
             await self._event(notice, hangup=True)
         finally:
             await self.flush_uploads()
 
+    def _record_url(self, notice: CallNotice) -> str | None:
+        """Where retailCRM can fetch the call's recording: only when there is one and a public address."""
+        if not notice.recording or not self.account.public_url:
+            return None
+        path = Path(notice.recording)
+        if not path.is_file():
+            log.info("%s: call %s has no recording file at hang-up", self.account_id, notice.call_id)
+            return None
+        return record_url(self.account.public_url, self._recordings.offer(path))
+
     async def _event(self, notice: CallNotice, *, hangup: bool) -> None:
-        body = wire.event_body(self.account, notice, hangup=hangup)
-        form = {"event": wire.form_json(body)}
-        if self.account.client_id:
-            form["clientId"] = self.account.client_id  # [U] picks the integration where there are several
+        # Only the documented `event=` field: the CallEvent entity has no clientId.
+        form = {"event": wire.form_json(wire.event_body(self.account, notice, hangup=hangup))}
         answer = await self._call("POST", "/telephony/call/event", wire.EventAnswer, "the call event", form=form)
         if answer.not_exist_codes or answer.not_exist_users:
             unknown = [f"extension code {c}" for c in answer.not_exist_codes]
@@ -231,9 +223,7 @@ class RetailCrmConnector(ConnectorBase):
         return answer.processed_calls_count + len(answer.duplicate_calls)
 
     async def _post_calls(self, calls: list[dict[str, Any]]) -> wire.UploadAnswer:
-        form = {"calls": wire.form_json(calls)}
-        if self.account.client_id:
-            form["clientId"] = self.account.client_id  # [U] as for events
+        form = {"calls": wire.form_json(calls)}  # clientId rides in each call entry (wire.upload_body)
         return await self._call("POST", "/telephony/calls/upload", wire.UploadAnswer, "the call history", form=form)
 
     def _schedule_retry(self, exc: ConnectorError) -> None:

@@ -18,6 +18,7 @@ import httpx
 from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.crm.callbacks import LOGO, RETAILCRM_MAKE_CALL, RETAILCRM_USER_STATUS, url_for
+from app.crm.retailcrm import wire
 from app.crm.retailcrm.connector import RetailCrmConnector
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import ConfigError
@@ -55,7 +56,7 @@ def describe(module: dict[str, Any], listen: str) -> list[str]:
     return [
         f"Registered the telephony integration '{module.get('code')}' in retailCRM "
         f"({'active' if module.get('active') else 'NOT active'}):",
-        f"  clientId             {telephony.get('clientId')}",
+        f"  clientId             {wire.module_client_id(module)}",
         f"  makeCallUrl          {telephony.get('makeCallUrl')}",
         f"  changeUserStatusUrl  {telephony.get('changeUserStatusUrl')}",
         f"  additionalCodes      {codes}",

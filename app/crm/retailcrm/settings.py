@@ -31,8 +31,20 @@ class RetailCrmAccount(AccountBase):
     external_phone: str = ""  # the number callers dial (call events' externalPhone; the shop's line)
     integration_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")] = "ringside"  # the module's code
     time_zone: str = ""  # IANA zone of the retailCRM account for call-history dates; "" = this computer's
+    # Where registration puts clientId: "current" (top level of integrationModule, as retailCRM's current
+    # API clients send it) or "2017" (inside integrations.telephony, as the 2017 API page shows it), for
+    # an account that still wants the old layout. See wire.place_client_id.
+    module_layout: Literal["current", "2017"] = "current"
+    # The address at which retailCRM reaches Ringside's callback server (as for `ringside retailcrm
+    # register --public-url`); recordings of calls are offered to retailCRM under it. "" = none offered.
+    public_url: str = ""
 
     _urls = field_validator("api_url")(http_url)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        return http_url(value).rstrip("/") if value else value
 
     @field_validator("client_id")
     @classmethod

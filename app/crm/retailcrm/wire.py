@@ -190,8 +190,17 @@ def call_date(moment: datetime, tz: tzinfo | None) -> str:
     return moment.astimezone(tz).strftime(DATE_FORMAT)
 
 
-def upload_body(account: RetailCrmAccount, notice: CallNotice, tz: tzinfo | None) -> dict[str, Any]:
-    """One entry of `calls=`; `externalId` is Ringside's call id, so sending it again is harmless."""
+def manager_query(caller: CallerNumber) -> dict[str, str]:
+    """`GET telephony/manager`: with the customer's details, and the responsible manager whatever their
+    status (`ignoreStatus=1`; without it retailCRM names only a manager who is free)."""
+    return {"phone": caller.e164 or "", "details": "1", "ignoreStatus": "1"}
+
+
+def upload_body(account: RetailCrmAccount, notice: CallNotice, tz: tzinfo | None,
+                record_url: str | None = None) -> dict[str, Any]:
+    """One entry of `calls=`; `externalId` is Ringside's call id, so sending it again is harmless.
+    `clientId` (the Call entity has one) names our integration; `recordUrl` is where retailCRM can
+    fetch the call's recording, when there is one."""
     assert notice.call_id is not None
     body: dict[str, Any] = {
         "date": call_date(notice.started_at, tz),
@@ -210,6 +219,10 @@ def upload_body(account: RetailCrmAccount, notice: CallNotice, tz: tzinfo | None
         body["externalPhone"] = account.external_phone
     if account.site:
         body["site"] = account.site
+    if account.client_id:
+        body["clientId"] = account.client_id
+    if record_url:
+        body["recordUrl"] = record_url
     return body
 
 
@@ -234,7 +247,6 @@ def module_body(account: RetailCrmAccount, *, make_call_url: str, status_url: st
                 account_url: str) -> dict[str, Any]:
     """What `ringside retailcrm register` sends to integration-modules/{code}/edit."""
     telephony: dict[str, Any] = {
-        "clientId": account.client_id,
         "makeCallUrl": make_call_url,
         "changeUserStatusUrl": status_url,
         "allowEdit": False,
@@ -245,8 +257,29 @@ def module_body(account: RetailCrmAccount, *, make_call_url: str, status_url: st
         "externalPhones": ([{"siteCode": account.site, "externalPhone": account.external_phone}]
                            if account.site and account.external_phone else []),
     }
-    return {"code": account.integration_code, "active": True, "name": "Ringside", "logo": logo_url,
-            "accountUrl": account_url, "integrations": {"telephony": telephony}}
+    module: dict[str, Any] = {"code": account.integration_code, "active": True, "name": "Ringside",
+                              "logo": logo_url, "accountUrl": account_url, "integrations": {"telephony": telephony}}
+    place_client_id(module, account.client_id, account.module_layout)
+    return module
+
+
+def place_client_id(module: dict[str, Any], client_id: str, layout: str) -> None:
+    """Where the integration's clientId goes: the one choice no public reference settles for every account.
+
+    "current": a top-level field of `integrationModule`, as retailCRM's current API clients model it
+    (api-client-php IntegrationModule::$clientId, api-client-go IntegrationModule.ClientID; neither has
+    it in the telephony configuration). "2017": inside `integrations.telephony`, as the 2017 API page
+    shows it; only for an account whose `module_layout` setting asks for it."""
+    if layout == "2017":
+        module["integrations"]["telephony"]["clientId"] = client_id
+    else:
+        module["clientId"] = client_id
+
+
+def module_client_id(module: dict[str, Any]) -> str | None:
+    """The clientId of a module as retailCRM holds it, in either layout."""
+    found = module.get("clientId") or module.get("integrations", {}).get("telephony", {}).get("clientId")
+    return str(found) if found else None
 
 
 def form_json(value: Any) -> str:

@@ -63,3 +63,13 @@ async def json_field(request: web.Request, name: str, model: type[BaseModel] | N
         return model.model_validate(value)
     except ValidationError as exc:
         return invalid(m.problems(exc, name))
+
+
+async def undocumented_fields(request: web.Request, *documented: str) -> web.Response | None:
+    """The refusal of form fields the method does not document (a `clientId` beside `event=` or
+    `calls=`: the current clients send none), or None."""
+    form = await request.post()
+    extra = sorted(set(form) - set(documented))
+    if not extra:
+        return None
+    return invalid({name: "This parameter is not expected." for name in extra})

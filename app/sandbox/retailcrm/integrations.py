@@ -11,10 +11,17 @@ from typing import Any
 from app.sandbox.retailcrm.store import DEMO_MODULE, demo_module
 
 
+def client_id_of(module: dict[str, Any]) -> str | None:
+    """The module's clientId: top-level (current layout) or in its telephony part (2017 layout)."""
+    found = module.get("clientId") or module["integrations"].get("telephony", {}).get("clientId")
+    return str(found) if found else None
+
+
 class Integrations:
-    def __init__(self, *, registered: bool, client_id: str) -> None:
+    def __init__(self, *, registered: bool, client_id: str, layout: str = "current") -> None:
         self._lock = threading.Lock()
-        self._modules: dict[str, dict[str, Any]] = {DEMO_MODULE: demo_module(client_id)} if registered else {}
+        self._modules: dict[str, dict[str, Any]] = (
+            {DEMO_MODULE: demo_module(client_id, layout)} if registered else {})
 
     def get(self, code: str) -> dict[str, Any] | None:
         with self._lock:
@@ -32,7 +39,7 @@ class Integrations:
         with self._lock:
             for module in self._modules.values():
                 telephony = module["integrations"].get("telephony")
-                if module.get("active") and telephony and client_id in (None, telephony["clientId"]):
+                if module.get("active") and telephony and client_id in (None, client_id_of(module)):
                     found: dict[str, Any] = copy.deepcopy(telephony)
                     return found
         return None
@@ -47,12 +54,14 @@ class Integrations:
     def callback(self, code: str, field: str, user_id: int, client_id: str | None) -> tuple[str, dict[str, str]]:
         """The URL and parameters retailCRM sends to `field` (makeCallUrl, changeUserStatusUrl) for a user."""
         with self._lock:
-            telephony = self._modules[code]["integrations"]["telephony"]
+            module = self._modules[code]
+            telephony = module["integrations"]["telephony"]
             url = telephony.get(field)
             if not url:
                 raise AssertionError(f"the integration module '{code}' has no {field}")
             codes = {str(c["userId"]): str(c["code"]) for c in telephony.get("additionalCodes", [])}
-            params = {"clientId": client_id if client_id is not None else telephony["clientId"],
+            # retailCRM sends the module's clientId (top-level in the current layout) with every callback.
+            params = {"clientId": client_id if client_id is not None else str(client_id_of(module)),
                       "code": codes.get(str(user_id), ""), "userId": str(user_id)}
             phones = telephony.get("externalPhones") or []
             if phones:

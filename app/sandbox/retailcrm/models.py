@@ -71,6 +71,14 @@ class CallIn(_In):
     recordUrl: StrictStr | None = None
     externalPhone: StrictStr | None = None
     site: StrictStr | None = None
+    clientId: StrictStr | None = None  # names the telephony integration (the Call entity has it)
+
+    @field_validator("recordUrl")
+    @classmethod
+    def _record_url(cls, value: str | None) -> str | None:
+        if value is not None and not _URL.fullmatch(value):
+            raise ValueError("must be an absolute http(s) URL")
+        return value
 
     @field_validator("date")
     @classmethod
@@ -112,7 +120,7 @@ class ExternalPhone(_In):
 
 
 class Telephony(_In):
-    clientId: StrictStr = Field(min_length=1)
+    clientId: StrictStr | None = Field(None, min_length=1)  # the 2017 layout only (see ModuleIn)
     makeCallUrl: StrictStr | None = None
     changeUserStatusUrl: StrictStr | None = None
     allowEdit: StrictBool = True
@@ -136,12 +144,29 @@ class Integrations(_In):
 
 
 class ModuleIn(_In):
+    """`clientId` is a top-level field (retailCRM's current clients: api-client-php IntegrationModule,
+    api-client-go IntegrationModule); an account set to the 2017 layout wants it in the telephony part."""
+
     code: StrictStr = Field(min_length=1)
+    clientId: StrictStr | None = Field(None, min_length=1)
     active: StrictBool = True
     name: StrictStr = Field(min_length=1)
     logo: StrictStr = Field(min_length=1)
     accountUrl: StrictStr | None = None
     integrations: Integrations
+
+
+def layout_problems(module: ModuleIn, layout: str) -> dict[str, str]:
+    """Where clientId must be, for the account's layout ("current" or "2017"), and must not be."""
+    top, nested = module.clientId, module.integrations.telephony.clientId
+    where, other = "integrationModule[clientId]", "integrationModule[integrations][telephony][clientId]"
+    if layout == "2017":
+        where, other, top, nested = other, where, nested, top
+    if top is None:
+        return {where: "Parameter 'clientId' is missing."}
+    if nested is not None:
+        return {other: "This field is not expected here."}
+    return {}
 
 
 def parse_calls(calls: list[Any]) -> list[CallIn] | dict[str, str]:

@@ -30,8 +30,9 @@ from app.sandbox.demo_data import DemoData, DemoPerson, load_demo
 from app.sandbox.faults import Faults, instrument
 from app.sandbox.journal import Journal
 from app.sandbox.retailcrm import models as m
-from app.sandbox.retailcrm.http import API, api_key_middleware, error, invalid, json_field
+from app.sandbox.retailcrm.http import API, api_key_middleware, error, invalid, json_field, undocumented_fields
 from app.sandbox.retailcrm.integrations import Integrations
+from app.sandbox.retailcrm.limits import Buckets, limit_middleware
 from app.sandbox.retailcrm.store import (
     DEMO_CLIENT_ID,
     DEMO_MODULE,
@@ -52,7 +53,8 @@ class RetailCrmSandbox:
     """Emulates https://{account}.retailcrm.ru. Test controls are thread-safe."""
 
     def __init__(self, data: DemoData | None = None, *, api_keys: tuple[str, ...] = (DEMO_API_KEY,),
-                 registered: bool = True, client_id: str = DEMO_CLIENT_ID) -> None:
+                 registered: bool = True, client_id: str = DEMO_CLIENT_ID, module_layout: str = "current",
+                 rate_limits: bool = True) -> None:
         self.data = data if data is not None else load_demo()
         self.api_keys = api_keys
         self.journal = Journal(extra_secret_keys={"apikey"})
@@ -62,7 +64,9 @@ class RetailCrmSandbox:
         self.users = {u.id: u for u in default_users()}
         self.sites = {DEMO_SITE: {"code": DEMO_SITE, "name": "Agency shop"}}
         self._lock = threading.Lock()
-        self.integrations = Integrations(registered=registered, client_id=client_id)
+        self.module_layout = module_layout  # where this account wants the module's clientId (models.layout_problems)
+        self.integrations = Integrations(registered=registered, client_id=client_id, layout=module_layout)
+        self.buckets = Buckets() if rate_limits else None
         self._events: list[dict[str, Any]] = []
         self._calls: dict[str, dict[str, Any]] = {}
         self._batches: list[int] = []
@@ -81,7 +85,7 @@ class RetailCrmSandbox:
     # --- test controls (any thread) -----------------------------------------------------------------
 
     def events(self) -> list[dict[str, Any]]:
-        """Accepted call events, oldest first: {"event": {…}, "clientId": … or None}."""
+        """Accepted call events, oldest first: {"event": {…}}."""
         with self._lock:
             return copy.deepcopy(self._events)
 
@@ -132,6 +136,8 @@ class RetailCrmSandbox:
         instrument(app, self.journal, self.faults)
         mount_control(app, self.journal, self.faults)
         app.middlewares.append(api_key_middleware(self.api_keys))
+        if self.buckets is not None:
+            app.middlewares.append(limit_middleware(self.buckets))
         routes = [
             ("GET", "/telephony/manager", self._manager),
             ("GET", "/customers", self._search),
@@ -163,10 +169,12 @@ class RetailCrmSandbox:
     async def _manager(self, request: web.Request) -> web.StreamResponse:
         phone = request.query.get("phone", "")
         details = request.query.get("details", "0")
+        ignore_status = request.query.get("ignoreStatus", "0")
         if not phone:
             return invalid({"phone": "Parameter 'phone' is missing."})
-        if details not in ("0", "1", "true", "false"):
-            return invalid({"details": "Must be 0 or 1."})
+        for name, value in (("details", details), ("ignoreStatus", ignore_status)):
+            if value not in ("0", "1", "true", "false"):
+                return invalid({name: "Must be 0 or 1."})
         base = f"{request.scheme}://{request.host}"
         # [U] With several customers on one number the method can't pick one: it returns none, and
         # the client searches customers instead.
@@ -175,7 +183,8 @@ class RetailCrmSandbox:
         answer: dict[str, Any] = {"success": True}
         with self._lock:
             customer = customer_json(person) if person is not None else None
-            manager = self._free_manager(customer["managerId"]) if customer else None
+            manager = (self._manager_of(customer["managerId"], ignore_status in ("1", "true"))
+                       if customer else None)
         if manager is not None:
             answer["manager"] = manager
         if details in ("1", "true"):
@@ -190,10 +199,11 @@ class RetailCrmSandbox:
                 answer["links"] = {"newCustomerLink": f"{base}/customers/add?phone={digits(phone)}"}
         return web.json_response(answer)
 
-    def _free_manager(self, user_id: int) -> dict[str, Any] | None:
-        """Per the seed: only a manager who is free and has an extension code is returned."""
+    def _manager_of(self, user_id: int, ignore_status: bool) -> dict[str, Any] | None:
+        """Per the seed: only a manager who is free and has an extension code is returned; with
+        `ignoreStatus` (api-client-php TelephonyManagerRequest) whatever their status."""
         user = self.users.get(user_id)
-        if user is None or not user.active or user.status != "free":
+        if user is None or not user.active or (user.status != "free" and not ignore_status):
             return None
         code = self.integrations.code_of(user_id)
         if code is None:
@@ -249,17 +259,19 @@ class RetailCrmSandbox:
         if isinstance(event, web.Response):
             return event
         assert isinstance(event, m.EventIn)
-        client_id = (await request.post()).get("clientId")
+        extra = await undocumented_fields(request, "event")
+        if extra is not None:
+            return extra
         if event.site is not None and event.site not in self.sites:
             return invalid({"event[site]": f"Unknown site '{event.site}'."})
-        telephony = self._telephony_for(client_id)
+        telephony = self._telephony_for(None)
         if isinstance(telephony, web.Response):
             return telephony
         known = {str(c["code"]) for c in telephony.get("additionalCodes", [])}
         missing_codes = [c for c in event.codes if c not in known]
         missing_users = [u for u in event.userIds if u not in self.users]
         with self._lock:
-            self._events.append({"event": event.model_dump(exclude_none=True), "clientId": client_id})
+            self._events.append({"event": event.model_dump(exclude_none=True)})
         return web.json_response({"success": True, "notExistCodes": missing_codes, "notExistUsers": missing_users})
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
@@ -271,10 +283,13 @@ class RetailCrmSandbox:
         if len(calls) > m.MAX_CALLS:
             return invalid(
                 {"calls": f"At most {m.MAX_CALLS} calls per request (got {len(calls)})."})
+        extra = await undocumented_fields(request, "calls")
+        if extra is not None:
+            return extra
         parsed = m.parse_calls(calls)
         if isinstance(parsed, dict):
             return invalid(parsed)
-        telephony = self._telephony_for((await request.post()).get("clientId"))
+        telephony = self._telephony_for(next((c.clientId for c in parsed if c.clientId), None))
         if isinstance(telephony, web.Response):
             return telephony
         with self._lock:
@@ -300,7 +315,8 @@ class RetailCrmSandbox:
         if module.code != code:
             return invalid(
                 {"integrationModule[code]": f"Must be the code in the address ('{code}')."})
-        problems = m.module_problems(module, set(self.users), set(self.sites))
+        problems = (m.layout_problems(module, self.module_layout)
+                    or m.module_problems(module, set(self.users), set(self.sites)))
         if problems:
             return invalid(problems)
         created = self.integrations.put(code, module.model_dump(exclude_none=True))
@@ -328,12 +344,13 @@ class RetailCrmSandbox:
     # --- pages the links open ------------------------------------------------------------------------
 
     async def _web_page(self, request: web.Request) -> web.StreamResponse:
-        title = f"retailCRM {request.path}"
         raw = request.match_info.get("id", "")
-        if request.path.startswith("/customers/") and raw.isdigit():
-            person = self._by_id(int(raw))
-            if person is not None:
-                title = f"{person.full_name} — retailCRM customer {raw}"
-        page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
-                f"<body><h1>{html.escape(title)}</h1><p>retailCRM emulator.</p></body></html>")
-        return web.Response(text=page, content_type="text/html")
+        person = self._by_id(int(raw)) if request.path.startswith("/customers/") and raw.isdigit() else None
+        return web_page(f"{person.full_name} — retailCRM customer {raw}" if person else f"retailCRM {request.path}")
+
+
+def web_page(title: str) -> web.Response:
+    """A page the card's links open: its title says what it is."""
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+            f"<body><h1>{html.escape(title)}</h1><p>retailCRM emulator.</p></body></html>")
+    return web.Response(text=page, content_type="text/html")

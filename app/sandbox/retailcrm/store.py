@@ -39,14 +39,20 @@ def default_users() -> list[User]:
             User(INACTIVE_ID, "Former", "User", "former.user@agency.example", active=False)]
 
 
-def demo_module(client_id: str = DEMO_CLIENT_ID) -> dict[str, Any]:
-    """The telephony integration as installed before Ringside registers itself: the recruiter's code."""
-    return {"code": DEMO_MODULE, "active": True, "name": "Ringside", "logo": "http://127.0.0.1/ringside.svg",
-            "integrations": {"telephony": {"clientId": client_id, "allowEdit": False, "inputEventSupported": True,
-                                           "outputEventSupported": True, "hangupEventSupported": True,
-                                           "additionalCodes": [{"userId": str(RECRUITER_ID),
-                                                                "code": RECRUITER_CODE}],
-                                           "externalPhones": []}}}
+def demo_module(client_id: str = DEMO_CLIENT_ID, layout: str = "current") -> dict[str, Any]:
+    """The telephony integration as installed before Ringside registers itself: the recruiter's code;
+    its clientId where the account's layout keeps it (top-level now, in telephony in the 2017 layout)."""
+    module: dict[str, Any] = {
+        "code": DEMO_MODULE, "active": True, "name": "Ringside", "logo": "http://127.0.0.1/ringside.svg",
+        "integrations": {"telephony": {"allowEdit": False, "inputEventSupported": True,
+                                       "outputEventSupported": True, "hangupEventSupported": True,
+                                       "additionalCodes": [{"userId": str(RECRUITER_ID), "code": RECRUITER_CODE}],
+                                       "externalPhones": []}}}
+    if layout == "2017":
+        module["integrations"]["telephony"]["clientId"] = client_id
+    else:
+        module["clientId"] = client_id
+    return module
 
 
 def digits(text: str) -> str:
