@@ -336,27 +336,38 @@ def test_create_resource(client: httpx.Client) -> None:
                                                               "dateofbirth": "1984-13-01"})["status"] == 99
 
 
-def _resume(filename: str, content: bytes, **extra: str) -> dict[str, Any]:
-    return {"filename": filename, "data": base64.b64encode(content).decode(), **extra}
+def _resume(filename: str, content: bytes) -> dict[str, Any]:
+    """A CV's `file` section (Widget API v1.11: beside `resource`, not inside it)."""
+    return {"filename": filename, "data": base64.b64encode(content).decode()}
 
 
 def test_create_resource_from_resume(client: httpx.Client) -> None:
-    created = ok(client, "createResourceFromResume", resource=_resume("jane_selby-CV.docx", b"PK\x03\x04word"))
+    created = ok(client, "createResourceFromResume", file=_resume("jane_selby-CV.docx", b"PK\x03\x04word"))
     assert created["recordName"] == "Jane Selby"
-    assert ok(client, "createResourceFromResume",
-              resource=_resume("cv.pdf", b"%PDF-1.7", firstname="Omar", lastname="Haddad"))["recordName"] == \
-        "Omar Haddad"
+    assert ok(client, "createResourceFromResume", resource={"firstname": "Omar", "lastname": "Haddad"},
+              file=_resume("cv.pdf", b"%PDF-1.7"))["recordName"] == "Omar Haddad"
     assert call(client, "createResourceFromResume", PASSWORD,
-                resource=_resume("jane selby.pdf", b"%PDF-1"))["status"] == 3
+                file=_resume("jane selby.pdf", b"%PDF-1"))["status"] == 3
 
 
 @pytest.mark.parametrize(
-    "resource",
+    "cv",
     [_resume("cv.txt", b"text"), _resume("cv.pdf", b"PK\x03\x04"), _resume("cv.doc", b"%PDF-1"),
      {"filename": "cv.pdf", "data": "%%%not base64"}, _resume("resume.pdf", b"%PDF-1"), {"filename": "cv.pdf"}],
 )
-def test_resumes_trackerrms_cannot_read(client: httpx.Client, resource: dict[str, Any]) -> None:
-    assert call(client, "createResourceFromResume", PASSWORD, resource=resource)["status"] == 99
+def test_resumes_trackerrms_cannot_read(client: httpx.Client, cv: dict[str, Any]) -> None:
+    assert call(client, "createResourceFromResume", PASSWORD, file=cv)["status"] == 99
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [{"resource": _resume("cv.pdf", b"%PDF-1.7")},  # the CV inside `resource`: not in the reference
+     {"resource": _resume("cv.pdf", b"%PDF-1.7"), "file": _resume("cv.pdf", b"%PDF-1.7")},
+     {"resource": {"firstname": "Omar", "lastname": "Haddad"}},  # no `file` at all
+     {"instructions": {"overwriteresource": True}, "file": _resume("cv.pdf", b"%PDF-1.7")}],
+)
+def test_a_resume_outside_the_reference_shape_is_refused(client: httpx.Client, sections: dict[str, Any]) -> None:
+    assert call(client, "createResourceFromResume", PASSWORD, **sections)["status"] == 99
 
 
 def test_create_lead(client: httpx.Client) -> None:

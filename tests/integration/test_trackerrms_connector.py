@@ -561,10 +561,10 @@ async def test_create_a_candidate_from_a_resume(
     created = await tr_connector().create_from_resume(cv)
     assert (created.kind, created.name) == (NewRecordKind.CANDIDATE, "Jane Selby")
     [made] = sandbox.created()
-    resource = made["body"]["resource"]
+    cv_file = made["body"]["file"]
     assert made["call"] == "createResourceFromResume"
-    assert resource["filename"] == "Jane Selby Resume.pdf"
-    assert base64.b64decode(resource["data"]) == cv.read_bytes()
+    assert cv_file["filename"] == "Jane Selby Resume.pdf"
+    assert base64.b64decode(cv_file["data"]) == cv.read_bytes()
     with pytest.raises(ExistsAlready, match="is already in TrackerRMS"):
         await tr_connector().create_candidate_from_resume(cv, _jane())
 

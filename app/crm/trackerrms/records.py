@@ -64,7 +64,10 @@ MAX_RESUME_BYTES = 10 * 1024 * 1024
 
 
 def resume_sections(filename: str, data_b64: str, person: NewPerson | None) -> dict[str, Any]:
-    resource: dict[str, Any] = {"filename": filename, "data": data_b64, "source": SOURCE}
+    """createResourceFromResume's sections as the Widget API v1.11 text prints them: the CV in a `file`
+    section of its own beside `resource`, and `instructions` without an overwrite flag (the text offers
+    none for this call; only job assignment, which Ringside does not use)."""
+    resource: dict[str, Any] = {"source": SOURCE}
     if person is not None:
         resource |= {
             "firstname": person.first_name,
@@ -75,4 +78,4 @@ def resume_sections(filename: str, data_b64: str, person: NewPerson | None) -> d
         }
         if person.note:
             resource["note"] = person.note
-    return {"instructions": {"overwriteresource": False}, "resource": resource}
+    return {"instructions": {}, "resource": resource, "file": {"filename": filename, "data": data_b64}}

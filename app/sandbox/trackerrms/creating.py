@@ -1,7 +1,8 @@
 """The TrackerRMS emulator's create calls: createContact, createResource, createResourceFromResume
-(a Base64 CV checked by its magic bytes), createLead and createActivity. Each either answers with
-the record it made or updated, or refuses as TrackerRMS does (status 3 for a record it may not
-overwrite, 99 for an invalid request). Not thread-safe: the sandbox holds its lock around every call.
+(a Base64 CV in a `file` section of its own, checked by its magic bytes), createLead and createActivity.
+Each either answers with the record it made or updated, or refuses as TrackerRMS does (status 3 for a
+record it may not overwrite, 99 for an invalid request). Not thread-safe: the sandbox holds its lock
+around every call.
 """
 
 from __future__ import annotations
@@ -56,13 +57,13 @@ class Creator:
         return self._save_person("createResource", "R", resource, phones, how.overwriteresource, raw)
 
     def from_resume(self, parsed: m.CreateResourceFromResume, raw: dict[str, Any]) -> dict[str, Any]:
-        resource, how = parsed.resource, parsed.instructions
-        filename = PureWindowsPath(PurePosixPath(resource.filename).name).name
+        resource, how, cv = parsed.resource, parsed.instructions, parsed.file
+        filename = PureWindowsPath(PurePosixPath(cv.filename).name).name
         suffix = PurePosixPath(filename.lower()).suffix
         if suffix not in _MAGIC:
             return body(99, "Invalid request: filename must end in .pdf, .doc or .docx.")
         try:
-            blob = base64.b64decode(resource.data, validate=True)
+            blob = base64.b64decode(cv.data, validate=True)
         except (binascii.Error, ValueError):
             return body(99, "Invalid request: data is not Base64.")
         if not blob or len(blob) > MAX_RESUME_BYTES:
@@ -78,7 +79,7 @@ class Creator:
             return body(99, "Invalid request: no name could be read from the resume; send firstname and lastname.")
         person = m.ResourceIn(fullname=name, jobtitle=resource.jobtitle, email=resource.email,
                               note=resource.note, source=resource.source)
-        return self._save_person("createResourceFromResume", "R", person, [], how.overwriteresource, raw,
+        return self._save_person("createResourceFromResume", "R", person, [], False, raw,
                                  details={"resume": filename})
 
     def lead(self, parsed: m.CreateLead, raw: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +106,7 @@ class Creator:
         self.activities.append(copy.deepcopy(raw))
         return body(0, "created", count=1, recordId=activity_id)
 
-    def _assignment_problem(self, how: m.ResourceInstructions) -> str | None:
+    def _assignment_problem(self, how: m.ResourceInstructions | m.ResumeInstructions) -> str | None:
         job = how.assigntoopportunity
         if job is not None and self.store.get("O", job) is None:
             return f"Invalid request: there is no opportunity with id {job}."

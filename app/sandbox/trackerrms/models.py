@@ -167,13 +167,27 @@ class ResumeIn(_Strict):
     email: StrictStr = ""
     note: StrictStr = ""
     source: StrictStr = ""
+
+
+class ResumeFile(_Strict):
+    """The CV itself: the v1.11 text puts it in a `file` section of its own, never inside `resource`."""
+
     filename: StrictStr = Field(min_length=1)
     data: StrictStr = Field(min_length=1)
 
 
+class ResumeInstructions(_Strict):
+    """The v1.11 text offers job assignment only; no overwrite flag (an existing candidate is refused)."""
+
+    assigntoopportunity: StrictInt | None = None
+    assigntolist: Literal["short", "long"] | None = None
+    shortlistedby: Literal["user", "resource"] | None = None
+
+
 class CreateResourceFromResume(Call):
-    instructions: ResourceInstructions = Field(default_factory=ResourceInstructions)
-    resource: ResumeIn
+    instructions: ResumeInstructions = Field(default_factory=ResumeInstructions)
+    resource: ResumeIn = Field(default_factory=ResumeIn)
+    file: ResumeFile
 
 
 class LeadIn(ContactIn):

@@ -11,6 +11,7 @@ sample where the sample is a menu, and exactly where it is a shape.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -253,8 +254,6 @@ async def test_new_records_match_the_widget_api(
     assert lead["lead"]["leadpersontype"] in {"N", "R"}
 
 
-@pytest.mark.xfail(strict=True, reason="The connector and emulator put the CV's filename and data in `resource`; "
-                   "the v1.11 text puts them in a `file` section of their own. Not yet changed.")
 async def test_a_resume_matches_the_widget_api(
     emulator: tuple[TrackerRmsSandbox, SandboxServer], client: httpx.AsyncClient, secrets: KeyringSecrets,
     tmp_path: Path,
@@ -309,3 +308,24 @@ def test_the_emulator_takes_the_goldens_and_refuses_deviations(
         assert _send(client, server, "inboundCall", plus)["status"] == 99
         assert _send(client, server, "getRecords", _as_recruiter(GET_RECORDS, instructions={
             **example(GET_RECORDS)["instructions"], "pagenum": -1}))["status"] == 99
+
+
+def test_the_emulator_takes_the_resume_golden_and_refuses_the_file_inside_resource(
+    emulator: tuple[TrackerRmsSandbox, SandboxServer],
+) -> None:
+    sandbox, server = emulator
+    job = DEMO.jobs_of(PRIYA.key)[0].job_id - 200000  # the emulator's id for one of Priya's open jobs
+    assert sandbox.store.get("O", job) is not None
+    cv = {"filename": "Jane Selby Resume.docx", "data": base64.b64encode(b"PK\x03\x04word").decode()}
+    instructions = {**example(CREATE_RESUME)["instructions"], "assigntoopportunity": job}
+    with httpx.Client(timeout=5) as client:
+        made = _send(client, server, "createResourceFromResume",
+                     _as_recruiter(CREATE_RESUME, instructions=instructions, file=cv))
+        assert made["status"] == 0, made
+        # The reference defines no filename or data inside `resource`: that shape is refused.
+        resource = {"firstname": "Omar", "lastname": "Haddad", **cv}
+        old = _as_recruiter(CREATE_RESUME, instructions=instructions, resource=resource)
+        del old["file"]
+        assert _send(client, server, "createResourceFromResume", old)["status"] == 99
+        both = _as_recruiter(CREATE_RESUME, instructions=instructions, resource=resource, file=cv)
+        assert _send(client, server, "createResourceFromResume", both)["status"] == 99

@@ -178,10 +178,11 @@ def test_a_cv_dropped_on_an_unknown_caller_becomes_a_candidate(app: App, tmp_pat
                                              "record yet.")
         (made,) = app.created("createResourceFromResume")
         assert row.record.id == str(made["id"])
-        resource = made["body"]["resource"]  # type: ignore[index]
-        assert resource["filename"] == "Jane Selby CV.pdf"
-        assert base64.b64decode(resource["data"]) == PDF
-        assert made["body"]["instructions"] == {"overwriteresource": False}  # type: ignore[index]
+        cv_file = made["body"]["file"]  # type: ignore[index]
+        assert cv_file["filename"] == "Jane Selby CV.pdf"
+        assert base64.b64decode(cv_file["data"]) == PDF
+        # Nothing asks to overwrite: the v1.11 text offers no such flag for this call.
+        assert made["body"]["instructions"] == {}  # type: ignore[index]
 
     run(app.loop, scenario())
 

@@ -280,8 +280,8 @@ def test_lead_sections(lead_for: str, letter: str) -> None:
 
 def test_resume_sections() -> None:
     bare = bodies.resume_sections("cv.pdf", "JVBERi0=", None)
-    assert bare == {"instructions": {"overwriteresource": False},
-                    "resource": {"filename": "cv.pdf", "data": "JVBERi0=", "source": "Phone call"}}
+    assert bare == {"instructions": {}, "resource": {"source": "Phone call"},
+                    "file": {"filename": "cv.pdf", "data": "JVBERi0="}}
     named = bodies.resume_sections("cv.pdf", "JVBERi0=", _jane())
     assert named["resource"]["fullname"] == "Jane Selby"
 
