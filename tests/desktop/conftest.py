@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,18 @@ import pytest
 from tests.support import wait_until
 
 PROGRAMS = ("Xvfb", "openbox", "tint2", "xprop", "xdotool")
+# Waits (inside one Qt process) until the panel owns the system tray selection, as Qt sees it.
+TRAY_PROBE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+app = QApplication([])
+deadline = time.monotonic() + float(sys.argv[1])
+while not QSystemTrayIcon.isSystemTrayAvailable():
+    if time.monotonic() > deadline:
+        sys.exit(1)
+    app.processEvents()
+    time.sleep(0.05)
+"""
 SCREEN = (1280, 800)
 
 
@@ -39,6 +52,11 @@ class Desktop:
         except (IndexError, ValueError):
             return None
         return value or None
+
+    def qt_sees_tray(self, timeout_s: float) -> bool:
+        probe = subprocess.run([sys.executable, "-c", TRAY_PROBE, str(timeout_s)], env=self.env,
+                               capture_output=True, timeout=timeout_s + 30)
+        return probe.returncode == 0
 
     def tray_present(self) -> bool:
         out = subprocess.run(["xprop", "-root", "-notype", "_NET_SUPPORTING_WM_CHECK"], env=self.env,
@@ -76,6 +94,8 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
     desk = Desktop(display, env, SCREEN)
     try:
         wait_until(desk.tray_present, timeout=60, what="openbox and the tint2 tray to start")
+        if not desk.qt_sees_tray(60):  # the panel's window shows before it owns the tray selection
+            raise AssertionError(f"tint2 never offered a system tray on {display}:\n{log.read_text()}")
         yield desk
     finally:
         for proc in (panel, wm, xvfb):
