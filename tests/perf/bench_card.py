@@ -1,13 +1,19 @@
 """Benchmark: event → card painted, through the real app, against two emulated Recruit Wizard
 accounts answering in 100 ms and 400 ms. Prints figures; asserts nothing about time.
 
-    python -m tests.perf.bench_card [--calls 30]
+    python -m tests.perf.bench_card [--calls 30] [--starts 5] [--quick]
+
+Starts the bare PySide6 program (tests/perf/bare_qt.py) in the same run and prints every figure
+beside its floor: the card's paints beside the bare label's first paint, each account's section
+beside its latency, completion beside 2 × the slowest, cold start and idle memory beside the bare
+program's. `--quick` (5 calls, 2 starts of each program) runs in under a minute.
 
 "Painted" is the first Paint event the card receives after the state in question reached it
 (an application-wide event filter watches the cards), measured from the moment the call event was
 created. Every API request of an account carries its latency, so a contact with open jobs costs
 that account two round trips (lookup, then jobs): `complete` is compared with 2 × the slowest.
-Also measures cold start to tray ready and idle memory of a real `ringside` process.
+Also measures cold start of a real `ringside` process to ready (tray shown and the `ringside event`
+door answering) and its idle memory.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +45,18 @@ from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
 from app.ui.shell import UiShell
+from tests.perf.floor import (
+    Floor,
+    Starts,
+    bare_starts,
+    figure,
+    machine_line,
+    pct,
+    print_floor,
+    print_start,
+    quiet_qt,
+    ringside_starts,
+)
 from tests.support import caller, until
 
 LATENCIES = {"fast": 0.100, "slow": 0.400}
@@ -82,16 +99,6 @@ class PaintWatch(QObject):
                     times.first_account_ms = now
         if times.complete_ms is None and view.accounts and view.complete:
             times.complete_ms = now
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def line(name: str, values: list[float]) -> str:
-    return f"  {name:<34} p50 {pct(values, 0.5):7.1f} ms   p95 {pct(values, 0.95):7.1f} ms   (n={len(values)})"
 
 
 def bench_card(calls: int) -> dict[str, list[float]]:
@@ -165,16 +172,11 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
         loop.run_until_complete(main())
 
     done = list(watch.calls.values())
-    slowest = max(LATENCIES.values()) * 1000
     return {
         "ringing card shown": [t.ringing_ms for t in done if t.ringing_ms is not None],
         "first account shown (fast, 100 ms)": [t.shown_ms["fast"] for t in done],
         "slow account shown (400 ms)": [t.shown_ms["slow"] for t in done],
         "card complete (incl. jobs)": [t.complete_ms for t in done if t.complete_ms is not None],
-        "overhead over slowest (2 round trips)": [
-            t.complete_ms - 2 * slowest for t in done if t.complete_ms is not None],
-        "fast section over its latency": [t.shown_ms["fast"] - LATENCIES["fast"] * 1000 for t in done],
-        "slow section over its latency": [t.shown_ms["slow"] - LATENCIES["slow"] * 1000 for t in done],
     }
 
 
@@ -187,49 +189,38 @@ def _event(type_: EventType, call_id: str) -> CallEvent:
     return CallEvent(type=type_, number=caller(CALLER), call_id=call_id, source="bench", at=datetime.now(UTC))
 
 
-def bench_start(runs: int) -> dict[str, list[float]]:
-    """Cold start of a real `ringside` process (an account configured) to 'ready', and its memory."""
-    starts: list[float] = []
-    rss: list[float] = []
-    for _ in range(runs):
-        home = Path(tempfile.mkdtemp(prefix="ringside-start-"))
-        (home / "config.toml").write_text(
-            '[general]\ndefault_region = "AU"\n\n[[accounts]]\nid = "rw"\nkind = "recruitwizard"\n'
-            'api_url = "http://127.0.0.1:9"\nweb_url = "http://127.0.0.1:9"\nclient_id = "x"\n')
-        env = {**os.environ, "RINGSIDE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
-               "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-        began = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "app"], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True)
-        assert proc.stdout is not None
-        for out in proc.stdout:
-            if out.startswith("Ringside is ready"):
-                break
-        starts.append((time.perf_counter() - began) * 1000)
-        status = Path(f"/proc/{proc.pid}/status")
-        if status.exists():
-            kb = next(int(x.split()[1]) for x in status.read_text().splitlines() if x.startswith("VmRSS"))
-            rss.append(kb / 1024)
-        proc.terminate()
-        proc.wait(10)
-    return {"cold start to tray ready": starts, "idle memory (RSS, MB)": rss}
+def floors(bare: Starts) -> dict[str, tuple[Floor, str]]:
+    """Each card figure's floor (measured in this run, or the emulated latency) and the aim."""
+    paint = Floor(pct(bare.first_paint_ms, 0.5), "bare PySide6 first paint, p50")
+    slowest = max(LATENCIES.values()) * 1000
+    return {
+        "ringing card shown": (paint, "≤ 16 ms (one frame)"),
+        "first account shown (fast, 100 ms)": (Floor(LATENCIES["fast"] * 1000, "its latency"), "≤ floor + 10 ms"),
+        "slow account shown (400 ms)": (Floor(LATENCIES["slow"] * 1000, "its latency"), "≤ floor + 10 ms"),
+        "card complete (incl. jobs)": (Floor(2 * slowest, "2 round trips of the slowest"), "≤ floor + 15 ms"),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description="Event → card painted, and cold start, beside bare PySide6.")
     parser.add_argument("--calls", type=int, default=30)
-    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--starts", type=int, default=5, help="cold starts of each program (Ringside, bare)")
+    parser.add_argument("--quick", action="store_true", help="5 calls, 2 starts of each: under a minute")
     args = parser.parse_args()
+    if args.quick:
+        args.calls, args.starts = min(args.calls, 5), min(args.starts, 2)
+    print(machine_line())
+    quiet_qt()
+    bare = bare_starts(max(1, args.starts))
+    print_floor(bare)
     print(f"Card timings over {args.calls} calls (accounts at {LATENCIES['fast']*1000:.0f} ms and "
           f"{LATENCIES['slow']*1000:.0f} ms per request):")
+    aims = floors(bare)
     for name, values in bench_card(args.calls).items():
-        print(line(name, values))
-    print(f"Process start over {args.starts} runs:")
-    for name, values in (bench_start(args.starts) if args.starts else {}).items():
-        if name.startswith("idle"):
-            print(f"  {name:<34} p50 {statistics.median(values):7.1f} MB  max {max(values):7.1f} MB")
-        else:
-            print(line(name, values))
+        floor, aim = aims[name]
+        print(figure(name, values, floor, aim))
+    if args.starts:
+        print_start(ringside_starts(args.starts), bare)
 
 
 if __name__ == "__main__":

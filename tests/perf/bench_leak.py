@@ -1,0 +1,119 @@
+"""Leak benchmark: complete calls (ring, card, answer, hang-up, note typed and saved until the CRM has
+it) through the real app and its widgets, driven by the soak harness (tests/soak.py), against the
+Recruit Wizard emulator in a process of its own (its memory is not the app's). Prints figures; asserts
+nothing.
+
+    python -m tests.perf.bench_leak [--calls 2000] [--warm-up 100] [--quick]
+
+After the warm-up (pools, caches and widget caches filled) it samples resident memory, live widgets,
+Qt objects and asyncio tasks (after a garbage collection), drives the calls, samples again every tenth
+of the way, and prints the growth beside the bare PySide6 program started in the same run. `--quick`
+(20 warm-up calls, 150 calls) runs in under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from app.config.settings import GeneralSettings, Settings
+from tests.perf.bench_history import start_sandbox
+from tests.perf.floor import Floor, bare_starts, figure, machine_line, pct, print_floor, quiet_qt
+from tests.soak import CALLERS, count_qt_objects, one_call, rss_mb
+from tests.support import RunningApp, run, running_app
+
+
+@dataclass
+class Sample:
+    after_calls: int
+    rss_mb: float
+    widgets: int
+    qt_objects: int
+    tasks: int
+
+
+@dataclass
+class Run:
+    samples: list[Sample] = field(default_factory=list)
+    call_ms: list[float] = field(default_factory=list)  # each measured call, ring → note in the CRM
+
+
+def sample(after_calls: int) -> Sample:
+    gc.collect()
+    widgets, objects = count_qt_objects()
+    return Sample(after_calls, rss_mb(), widgets, objects, len(asyncio.all_tasks()))
+
+
+async def drive(app: RunningApp, warm_up: int, calls: int) -> Run:
+    def logged() -> int:
+        row = app.runtime.db.connection.execute("SELECT count(*) FROM notes WHERE status = 'logged'").fetchone()
+        return int(row[0])
+
+    out = Run()
+    for i in range(warm_up):
+        await one_call(app, CALLERS[i % len(CALLERS)], logged(), logged)
+    out.samples.append(sample(0))
+    every = max(1, calls // 10)
+    for i in range(calls):
+        began = time.perf_counter()
+        await one_call(app, CALLERS[i % len(CALLERS)], logged(), logged)
+        out.call_ms.append((time.perf_counter() - began) * 1000)
+        if (i + 1) % every == 0 or i + 1 == calls:
+            out.samples.append(sample(i + 1))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Memory and object growth over many complete calls.")
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--warm-up", type=int, default=100)
+    parser.add_argument("--starts", type=int, default=2, help="cold starts of the bare program (the floor)")
+    parser.add_argument("--quick", action="store_true", help="20 warm-up calls, 150 calls: under a minute")
+    args = parser.parse_args()
+    if args.quick:
+        args.calls, args.warm_up, args.starts = min(args.calls, 150), min(args.warm_up, 20), 1
+    print(machine_line())
+    bare = bare_starts(max(1, args.starts))
+    print_floor(bare)
+    os.environ["RINGSIDE_HOME"] = tempfile.mkdtemp(prefix="ringside-leak-")
+    qapp = QApplication.instance() or QApplication(sys.argv)
+    quiet_qt()
+    sandbox = start_sandbox(0.0)
+    try:
+        settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[sandbox.account])
+        with running_app(qapp, settings, sandbox.secrets) as app:
+            result = run(app.loop, drive(app, args.warm_up, args.calls), timeout=max(600.0, args.calls * 5.0))
+    finally:
+        sandbox.process.terminate()
+        sandbox.process.wait(10)
+
+    first, last = result.samples[0], result.samples[-1]
+    print(f"{args.calls} complete calls after {args.warm_up} warm-up calls (the emulator answering at once):")
+    print(figure("one complete call (ring → note in CRM)", result.call_ms, None))
+    tenth = max(1, len(result.call_ms) // 10)
+    print(f"      first tenth p50 {pct(result.call_ms[:tenth], 0.5):.1f} ms, "
+          f"last tenth p50 {pct(result.call_ms[-tenth:], 0.5):.1f} ms (a leak often shows as slowing down)")
+    print(f"  resident memory growth after warm-up   {last.rss_mb - first.rss_mb:+.1f} MB "
+          f"({first.rss_mb:.1f} → {last.rss_mb:.1f} MB)   aim ≤ +10 MB over 2,000 calls")
+    print(figure("resident memory at the end", [last.rss_mb],
+                 Floor(pct(bare.rss_mb, 0.5), "bare PySide6 idle RSS, p50"), unit="MB", of_max=True))
+    print(f"  {'':<40} {'start':>8} {'end':>8}   (aim: back to the start; bare PySide6)")
+    print(f"  {'live widgets':<40} {first.widgets:>8} {last.widgets:>8}   ({bare.widgets})")
+    print(f"  {'Qt objects':<40} {first.qt_objects:>8} {last.qt_objects:>8}   ({bare.qt_objects})")
+    print(f"  {'asyncio tasks':<40} {first.tasks:>8} {last.tasks:>8}")
+    print("  samples (calls: RSS MB / widgets / Qt objects / tasks): " + ", ".join(
+        f"{s.after_calls}: {s.rss_mb:.1f}/{s.widgets}/{s.qt_objects}/{s.tasks}" for s in result.samples))
+
+
+if __name__ == "__main__":
+    main()
