@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.accounts.backend import Done, Outcome
+from app.accounts.identity import Identity
 from app.accounts.status import AccountStatus
 from app.config.settings import Account, Settings
 from app.core.models import NoteStatus
@@ -64,6 +65,11 @@ class DemoSettingsControls:
 
     def disconnect(self, account: Account, done: Done) -> None:
         self.status(account, done)
+
+    def account_identity(self, account: Account, done: Callable[[Identity | None], None]) -> None:
+        tokens = account.kind == "recruitwizard" or getattr(account, "auth", "") == "oauth"
+        done(Identity("Signed in as Alex Morgan (alex.morgan@agency.example)", "Sign-in ends Tue 2 Feb 2027")
+             if tokens else None)
 
     def autostart_available(self) -> bool:
         return True

@@ -1,5 +1,5 @@
 """What the Settings window may ask of the running app (no Qt here): the settings to edit, saving
-them so they apply at once, and each account's connect / test / disconnect.
+them so they apply at once, each account's connect / test / disconnect, and who it is signed in as.
 
 Every operation that talks to a CRM runs as a task the switchboard owns and ends in exactly one
 `done(Outcome)` call, success or not, so no button in the window is left waiting after an error.
@@ -16,6 +16,7 @@ import httpx
 
 from app.accounts.candidate import CandidateSecrets
 from app.accounts.hooks import AppHooks
+from app.accounts.identity import Identity, identity_of
 from app.accounts.kinds import SignIn, secret_for, sign_in_method
 from app.accounts.service import AccountService, missing
 from app.accounts.status import AccountState, AccountStatus, status_of
@@ -67,6 +68,9 @@ class SettingsControls(Protocol):
         """Sign in: the browser for OAuth (`secret` = a new client secret), else check and keep `secret`."""
 
     def disconnect(self, account: Account, done: Done) -> None: ...
+    def account_identity(self, account: Account, done: Callable[[Identity | None], None]) -> None:
+        """Who an OAuth account is signed in as and when that ends (None: it doesn't sign in that way)."""
+
     def autostart_available(self) -> bool: ...
 
 
@@ -135,6 +139,21 @@ class SettingsBackend:
             return AccountStatus(AccountState.NOT_SET_UP, await service.disconnect(account))
 
         self._run(self._with_service(work), done)
+
+    def account_identity(self, account: Account, done: Callable[[Identity | None], None]) -> None:
+        async def work() -> None:
+            try:
+                async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+                    found = await identity_of(account, client, self._app.secrets(), self._app.now())
+            except Exception as exc:  # never leave the lines saying "Checking…"
+                log.error("Asking who is signed in failed", exc_info=exc)
+                found = Identity(f"Could not tell who is signed in ({exc.__class__.__name__}).", ok=False)
+            finally:
+                self.pending -= 1
+            done(found)
+
+        self.pending += 1
+        self._app.spawn(work())
 
     # -- internals -------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,3 +33,4 @@ class AppHooks:
     open_url: Callable[[str], object]  # open the browser sign-in's address
     open_settings: Callable[[str], bool]  # open Settings at an account; False where there is no window
     report: Report  # a message for the recruiter
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)  # the app's clock (tests set it)

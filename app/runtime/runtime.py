@@ -9,10 +9,12 @@ import logging
 import webbrowser
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
 
 from app.accounts.hooks import AppHooks
+from app.accounts.identity import ending_soon, warning
 from app.accounts.reconnect import sign_in_again
 from app.config import settings as settings_mod
 from app.config.paths import Paths
@@ -45,6 +47,7 @@ from app.telephony.sources import CallSource, SourceContext, build_sources
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY_S = 24 * 3600
+SIGN_IN_CHECK_EVERY_S = 24 * 3600
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Runtime:
     open_tel: Callable[[str], Awaitable[None]] | None = None
     # Where errors of background tasks go (the app also shows them to the recruiter).
     on_error: Callable[[BaseException], None] = log_error
+    # The app's clock (UTC): when a sign-in's end is near. Tests set it.
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def __post_init__(self) -> None:
         self.paths.ensure()
@@ -173,6 +178,8 @@ class Runtime:
                                   f"{self.db.moved_aside} and a fresh one started.{salvaged}", error=True)
         self.cache.prune()
         self.core.tasks.spawn(self._keep_retention())
+        self.warn_of_sign_in_ends()
+        self.core.tasks.spawn(self._keep_warning_of_sign_in_ends())
         self.core.tasks.spawn(self.outbox.run())
         self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
@@ -193,6 +200,26 @@ class Runtime:
             except RingsideError as exc:
                 log.warning("Old calls could not be erased: %s", exc)
             await asyncio.sleep(RETENTION_EVERY_S)
+
+    async def _keep_warning_of_sign_in_ends(self) -> None:
+        """Once a day after the start's: a sign-in that ends within a week says so."""
+        while True:
+            await asyncio.sleep(SIGN_IN_CHECK_EVERY_S)
+            self.warn_of_sign_in_ends()
+
+    def warn_of_sign_in_ends(self) -> None:
+        """A message for each sign-in that ends within its warning period (Recruit Wizard's lasts 60
+        days from the browser sign-in, however often it is refreshed; a week's notice)."""
+        now = self.clock()
+        names = {a.id: a.display_name for a in self.settings.accounts}
+        for account_id, tokens in self.token_clients.items():
+            try:
+                ends = ending_soon(tokens, now)
+            except RingsideError as exc:  # the keyring can't be read: the next lookup says so
+                log.info("%s: sign-in end unknown: %s", account_id, exc)
+                continue
+            if ends is not None:
+                self.listener.message(warning(names.get(account_id, tokens.config.service), ends, now))
 
     async def stop(self) -> None:
         await self.instance.stop()
@@ -243,7 +270,7 @@ class Runtime:
             config_file=self.paths.config_file, secrets_file=secrets_file(self.paths),
             reload_accounts=self.reload_accounts, spawn=self.core.tasks.spawn, signed_in=self._signed_in,
             client=self.clients.get, open_url=lambda url: self.open_url(url), open_settings=self._open_settings,
-            report=self.listener.message)
+            report=self.listener.message, now=self.clock)
 
     def _use_secrets(self, secrets: SecretStore) -> None:
         self.secrets = secrets

@@ -245,8 +245,11 @@ class RecruitWizardConnector(ConnectorBase):
 
     async def signed_in_user(self) -> str:
         """Who the stored sign-in acts for, from `/core/connect/userinfo`."""
-        info = await self._http.fetch("GET", "/core/connect/userinfo", UserInfo, "the signed-in user")
-        return signed_in_as(info)
+        return signed_in_as(await self.user_info())
+
+    async def user_info(self) -> UserInfo:
+        """The stored sign-in's userinfo claims (Settings shows them)."""
+        return await self._http.fetch("GET", "/core/connect/userinfo", UserInfo, "the signed-in user")
 
     async def open_jobs(self, record: Record) -> list[Job]:
         if record.type is not RecordType.CONTACT or not record.id:

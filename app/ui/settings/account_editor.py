@@ -1,6 +1,6 @@
 """One account's form in Settings: its fields (checked as they are typed, each problem beside its
 field), its sign-in (Sign in… for OAuth, Connect with a masked password or API key), Test
-connection, Sign out, and its state in words.
+connection, Sign out, and its state in words (for OAuth also who is signed in, and until when).
 
 Fields come from the account's pydantic model (app/accounts/forms.py). Every CRM operation goes
 through `SettingsControls` and ends in one `done` call, which re-enables the buttons whatever
@@ -32,6 +32,7 @@ from app.accounts.kinds import SignIn, secret_for, sign_in_method
 from app.accounts.status import AccountState
 from app.config.settings import Account
 from app.ui.common.widgets import label, set_state_property
+from app.ui.settings.sign_in_lines import SignInLines
 
 STATE_WORDS = {
     AccountState.CONNECTED: "Connected",
@@ -47,7 +48,7 @@ class AccountEditor(QWidget):
         stateChanged(str)      the account's state in a word or two ("Connected", "Needs sign-in"…)
 
     Test accessors: `fields` (key → widget), `errors` (key → error label), `secret_edit`,
-    `connect_button`, `test_button`, `disconnect_button`, `state_label`, `result_label`, `busy`,
+    `connect_button`, `test_button`, `disconnect_button`, `state_label`, `sign_in_lines`, `result_label`, `busy`,
     `account` (the valid Account or None), `values()`.
     """
 
@@ -130,6 +131,8 @@ class AccountEditor(QWidget):
         column.setSpacing(6)
         self.state_label = label(name="accountState", wrap=True)
         column.addWidget(self.state_label)
+        self.sign_in_lines = SignInLines()
+        column.addWidget(self.sign_in_lines)
         self.secret_label = label(name="secretLabel")
         self.secret_edit = QLineEdit()
         self.secret_edit.setObjectName("secretEdit")
@@ -292,6 +295,7 @@ class AccountEditor(QWidget):
         self._enable()
         self._set_state("", "Checking…")
         self._controls.status(self.account, self._status_done)
+        self.sign_in_lines.refresh(self._controls, self.account)
 
     def _status_done(self, outcome: Outcome) -> None:
         if not shiboken6.isValid(self):
@@ -314,6 +318,7 @@ class AccountEditor(QWidget):
     def _connected(self, outcome: Outcome) -> None:
         if outcome.ok and shiboken6.isValid(self):
             self.secret_edit.clear()  # kept in the keyring now; never left in a widget
+            self.sign_in_lines.refresh(self._controls, self.account)
         self._finish(outcome)
 
     def test_connection(self) -> None:
@@ -323,4 +328,9 @@ class AccountEditor(QWidget):
 
     def disconnect_account(self) -> None:
         if self.account is not None and self._start("Signing out…"):
-            self._controls.disconnect(self.account, self._finish)
+            self._controls.disconnect(self.account, self._signed_out)
+
+    def _signed_out(self, outcome: Outcome) -> None:
+        if shiboken6.isValid(self):
+            self.sign_in_lines.refresh(self._controls, self.account)
+        self._finish(outcome)
