@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QWidget
 
 from app.core.models import Job, RecordType
@@ -86,7 +86,9 @@ class HowItWent(QWidget):
         self.job_combo.clear()
         self.job_combo.addItem(NO_CHOICE, "")
         for job in jobs:
-            self.job_combo.addItem(job.title + (f" · {job.employer}" if job.employer else ""), job.title)
+            self.job_combo.addItem(job.title, job.title)  # the employer is the caller's own company
+            if job.employer:
+                self.job_combo.setItemData(self.job_combo.count() - 1, job.employer, Qt.ItemDataRole.ToolTipRole)
         index = self.job_combo.findData(was) if was else 0
         self.job_combo.setCurrentIndex(max(0, index))
         self.job_label.setVisible(bool(jobs))
