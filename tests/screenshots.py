@@ -49,6 +49,7 @@ from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  
 from app.core.phone import CallerNumber, normalise  # noqa: E402
 from app.core.ports import NewRecordKind  # noqa: E402
 from app.core.records import creatable  # noqa: E402
+from app.core.reminders import Reminder  # noqa: E402
 from app.core.session import CallSession  # noqa: E402
 from app.core.views import CallState, CallView  # noqa: E402
 from app.crm.registry import build_connector  # noqa: E402
@@ -62,6 +63,7 @@ from app.ui.common.style import Scheme, apply_style  # noqa: E402
 from app.ui.note.form import NoteForm  # noqa: E402
 from app.ui.tray.main_window import MainWindow  # noqa: E402
 from app.ui.tray.menu import TrayMenu  # noqa: E402
+from app.ui.tray.reminder import ReminderNotice  # noqa: E402
 from tests.ui.helpers import FakeControls, with_notes  # noqa: E402
 
 REGION = "AU"
@@ -278,6 +280,23 @@ def note_form(v: CallView, text: str = "") -> Callable[[FakeControls], QWidget]:
     return build
 
 
+def note_form_how_it_went(v: CallView, outcome: str, job: str, text: str) -> Callable[[FakeControls], QWidget]:
+    """The note form with an outcome, an open job and "Tomorrow 9:00" chosen."""
+    def build(controls: FakeControls) -> QWidget:
+        form = note_form(v, text)(controls)
+        assert isinstance(form, NoteForm)
+        form.how.outcome_combo.setCurrentIndex(form.how.outcome_combo.findData(outcome))
+        form.how.job_combo.setCurrentIndex(max(0, form.how.job_combo.findData(job)))
+        form.how.call_back_combo.setCurrentIndex(2)
+        return form
+
+    return build
+
+
+def priya_number(v: CallView) -> str:
+    return v.number_display or v.number
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else HERE.parent / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -341,6 +360,11 @@ def main(argv: list[str]) -> int:
         ),
         keep_focus=True,
     )
+    camera.shoot("note-form-outcome-and-job", note_form_how_it_went(
+        ended, "Interested", "Senior Backend Engineer (Python)",
+        "Wants two backend engineers by April. Sending Ethan Brooks's CV today."), keep_focus=True)
+    camera.shoot("reminder-notice", lambda controls: ReminderNotice(controls, Reminder(
+        1, "c7", priya_number(ended), "Priya Raman", AT_1402 + timedelta(hours=1), fired=True)))
     camera.shoot(
         "note-form-several-matches",
         note_form(view(HARBOURLINE, office, call_id="c8", state=CallState.ENDED, talked_s=95)),

@@ -20,6 +20,7 @@ from app.config import migrations
 from app.config.account_base import Section
 from app.config.paths import make_private_dir
 from app.config.problems import describe
+from app.core.outcomes import DEFAULT_OUTCOMES
 from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
 from app.crm.recruitwizard.settings import RecruitWizardAccount
@@ -47,6 +48,9 @@ class GeneralSettings(Section):
     store_secrets_in_file: bool = False
     # Calls and notes older than this many days are erased at start and daily; 0 keeps everything.
     keep_days: Annotated[int, Field(ge=0)] = 0
+    # The note form's "How it went" choices, written at the top of the note as "Outcome: …".
+    outcomes: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=lambda: list(DEFAULT_OUTCOMES))
 
     @field_validator("default_region")
     @classmethod

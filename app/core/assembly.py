@@ -18,6 +18,7 @@ from app.core.notes import NoteTaker, NoteTracker
 from app.core.outbox import NoteCounts, Outbox, OutboxPolicy
 from app.core.ports import Connector
 from app.core.records import RecordDesk
+from app.core.reminders import MemoryReminders, Reminder, ReminderListener, Reminders, ReminderStore
 from app.core.stores import HistoryDatabase, NoteStore
 from app.core.switchboard import Switchboard
 from app.core.tasks import Tasks, log_error
@@ -37,6 +38,7 @@ class Core:
     switchboard: Switchboard
     controls: AppControls
     drafts: Drafts
+    reminders: Reminders
 
 
 def build_core(
@@ -46,6 +48,7 @@ def build_core(
     store: HistoryDatabase,
     notes_store: NoteStore,
     drafts_store: DraftStore | None = None,
+    reminders_store: ReminderStore | None = None,
     listener: SwitchboardListener,
     policy: CallPolicy,
     demo_callers: list[tuple[str, str]] | None = None,
@@ -69,7 +72,16 @@ def build_core(
                           region=lambda: book.policy.default_region)
     switchboard = Switchboard(lookup=lookup, book=book, tray=tray, tasks=tasks, notes=notes, records=records,
                               listener=listener, now=now)
+    reminders = Reminders(reminders_store if reminders_store is not None else MemoryReminders(),
+                          _reminder_notifier(listener), now=now, changed=tray.refresh)
     controls = AppControls(switchboard=switchboard, book=book, tray=tray, tasks=tasks, notes=notes,
                            records=records, outbox=outbox, history=history, listener=listener, drafts=drafts,
-                           sign_in=sign_in, demo_callers=demo_callers, now=now)
-    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls, drafts)
+                           sign_in=sign_in, demo_callers=demo_callers, now=now, reminders=reminders)
+    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls, drafts, reminders)
+
+
+def _reminder_notifier(listener: SwitchboardListener) -> Callable[[Reminder], None]:
+    """The UI's bridge notifies with a Call back action; any other listener gets a message."""
+    if isinstance(listener, ReminderListener):
+        return listener.reminder_due
+    return lambda r: listener.message(f"Time to call back {r.who}")

@@ -22,6 +22,7 @@ from app.core.outbox import Outbox
 from app.core.phone import CallerNumber, normalise
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import RecordDesk
+from app.core.reminders import MemoryReminders, Reminder, Reminders
 from app.core.stores import NoteRow
 from app.core.switchboard import CallControl, Switchboard
 from app.core.tasks import Tasks
@@ -47,8 +48,10 @@ class AppControls:
         sign_in: Callable[[str], None] | None = None,
         demo_callers: list[tuple[str, str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        reminders: Reminders | None = None,
     ) -> None:
         self._switchboard = switchboard
+        self._reminders = reminders or Reminders(MemoryReminders(), lambda r: None, now=now)
         self._book = book
         self._tray = tray
         self._tasks = tasks
@@ -180,6 +183,26 @@ class AppControls:
     def dismiss_missed(self, key: str) -> None:
         self._history.dismiss_missed(key)
         self._tray.refresh()
+
+    # -- call-back reminders (the note form's "Call back in…", history's to-call-back list) ---------
+
+    def call_back_later(self, call_id: str, due_at: datetime) -> None:
+        session = self._book.get(call_id)
+        view = session.view() if session is not None else self._history.view(call_id)
+        if view is None:
+            self._listener.message("That call is no longer in history; no reminder was set.", error=True)
+            return
+        chosen = view.chosen()
+        try:
+            self._reminders.add(call_id, view.number, chosen[0].name if chosen else "", due_at)
+        except RingsideError as exc:  # a full or read-only disk: say so rather than forget silently
+            self._listener.message(f"Could not store the reminder: {exc}", error=True)
+
+    def reminders(self) -> list[Reminder]:
+        return self._reminders.open()
+
+    def reminder_done(self, reminder_id: int) -> None:
+        self._reminders.done(reminder_id)
 
     # -- the tray ----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
 from app.core.phone import NumberKind
 from app.core.ports import NewPerson, NewRecordKind
+from app.core.reminders import Reminder
 from app.core.same_person import ambiguous
 
 
@@ -257,3 +258,12 @@ class Controls(Protocol):
 
     def dismiss_missed(self, key: str) -> None:
         """Take a number off the callback list (remembered across restarts)."""
+
+    def call_back_later(self, call_id: str, due_at: datetime) -> None:
+        """The note form's "Call back in…": a reminder at `due_at`, kept across restarts."""
+
+    def reminders(self) -> list[Reminder]:
+        """Reminders not yet done, soonest first (history's to-call-back list)."""
+
+    def reminder_done(self, reminder_id: int) -> None:
+        """The recruiter called back (the list's Done button): off the list."""

@@ -89,6 +89,7 @@ class Runtime:
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
         self.core = build_core(
             lookup=self.lookup, connectors=self.connectors, store=self.db, notes_store=self.db, drafts_store=self.db,
+            reminders_store=self.db,
             outbox_policy=OutboxPolicy(**self.settings.outbox.model_dump()), listener=self.listener,
             policy=_policy(self.settings.general), demo_callers=callers, sign_in=self.sign_in,
             on_error=self.on_error)
@@ -181,6 +182,7 @@ class Runtime:
         self.warn_of_sign_in_ends()
         self.core.tasks.spawn(self._keep_warning_of_sign_in_ends())
         self.core.tasks.spawn(self.outbox.run())
+        self.core.tasks.spawn(self.core.reminders.run())  # due ones (set before a restart) fire now
         self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
             if isinstance(source, BaresipSource) and not source.connected:

@@ -1,4 +1,5 @@
-"""SQLite (WAL): call history, the note outbox (notes_db.py), drafts (drafts_db.py) and missed-call callbacks.
+"""SQLite (WAL): call history, the note outbox (notes_db.py), drafts (drafts_db.py), call-back reminders
+(reminders_db.py) and missed-call callbacks.
 
 A note is committed here before any network call is made, so nothing a recruiter typed is lost to
 a CRM outage or a crash; delivery state lives beside it. Opening never fails on a damaged file: it
@@ -20,6 +21,7 @@ from typing import Any
 from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
 from app.storage.drafts_db import DraftsTable
 from app.storage.notes_db import NotesTable, note_dict
+from app.storage.reminders_db import RemindersTable
 from app.storage.salvage import salvage_pending_notes
 from app.storage.schema import open_database
 from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
@@ -39,7 +41,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Database(NotesTable, DraftsTable):
+class Database(NotesTable, DraftsTable, RemindersTable):
     def __init__(self, path: Path | str, *, recover: bool = True) -> None:
         """`recover`: move an unreadable file aside and start afresh (the app); False raises
         DatabaseUnreadable instead (read-only CLI commands)."""

@@ -8,6 +8,7 @@ a new table or column is a new function appended to `MIGRATIONS`, nothing else.
 Version 0 is a file without a version: empty, or made by the first release (or a build before it).
 Version 1 is the first release's schema exactly, made by what the first release did on every open.
 Version 2 adds the drafts table.
+Version 3 adds the reminders table.
 A file from a newer Ringside (a version above `CURRENT`) is refused with `DatabaseTooNew` and left
 as it is: this code cannot know what the newer tables mean.
 """
@@ -145,11 +146,34 @@ def _v2_drafts(conn: sqlite3.Connection) -> None:
     run_script(conn, _V2_DRAFTS)
 
 
+# -- version 3: reminders ---------------------------------------------------------------------------
+# "Call back in…" from the note form: due at a time, notified once, listed until marked done.
+
+_V3_REMINDERS = """
+CREATE TABLE reminders (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    call_id     TEXT NOT NULL,
+    number      TEXT NOT NULL,
+    name        TEXT NOT NULL DEFAULT '',
+    due_at      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    fired_at    TEXT,
+    done_at     TEXT
+);
+CREATE INDEX reminders_open ON reminders(due_at) WHERE done_at IS NULL;
+"""
+
+
+def _v3_reminders(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V3_REMINDERS)
+
+
 # -- the list ------------------------------------------------------------------------------------
 
 MIGRATIONS: list[Migration] = [
     _v1_first_release,  # 0 → 1
     _v2_drafts,  # 1 → 2
+    _v3_reminders,  # 2 → 3
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.reminders import Reminder, ReminderListener
 from app.core.views import CallView, SwitchboardListener, TrayState, Windows
 
 
@@ -22,6 +23,7 @@ class Bridge(QObject):
         messagePosted(str, bool)     text, is_error
         showRequested()              bring the app forward
         settingsRequested(object)    open Settings (at an account id, or None)
+        reminderDue(object)          a call-back Reminder's time came
     """
 
     callUpdated = Signal(object)
@@ -30,6 +32,7 @@ class Bridge(QObject):
     messagePosted = Signal(str, bool)
     showRequested = Signal()
     settingsRequested = Signal(object)
+    reminderDue = Signal(object)
 
     def call_updated(self, view: CallView) -> None:
         self.callUpdated.emit(view)
@@ -43,6 +46,9 @@ class Bridge(QObject):
     def message(self, text: str, *, error: bool = False) -> None:
         self.messagePosted.emit(text, error)
 
+    def reminder_due(self, reminder: Reminder) -> None:
+        self.reminderDue.emit(reminder)
+
     def show_main(self) -> None:
         self.showRequested.emit()
 
@@ -51,6 +57,6 @@ class Bridge(QObject):
         return True
 
 
-def _check_protocols(bridge: Bridge) -> tuple[SwitchboardListener, Windows]:
+def _check_protocols(bridge: Bridge) -> tuple[SwitchboardListener, Windows, ReminderListener]:
     # Lets mypy prove Bridge satisfies the protocols.
-    return bridge, bridge
+    return bridge, bridge, bridge

@@ -12,12 +12,15 @@ note form was dealt with and every note logged (a failed note keeps its card up)
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.accounts.backend import SettingsControls
 from app.config.settings import Settings
 from app.core.models import NoteStatus
+from app.core.outcomes import DEFAULT_OUTCOMES
+from app.core.reminders import Reminder
 from app.core.views import CallState, CallView, Controls
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
@@ -26,6 +29,7 @@ from app.ui.common.style import apply_style
 from app.ui.history.window import HistoryWindow
 from app.ui.note.form import NoteForm
 from app.ui.settings.window import SettingsWindow
+from app.ui.tray.reminder import ReminderNotice
 from app.ui.tray.tray import TrayController
 
 MAX_ENDED_CARDS = 3  # settled or not, ended calls' cards beyond these close, oldest first
@@ -103,6 +107,8 @@ class UiShell(QObject):
         bridge.messagePosted.connect(self.tray.show_message)
         bridge.showRequested.connect(self.show_main)
         bridge.settingsRequested.connect(self.open_settings)
+        bridge.reminderDue.connect(self.show_reminder)
+        self.reminder_notices: list[ReminderNotice] = []
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -119,6 +125,16 @@ class UiShell(QObject):
         self.history_window.raise_()
         self.history_window.activateWindow()
         return self.history_window
+
+    def show_reminder(self, reminder: Reminder) -> ReminderNotice:
+        """A call-back reminder came due: a notice with Call back, kept in the Messages tab too."""
+        notice = ReminderNotice(self._controls, reminder)
+        self.tray.messages.add(notice.text())
+        self.reminder_notices = [n for n in self.reminder_notices if shiboken6.isValid(n) and n.isVisible()]
+        self.reminder_notices.append(notice)
+        notice.popup()
+        self._history_changed(missed=False)
+        return notice
 
     def reopen_card(self, view: CallView) -> CallCard:
         """Show a call's card again (from history): it stays until the recruiter closes it."""
@@ -256,7 +272,9 @@ class UiShell(QObject):
         if form is None:
             card = self._cards.get(view.call_id)
             typed = card.notes_box.editor.toPlainText() if card is not None else ""
-            form = NoteForm(self._controls, view, draft=view.draft or typed)
+            outcomes = (tuple(self._settings_controls.current().general.outcomes)
+                        if self._settings_controls else DEFAULT_OUTCOMES)
+            form = NoteForm(self._controls, view, draft=view.draft or typed, outcomes=outcomes)
             form.formClosed.connect(self._form_closed)
             self._forms[view.call_id] = form
         else:

@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.models import AccountResult, Direction, Job, LookupStatus, NoteStatus, Record, RecordType
 from app.core.ports import NewPerson, NewRecordKind
+from app.core.reminders import Reminder
 from app.core.views import CallState, CallView, DraftView, MissedCall, NoteTarget
 
 T0 = datetime(2025, 3, 4, 14, 2, 0).astimezone()  # 14:02 on this computer's clock
@@ -33,6 +34,7 @@ class FakeControls:
     history: list[CallView] = field(default_factory=list)  # what call_history() answers
     missed: list[MissedCall] = field(default_factory=list)  # what missed_calls() answers
     kept_drafts: list[DraftView] = field(default_factory=list)  # what drafts() answers
+    reminder_rows: list[Reminder] = field(default_factory=list)  # what reminders() answers
     callers: list[tuple[str, str]] = field(
         default_factory=lambda: [
             ("Priya Raman — contact, Kestrel Software", PRIYA_NUMBER),
@@ -49,6 +51,15 @@ class FakeControls:
 
     def save_note(self, call_id: str, text: str, record_keys: list[str]) -> None:
         self.calls.append(("save_note", call_id, text, list(record_keys)))
+
+    def call_back_later(self, call_id: str, due_at: datetime) -> None:
+        self.calls.append(("call_back_later", call_id, due_at))
+
+    def reminders(self) -> list[Reminder]:
+        return list(self.reminder_rows)
+
+    def reminder_done(self, reminder_id: int) -> None:
+        self.calls.append(("reminder_done", reminder_id))
 
     def skip_note(self, call_id: str) -> None:
         self.calls.append(("skip_note", call_id))

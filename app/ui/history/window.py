@@ -36,6 +36,7 @@ from app.ui.common.widgets import add_shown, label
 from app.ui.history.detail import note_text, outcome_lines
 from app.ui.history.messages import MessagesPanel
 from app.ui.history.missed import MissedList
+from app.ui.history.reminders import ReminderList
 from app.ui.history.rows import MissedRow, direction_text, loggable, when_text, who_text
 from app.ui.note.actions import note_actions
 from app.ui.note.form import NoteForm
@@ -53,7 +54,7 @@ class HistoryWindow(QWidget):
     Signals:
         cardRequested(CallView)   "Open card" for the selected call
 
-    Test accessors: `table`, `missed_rows`, `missed_box`, `views`, `select(call_id)`, `selected()`,
+    Test accessors: `table`, `missed_rows`, `missed_box`, `reminders_box`, `views`, `select(call_id)`, `selected()`,
     `open_button`, `call_back_button`, `note_button`, `retry_button`, `confirm_button`,
     `detail_label`, `note_text_label`, `search_edit`, `empty_label`, `tabs`, `messages_panel`,
     `note_action_rows`, `note_form`, `refresh()`, `schedule_refresh()`.
@@ -87,6 +88,8 @@ class HistoryWindow(QWidget):
         layout.setContentsMargins(4, 8, 4, 4)
         layout.setSpacing(10)
 
+        self.reminders_box = ReminderList(controls)
+        layout.addWidget(self.reminders_box)
         self.missed_box = MissedList(controls)
         layout.addWidget(self.missed_box)
 
@@ -185,6 +188,7 @@ class HistoryWindow(QWidget):
             self._controls.call_history(HISTORY_LIMIT)
         self.empty_label.setText(f"No calls match “{query}”." if query else "No calls yet.")
         self.empty_label.setVisible(not self.views)
+        self.reminders_box.show_reminders(self._controls.reminders())
         self.missed_box.show_missed(self._controls.missed_calls())
         self.missed_rows = self.missed_box.rows
         self.table.setUpdatesEnabled(False)

@@ -1,6 +1,7 @@
 """The note form that opens when a call ends: what the call was, where to log it, the note.
 
-Save (Ctrl+Enter) hands the text and the checked record keys to `Controls.save_note` and closes;
+Save (Ctrl+Enter) hands the text (headed by the outcome and job chosen) and the checked record keys
+to `Controls.save_note`, sets the call-back reminder if one was chosen, and closes;
 the call's card then shows how logging went in each CRM. Skip (Esc, or closing the window) calls
 `Controls.skip_note`; typed words are never thrown away: a form holding text keeps it as the call's
 draft (`Controls.keep_draft`, shown in history) and says so. It opens with what was typed on the
@@ -10,6 +11,8 @@ and reports picks.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.models import AccountResult, Direction, Record
+from app.core.outcomes import DEFAULT_OUTCOMES, compose
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
 from app.ui.card.card import CARD_WIDTH, SCREEN_MARGIN
@@ -34,6 +38,7 @@ from app.ui.card.create_record import CreateForms
 from app.ui.common import format as fmt
 from app.ui.common.widgets import add_shown
 from app.ui.note.links import UnlinkedNotice
+from app.ui.note.outcome import HowItWent, open_jobs
 
 FORM_WIDTH = 460
 NO_MATCH_TEXT = "No CRM record matched this number — the note will stay in Ringside's history."
@@ -54,7 +59,10 @@ class NoteForm(QDialog):
     Signals:
         formClosed(str)   call id; the form was saved or skipped and has closed
 
-    Test accessors: `call_id`, `editor`, `save_button`, `skip_button`, `target_checks`
+    The "how it went" row (`how`): outcome, open job, "Call back in…"; the outcome and job head the
+    note's text (`app.core.outcomes.compose`), a call-back time becomes `Controls.call_back_later`.
+
+    Test accessors: `call_id`, `editor`, `how`, `save_button`, `skip_button`, `target_checks`
     (record key -> QCheckBox), `target_combos` (account id -> QComboBox), `no_match_label`,
     `title_label`, `when_label`, `selected_keys()`.
     """
@@ -62,7 +70,7 @@ class NoteForm(QDialog):
     formClosed = Signal(str)
 
     def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None, *,
-                 draft: str = "") -> None:
+                 draft: str = "", outcomes: tuple[str, ...] = DEFAULT_OUTCOMES) -> None:
         super().__init__(parent)
         self._controls = controls
         self._view = view
@@ -116,6 +124,9 @@ class NoteForm(QDialog):
         self.no_match_label.setObjectName("formNoMatch")
         self.no_match_label.setWordWrap(True)
         layout.addWidget(self.no_match_label)
+
+        self.how = HowItWent(outcomes)
+        layout.addWidget(self.how)
 
         caption = QLabel("NOTE")
         caption.setObjectName("formCaption")
@@ -187,6 +198,7 @@ class NoteForm(QDialog):
         self.setWindowTitle(f"Log call — {self.caller_text()}")
         self.when_label.setText(_when_text(view))
         self._render_targets(view)
+        self.how.set_jobs(open_jobs(view))
         self.create_forms.update_view(view)
 
     def caller_text(self) -> str:
@@ -301,7 +313,11 @@ class NoteForm(QDialog):
         if self._done:
             return
         self._done = True
-        self._controls.save_note(self.call_id, self.editor.toPlainText().strip(), self.selected_keys())
+        text = compose(self.editor.toPlainText(), self.how.outcome(), self.how.job())
+        self._controls.save_note(self.call_id, text, self.selected_keys())
+        due = self.how.call_back_due(datetime.now(UTC))
+        if due is not None:
+            self._controls.call_back_later(self.call_id, due)
         self.accept()
 
     def reject(self) -> None:

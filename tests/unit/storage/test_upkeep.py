@@ -63,6 +63,7 @@ def test_forget_erases_one_person_everywhere_and_counts_each_kind(tmp_path: Path
     _note(db, "other")
     conn.execute("INSERT INTO drafts (call_id, text, updated_at) VALUES ('a2', 'half a note', ''), "
                  "('other', 'keep', '')")  # notes typed during a call (any per-call table is swept)
+    db.add_reminder("a1", "+61491570006", "Priya Raman", datetime.now(UTC))  # a call-back reminder too
     conn.execute("INSERT INTO lookup_cache VALUES ('rw', '+61491570006', 'found', '{}', 0)")
     conn.execute("INSERT INTO lookup_cache VALUES ('rw', '+61491570110', 'found', '{}', 0)")
     conn.execute("INSERT INTO call_uploads (account_id, external_id, body, created_at) VALUES (?,?,?,0)",
@@ -71,7 +72,8 @@ def test_forget_erases_one_person_everywhere_and_counts_each_kind(tmp_path: Path
                  ("crm", "gone-call", json.dumps({"phone": "+61491570006"})))
     done = db.forget({"+61491570006", "0491 570 006"})
     assert (done.calls, done.notes, done.cache_entries, done.uploads) == (2, 1, 1, 2)
-    assert done.other == {"drafts": 1}
+    assert done.other == {"drafts": 1, "reminders": 1}
+    assert db.open_reminders() == []
     assert [c.call_id for c in db.recent_calls()] == ["other"]
     assert [r[0] for r in conn.execute("SELECT call_id FROM drafts")] == ["other"]
     assert conn.execute("SELECT COUNT(*) FROM lookup_cache").fetchone()[0] == 1

@@ -1,0 +1,41 @@
+"""The reminders table (schema version 3): "Call back in…" reminders, kept until marked done."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from app.core.reminders import Reminder
+from app.storage.sqlite_file import transaction
+
+
+def _ts(value: datetime) -> str:
+    # Fixed-width UTC text, so that comparing the strings compares the times.
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class RemindersTable:
+    _conn: sqlite3.Connection
+
+    def add_reminder(self, call_id: str, number: str, name: str, due_at: datetime) -> int:
+        with transaction(self._conn) as tx:
+            cursor = tx.execute(
+                "INSERT INTO reminders (call_id, number, name, due_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                (call_id, number, name, _ts(due_at), _ts(datetime.now(UTC))))
+            return int(cursor.lastrowid or 0)
+
+    def open_reminders(self) -> list[Reminder]:
+        rows = self._conn.execute(
+            "SELECT * FROM reminders WHERE done_at IS NULL ORDER BY due_at, id").fetchall()
+        return [Reminder(r["id"], r["call_id"], r["number"], r["name"], datetime.fromisoformat(r["due_at"]),
+                         r["fired_at"] is not None) for r in rows]
+
+    def reminder_fired(self, reminder_id: int) -> None:
+        with transaction(self._conn) as tx:
+            tx.execute("UPDATE reminders SET fired_at=? WHERE id=? AND fired_at IS NULL",
+                       (_ts(datetime.now(UTC)), reminder_id))
+
+    def reminder_done(self, reminder_id: int) -> None:
+        with transaction(self._conn) as tx:
+            tx.execute("UPDATE reminders SET done_at=? WHERE id=? AND done_at IS NULL",
+                       (_ts(datetime.now(UTC)), reminder_id))
