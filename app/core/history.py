@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.core.models import AccountResult, Direction, LookupStatus, NoteDraft, N
 from app.core.outbox import Outbox
 from app.core.phone import CallerNumber, NumberKind, try_normalise
 from app.core.stores import CallRow, HistoryStore, NoteRow
-from app.core.views import CallState, CallView, MissedCall, NoteTarget
+from app.core.views import CallState, CallView, LastCall, MissedCall, NoteTarget
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,21 @@ class CallHistory:
 
     def dismiss_missed(self, key: str) -> int:
         return self._store.dismiss_callback(key)
+
+    def last_call(self, e164: str, before: datetime) -> LastCall | None:
+        return last_call(self._store, e164, before)
+
+
+def last_call(store: HistoryStore, e164: str, before: datetime) -> LastCall | None:
+    """The previous call with this number (for the ringing card), or None when it is the first."""
+    row, earlier = store.last_call(e164, before)
+    if row is None:
+        return None
+    view = to_view(row, {}, None)
+    texts = (str(n.get("text") or "").strip() for n in row.notes)
+    note = next((t.splitlines()[0].strip() for t in texts if t), "")
+    return LastCall(call_id=row.call_id, started_at=row.started_at, direction=view.direction, state=view.state,
+                    duration_s=view.duration_s, note=note, earlier=earlier)
 
 
 @lru_cache(maxsize=512)
