@@ -83,7 +83,7 @@ class CallBook:
             try:
                 session.last_call = self._recall(session.e164, session.started_at)
             except Exception as exc:  # an unreadable history must not stop the card
-                log.warning("Could not read the last call with %s: %s", session.number, exc)
+                log.warning("Could not read the last call before call %s: %s", session.call_id, exc)
         ended = [s for s in self._sessions.values() if not s.open]
         for old in ended[: max(0, len(ended) - KEEP_ENDED)]:
             del self._sessions[old.call_id]

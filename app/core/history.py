@@ -89,11 +89,14 @@ def last_call(store: HistoryStore, e164: str, before: datetime) -> LastCall | No
     row, earlier = store.last_call(e164, before)
     if row is None:
         return None
-    view = to_view(row, {}, None)
     texts = (str(n.get("text") or "").strip() for n in row.notes)
     note = next((t.splitlines()[0].strip() for t in texts if t), "")
-    return LastCall(call_id=row.call_id, started_at=row.started_at, direction=view.direction, state=view.state,
-                    duration_s=view.duration_s, note=note, earlier=earlier)
+    talked = row.ended_at - row.answered_at if row.answered_at and row.ended_at else None
+    state = CallState(row.state) if row.state in CallState._value2member_map_ else CallState.ENDED
+    return LastCall(call_id=row.call_id, started_at=row.started_at,
+                    direction=Direction.OUTBOUND if row.direction == Direction.OUTBOUND.value else Direction.INBOUND,
+                    state=state, duration_s=max(0, round(talked.total_seconds())) if talked else 0, note=note,
+                    earlier=earlier)
 
 
 @lru_cache(maxsize=512)

@@ -142,8 +142,9 @@ class LastCall:
         way = "in" if self.direction is Direction.INBOUND else "out"
         if self.state is CallState.MISSED or (self.duration_s == 0 and self.state is not CallState.ENDED):
             return "missed" if self.direction is Direction.INBOUND else "no answer"
-        minutes = round(self.duration_s / 60)
-        return f"{minutes} min {way}" if minutes >= 1 else f"{self.duration_s} s {way}"
+        if self.duration_s < 60:
+            return f"{self.duration_s} s {way}"
+        return f"{round(self.duration_s / 60)} min {way}"
 
 
 def _when(at: datetime, now: datetime) -> str:
