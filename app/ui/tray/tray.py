@@ -83,6 +83,8 @@ class TrayController(QObject):
 
     def tooltip(self) -> str:
         missed = f"\n{self.missed} missed call(s) to return" if self.missed else ""
+        if self.state == TrayState.IDLE.value and self.detail.startswith("Paused"):  # "Paused until 14:45"
+            return f"Ringside — {self.detail}{missed}"
         return fmt.tray_tooltip(self.state, self.detail) + missed
 
     def set_state(self, state: str, detail: str) -> None:
