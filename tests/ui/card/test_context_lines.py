@@ -26,7 +26,7 @@ def controls() -> FakeControls:
 
 
 def fixed_now(card: CallCard, now: datetime) -> None:
-    card.context._now = lambda: now  # the recruiter's clock, pinned
+    card.context.now = lambda: now  # the recruiter's clock, pinned
     card.render(card.view)
 
 
