@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
@@ -44,6 +45,7 @@ from screenshot_windows import (  # noqa: E402
 from app.accounts.service import AccountService  # noqa: E402
 from app.accounts.status import AccountStatus  # noqa: E402
 from app.config import settings as settings_mod  # noqa: E402
+from app.core.caller_place import caller_place  # noqa: E402
 from app.core.lookup import Account, LookupService, describe  # noqa: E402
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus  # noqa: E402
 from app.core.phone import CallerNumber, normalise  # noqa: E402
@@ -51,7 +53,7 @@ from app.core.ports import NewRecordKind  # noqa: E402
 from app.core.records import creatable  # noqa: E402
 from app.core.reminders import Reminder  # noqa: E402
 from app.core.session import CallSession  # noqa: E402
-from app.core.views import CallState, CallView  # noqa: E402
+from app.core.views import CallState, CallView, LastCall  # noqa: E402
 from app.crm.registry import build_connector  # noqa: E402
 from app.demo.demo import prepare_demo  # noqa: E402
 from app.errors import InvalidNumber, NeedsSignIn  # noqa: E402
@@ -257,6 +259,16 @@ def card(v: CallView) -> Callable[[FakeControls], QWidget]:
     return lambda controls: CallCard(controls, v)
 
 
+def card_in_sydney(v: CallView) -> Callable[[FakeControls], QWidget]:
+    """A card whose clock is the demo recruiter's (Sydney), so a caller's local time shows as it would."""
+    def build(controls: FakeControls) -> QWidget:
+        widget = CallCard(controls, v)
+        widget.context.now = lambda: datetime.now(ZoneInfo("Australia/Sydney"))
+        widget.render(v)
+        return widget
+    return build
+
+
 def create_form(v: CallView, typed: dict[str, str]) -> Callable[[FakeControls], QWidget]:
     """The Create contact form as the recruiter types into it (typing shows the checks)."""
 
@@ -310,6 +322,17 @@ def main(argv: list[str]) -> int:
         "card-one-match-with-jobs",
         card(view(PRIYA, priya, call_id="c1", state=CallState.ANSWERED, started_at=in_call_for(134))),
     )
+
+    # The ringing card's first paint, before any CRM answers: Ringside's own last call with the caller
+    # and, for a caller abroad, their country and time.
+    abroad = "+44 20 7946 0321"
+    waiting = tuple(AccountResult(account_id=r.account_id, account_label=r.account_label,
+                                  status=LookupStatus.PENDING) for r in priya)
+    camera.shoot("card-last-time-abroad", card_in_sydney(replace(
+        view(abroad, waiting, call_id="c1l"),
+        last_call=LastCall(call_id="p1", started_at=AT_1402 - timedelta(days=3, hours=4), direction=Direction.INBOUND,
+                           state=CallState.ENDED, duration_s=247, note="Sending Ethan's CV Friday", earlier=3),
+        place=caller_place(CallerNumber.read(abroad, REGION), REGION))))
 
     office = demo.of(HARBOURLINE)
     mei_lin = next(r for r in office[0].records if r.name == "Mei Lin Chen")

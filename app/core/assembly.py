@@ -8,14 +8,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from app.core.calls import CallBook, CallPolicy
 from app.core.controls import AppControls
 from app.core.drafts import Drafts, DraftStore, MemoryDrafts
-from app.core.history import CallHistory
+from app.core.history import CallHistory, last_call
 from app.core.lookup import LookupService
 from app.core.notes import NoteTaker, NoteTracker
 from app.core.outbox import NoteCounts, Outbox, OutboxPolicy
+from app.core.pause import Pause, Schedule, call_later, local_now
 from app.core.ports import Connector
 from app.core.records import RecordDesk
 from app.core.reminders import MemoryReminders, Reminder, ReminderListener, Reminders, ReminderStore
@@ -39,6 +41,7 @@ class Core:
     controls: AppControls
     drafts: Drafts
     reminders: Reminders
+    pause: Pause
 
 
 def build_core(
@@ -57,11 +60,15 @@ def build_core(
     on_error: Callable[[BaseException], None] = log_error,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     clock: Callable[[], float] = time.time,
+    local_now: Callable[[], datetime] = local_now,
+    schedule: Schedule = call_later,
 ) -> Core:
+    """`local_now` and `schedule` (a one-shot timer) are what a timed pause runs on."""
     tasks = Tasks(on_error)
-    book = CallBook(store, listener, policy)
+    book = CallBook(store, listener, policy, recall=partial(last_call, store))
     counts = NoteCounts()
     tray = TrayStatus(listener, book, counts)
+    pause = Pause(book, tray, now=local_now, schedule=schedule)
     tracker = NoteTracker(book, tray, listener)
     outbox = Outbox(notes_store, connectors, on_change=tracker.changed, clock=clock, policy=outbox_policy,
                     counts=counts)
@@ -76,8 +83,9 @@ def build_core(
                           _reminder_notifier(listener), now=now, changed=tray.refresh)
     controls = AppControls(switchboard=switchboard, book=book, tray=tray, tasks=tasks, notes=notes,
                            records=records, outbox=outbox, history=history, listener=listener, drafts=drafts,
-                           sign_in=sign_in, demo_callers=demo_callers, now=now, reminders=reminders)
-    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls, drafts, reminders)
+                           pause=pause, sign_in=sign_in, demo_callers=demo_callers, now=now, reminders=reminders)
+    return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls, drafts, reminders,
+                pause)
 
 
 def _reminder_notifier(listener: SwitchboardListener) -> Callable[[Reminder], None]:

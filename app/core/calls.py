@@ -7,13 +7,15 @@ them) and the record desk, so none of them has to call back into another to reac
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.core.call_rows import matches, timings
+from app.core.caller_place import caller_place
 from app.core.session import CallSession
 from app.core.stores import CallStore
-from app.core.views import CallView, SwitchboardListener
+from app.core.views import CallView, LastCall, SwitchboardListener
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +32,17 @@ class CallPolicy:
 
 
 class CallBook:
-    def __init__(self, store: CallStore, listener: SwitchboardListener, policy: CallPolicy) -> None:
+    def __init__(self, store: CallStore, listener: SwitchboardListener, policy: CallPolicy, *,
+                 recall: Callable[[str, datetime], LastCall | None] = lambda _e164, _before: None) -> None:
+        """`recall(e164, before)`: the previous call with a number, from history (core.history)."""
         self._store = store
+        self._recall = recall
         self._listener = listener
         self._policy = policy
         self._sessions: dict[str, CallSession] = {}
         self._unsaved: dict[str, str] = {}  # call id → why its latest state could not be committed
         self._paused = False
+        self.paused_until = ""  # "until 14:45" when a timed pause will end (core.pause)
 
     @property
     def policy(self) -> CallPolicy:
@@ -51,8 +57,9 @@ class CallBook:
         """Pops paused from the tray: calls are followed and saved, but no card or note form shows."""
         return self._paused
 
-    def set_paused(self, paused: bool) -> None:
+    def set_paused(self, paused: bool, until: str = "") -> None:
         self._paused = paused
+        self.paused_until = until if paused else ""
 
     # -- the sessions -------------------------------------------------------------------------------
 
@@ -68,7 +75,15 @@ class CallBook:
         return list(self._sessions.values())
 
     def add(self, session: CallSession) -> None:
+        """A new call: what is known of the caller without asking any CRM is filled in at once (the
+        last call with them, where they are), so the ringing card's first paint shows it."""
         self._sessions[session.call_id] = session
+        session.place = caller_place(session.number, self._policy.default_region)
+        if session.e164 is not None:
+            try:
+                session.last_call = self._recall(session.e164, session.started_at)
+            except Exception as exc:  # an unreadable history must not stop the card
+                log.warning("Could not read the last call before call %s: %s", session.call_id, exc)
         ended = [s for s in self._sessions.values() if not s.open]
         for old in ended[: max(0, len(ended) - KEEP_ENDED)]:
             del self._sessions[old.call_id]

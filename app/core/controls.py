@@ -19,6 +19,7 @@ from app.core.history import CallHistory
 from app.core.models import CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
 from app.core.outbox import Outbox
+from app.core.pause import Pause
 from app.core.phone import CallerNumber, normalise
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import RecordDesk
@@ -27,7 +28,7 @@ from app.core.stores import NoteRow
 from app.core.switchboard import CallControl, Switchboard
 from app.core.tasks import Tasks
 from app.core.tray_state import TrayStatus
-from app.core.views import CallView, Controls, DraftView, MissedCall, SwitchboardListener
+from app.core.views import CallView, Controls, DraftView, MissedCall, PauseFor, SwitchboardListener
 from app.errors import RingsideError
 
 
@@ -45,6 +46,7 @@ class AppControls:
         history: CallHistory,
         listener: SwitchboardListener,
         drafts: Drafts,
+        pause: Pause,
         sign_in: Callable[[str], None] | None = None,
         demo_callers: list[tuple[str, str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -61,6 +63,7 @@ class AppControls:
         self._history = history
         self._listener = listener
         self._drafts = drafts
+        self._pause = pause
         # "Sign in again": the runtime's (it owns the secrets); None: only the CLI can do it.
         self._sign_in = sign_in
         self._demo_callers = list(demo_callers or [])
@@ -207,8 +210,16 @@ class AppControls:
     # -- the tray ----------------------------------------------------------------------------------
 
     def set_paused(self, paused: bool) -> None:
-        self._book.set_paused(paused)
-        self._tray.refresh()
+        if paused:
+            self._pause.pause(None)
+        else:
+            self._pause.resume()
+
+    def pause(self, choice: PauseFor) -> None:
+        self._pause.pause(choice)
+
+    def is_paused(self) -> bool:
+        return self._book.paused
 
     def demo_callers(self) -> list[tuple[str, str]]:
         return list(self._demo_callers)

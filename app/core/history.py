@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.core.models import AccountResult, Direction, LookupStatus, NoteDraft, N
 from app.core.outbox import Outbox
 from app.core.phone import CallerNumber, NumberKind, try_normalise
 from app.core.stores import CallRow, HistoryStore, NoteRow
-from app.core.views import CallState, CallView, MissedCall, NoteTarget
+from app.core.views import CallState, CallView, LastCall, MissedCall, NoteTarget
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,24 @@ class CallHistory:
 
     def dismiss_missed(self, key: str) -> int:
         return self._store.dismiss_callback(key)
+
+    def last_call(self, e164: str, before: datetime) -> LastCall | None:
+        return last_call(self._store, e164, before)
+
+
+def last_call(store: HistoryStore, e164: str, before: datetime) -> LastCall | None:
+    """The previous call with this number (for the ringing card), or None when it is the first."""
+    row, earlier = store.last_call(e164, before)
+    if row is None:
+        return None
+    texts = (str(n.get("text") or "").strip() for n in row.notes)
+    note = next((t.splitlines()[0].strip() for t in texts if t), "")
+    talked = row.ended_at - row.answered_at if row.answered_at and row.ended_at else None
+    state = CallState(row.state) if row.state in CallState._value2member_map_ else CallState.ENDED
+    return LastCall(call_id=row.call_id, started_at=row.started_at,
+                    direction=Direction.OUTBOUND if row.direction == Direction.OUTBOUND.value else Direction.INBOUND,
+                    state=state, duration_s=max(0, round(talked.total_seconds())) if talked else 0, note=note,
+                    earlier=earlier)
 
 
 @lru_cache(maxsize=512)

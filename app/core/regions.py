@@ -6,20 +6,13 @@ from functools import cache
 
 import phonenumbers
 
-# Regions phonenumbers supports but its locale data leaves unnamed.
-_MISSING = {"AC": "Ascension Island", "TA": "Tristan da Cunha", "XK": "Kosovo"}
+from app.core.country_names import NAMES
 
 
 def region_name(code: str) -> str:
-    # Imported here, not at the top: the locale data takes ~0.5 s and ~100 MB to load, and only the
-    # Settings window's country list needs it (not the start-up path to the tray).
-    from phonenumbers.geodata.locale import LOCALE_DATA
-
-    names = LOCALE_DATA.get(code, {})
-    name = names.get("en", "")
-    if name.startswith("*"):  # "*xx": the name is kept under another language
-        name = names.get(name[1:], "")
-    return name or _MISSING.get(code, code)
+    """The English name ("United Kingdom"), from a plain table (cheap enough for the ring path);
+    the code itself for a region the table does not know."""
+    return NAMES.get(code.upper(), code)
 
 
 @cache

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.core.caller_place import CallerPlace
 from app.core.models import AccountResult, Direction, NoteStatus, Record
 from app.core.phone import CallerNumber, NumberKind
 from app.core.same_person import carry
-from app.core.views import CallState, CallView, Creatable, Creation, NoteTarget
+from app.core.views import CallState, CallView, Creatable, Creation, LastCall, NoteTarget
 
 
 def new_call_id() -> str:
@@ -55,6 +56,8 @@ class CallSession:
     last_pick: Record | None = None
     by_name: frozenset[str] = frozenset()
     draft: str = ""  # the note typed so far (on the card, or a form closed without saving)
+    last_call: LastCall | None = None  # the previous call with this number, from history
+    place: CallerPlace | None = None  # the caller's country and time zones, from the number
 
     @classmethod
     def start(
@@ -182,4 +185,6 @@ class CallSession:
             creations=dict(self.creations),
             unlinked=dict(self.unlinked),
             draft=self.draft,
+            last_call=self.last_call,
+            place=self.place,
         )

@@ -20,6 +20,7 @@ def tray_state(
     offline: Mapping[str, str],
     presence: Mapping[str, str],
     paused: bool,
+    paused_until: str = "",
 ) -> tuple[TrayState, str]:
     """A live call outranks a disconnected softphone, which outranks notes or sign-ins needing the
     recruiter; presence (retailCRM status) is appended to whatever the state says."""
@@ -41,7 +42,7 @@ def tray_state(
                   else f"{', '.join(sorted(sign_in))} needs you to sign in again")
         state = TrayState.ATTENTION
     else:
-        state, detail = TrayState.IDLE, "Paused" if paused else "Ready"
+        state, detail = TrayState.IDLE, (f"Paused {paused_until}".strip() if paused else "Ready")
     if presence:
         detail += " · " + ", ".join(f"{who}: {what}" for who, what in sorted(presence.items()))
     return state, detail
@@ -72,7 +73,7 @@ class TrayStatus:
         state, detail = tray_state(
             self._book.sessions(), outbox_attention=self._notes.attention,
             signed_out=set(self._signed_out.values()), offline=self._offline, presence=self._presence,
-            paused=self._book.paused)
+            paused=self._book.paused, paused_until=self._book.paused_until)
         self._listener.tray_state_changed(state, detail)
 
     def softphone_status(self, name: str, connected: bool, detail: str = "") -> None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from app.core.caller_place import CallerPlace
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
 from app.core.phone import NumberKind
 from app.core.ports import NewPerson, NewRecordKind
@@ -25,6 +26,14 @@ class CallState(StrEnum):
     ANSWERED = "answered"
     ENDED = "ended"  # answered, then hung up
     MISSED = "missed"  # hung up without being answered
+
+
+class PauseFor(StrEnum):
+    """How long tray → Pause pops holds (pops resume by themselves after it)."""
+
+    QUARTER_HOUR = "15 minutes"
+    HOUR = "1 hour"
+    TOMORROW = "until tomorrow 09:00"
 
 
 class TrayState(StrEnum):
@@ -106,6 +115,50 @@ class Creation:
 
 
 @dataclass(frozen=True)
+class LastCall:
+    """The latest earlier call with the same number, from Ringside's own history (shown on the
+    ringing card before any CRM answers)."""
+
+    call_id: str
+    started_at: datetime
+    direction: Direction
+    state: CallState
+    duration_s: int
+    note: str  # the first line of its note, "" when it has none
+    earlier: int  # how many calls with the number came before that one
+
+    def text(self, now: datetime) -> str:
+        """"Tue 2 Dec · 4 min in · 'Sending Ethan's CV Friday'", dated in `now`'s time zone."""
+        parts = [_when(self.started_at.astimezone(now.tzinfo), now), self._how()]
+        if self.note:
+            note = self.note if len(self.note) <= 60 else self.note[:59].rstrip() + "…"
+            parts.append(f"'{note}'")
+        return " · ".join(parts)
+
+    def earlier_text(self) -> str:
+        """"and 3 earlier calls"; "" when it was the first."""
+        return f"and {self.earlier} earlier call{'s' if self.earlier != 1 else ''}" if self.earlier else ""
+
+    def _how(self) -> str:
+        way = "in" if self.direction is Direction.INBOUND else "out"
+        if self.state is CallState.MISSED or (self.duration_s == 0 and self.state is not CallState.ENDED):
+            return "missed" if self.direction is Direction.INBOUND else "no answer"
+        if self.duration_s < 60:
+            return f"{self.duration_s} s {way}"
+        return f"{round(self.duration_s / 60)} min {way}"
+
+
+def _when(at: datetime, now: datetime) -> str:
+    days = (now.date() - at.date()).days
+    if days == 0:
+        return f"Today {at:%H:%M}"
+    if days == 1:
+        return f"Yesterday {at:%H:%M}"
+    date = f"{at:%a} {at.day} {at:%b}"
+    return date if at.year == now.year else f"{date} {at.year}"
+
+
+@dataclass(frozen=True)
 class CallView:
     call_id: str
     number: str  # as received
@@ -127,6 +180,8 @@ class CallView:
     unlinked: dict[str, str] = field(default_factory=dict)  # record key -> why a note can't be linked to it
     number_kind: NumberKind = NumberKind.NUMBER  # withheld and extension-only callers say so
     draft: str = ""  # the note typed so far and not yet saved (the card's notes box, a form closed unsaved)
+    last_call: LastCall | None = None  # the previous call with this number (ringing card, from history)
+    place: CallerPlace | None = None  # the caller's country and time zones, from the number
 
     @property
     def duration_s(self) -> int:
@@ -199,7 +254,15 @@ class Controls(Protocol):
     def card_shown(self, call_id: str) -> None:
         """The card for this call has been painted (for timings)."""
 
-    def set_paused(self, paused: bool) -> None: ...
+    def set_paused(self, paused: bool) -> None:
+        """Pause pops until resumed (True), or resume them (False)."""
+
+    def pause(self, choice: PauseFor) -> None:
+        """Pause pops for a while: they resume by themselves (the tray says until when)."""
+
+    def is_paused(self) -> bool:
+        """Pops are paused now (a timed pause that ended is not)."""
+
     def recent_calls(self, limit: int = 10) -> list[CallView]: ...
     def demo_callers(self) -> list[tuple[str, str]]:
         """(label, number) pairs for tray → Simulate call."""

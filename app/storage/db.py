@@ -148,6 +148,17 @@ class Database(NotesTable, DraftsTable, RemindersTable):
                 notes.setdefault(note["call_id"], []).append(note_dict(note))
         return [_call(r, notes.get(r["call_id"], [])) for r in rows]
 
+    def last_call(self, e164: str, before: datetime) -> tuple[CallRow | None, int]:
+        """Both reads walk the calls(e164, started_at) index: cheap enough for the ringing card."""
+        rows = self._conn.execute(
+            "SELECT * FROM calls WHERE e164=? AND started_at<? ORDER BY started_at DESC LIMIT 1",
+            (e164, _ts(before))).fetchall()
+        if not rows:
+            return None, 0
+        (earlier,) = self._conn.execute(
+            "SELECT COUNT(*) FROM calls WHERE e164=? AND started_at<?", (e164, rows[0]["started_at"])).fetchone()
+        return self._with_notes(rows)[0], int(earlier)
+
     # -- missed calls to return -------------------------------------------------------------
 
     def missed_callbacks(self, limit: int = 50) -> list[MissedRow]:

@@ -116,14 +116,16 @@ class UiShell(QObject):
         self.tray.show()
         self._history_changed()
 
-    def open_history(self) -> HistoryWindow:
-        """Show the history window (one, kept for next time), refreshed."""
+    def open_history(self, call_id: str | None = None) -> HistoryWindow:
+        """Show the history window (one, kept for next time), refreshed; at `call_id` when given."""
         if self.history_window is None:
             self.history_window = HistoryWindow(self._controls, messages=self.tray.messages)
             self.history_window.cardRequested.connect(self.reopen_card)
         self.history_window.show()
         self.history_window.raise_()
         self.history_window.activateWindow()
+        if call_id is not None:
+            self.history_window.show_call(call_id)
         return self.history_window
 
     def show_reminder(self, reminder: Reminder) -> ReminderNotice:
@@ -251,6 +253,7 @@ class UiShell(QObject):
         card.closed.connect(self._card_closed)
         card.heightChanged.connect(self._restack)
         card.expandRequested.connect(self.bring_forward)
+        card.historyRequested.connect(lambda call_id: self.open_history(call_id))
         self._cards[view.call_id] = card
         self._trim()
         self._restack()

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.core.models import AccountResult, Direction, Job, LookupStatus, NoteStatus, Record, RecordType
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.reminders import Reminder
-from app.core.views import CallState, CallView, DraftView, MissedCall, NoteTarget
+from app.core.views import CallState, CallView, DraftView, MissedCall, NoteTarget, PauseFor
 
 T0 = datetime(2025, 3, 4, 14, 2, 0).astimezone()  # 14:02 on this computer's clock
 
@@ -35,6 +35,7 @@ class FakeControls:
     missed: list[MissedCall] = field(default_factory=list)  # what missed_calls() answers
     kept_drafts: list[DraftView] = field(default_factory=list)  # what drafts() answers
     reminder_rows: list[Reminder] = field(default_factory=list)  # what reminders() answers
+    paused: bool = False  # what is_paused() answers
     callers: list[tuple[str, str]] = field(
         default_factory=lambda: [
             ("Priya Raman — contact, Kestrel Software", PRIYA_NUMBER),
@@ -81,6 +82,14 @@ class FakeControls:
 
     def set_paused(self, paused: bool) -> None:
         self.calls.append(("set_paused", paused))
+        self.paused = paused
+
+    def pause(self, choice: PauseFor) -> None:
+        self.calls.append(("pause", choice))
+        self.paused = True
+
+    def is_paused(self) -> bool:
+        return self.paused
 
     def recent_calls(self, limit: int = 10) -> list[CallView]:
         return self.recent[:limit]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
 from app.ui.card.collapsed import CollapsedBar
+from app.ui.card.context_lines import ContextLines
 from app.ui.card.create_record import CreateForms
 from app.ui.card.cv_drop import CvDrop
 from app.ui.card.footer import CallButtons, NoteLines
@@ -64,17 +65,20 @@ class CallCard(QWidget):
     Signals:
         closed(str)        the card closed (dismissed by the recruiter or by the shell)
         heightChanged(int) its height changed (the shell restacks cards)
+        historyRequested(str) the last-call line was clicked: open that call (its id) in history
 
     Test accessors: `call_id`, `view`, `section(account_id)`, `sections()`, `record_rows()`, `clock_running`,
     `number_label`, `state_label`, `direction_label`, `invalid_label`, `close_button`,
     `answer_button`, `hang_up_button`, `call_back_button`, `note_labels`, `focus_chain()`, `notes_box`,
-    `collapsed_bar`, `collapsed`. The shell folds it with `set_collapsed`; a click on the folded line
+    `collapsed_bar`, `collapsed`, `context` (the last-call and place lines). The shell folds it with
+    `set_collapsed`; a click on the folded line
     emits expandRequested(call id).
     """
 
     closed = Signal(str)
     heightChanged = Signal(int)
     expandRequested = Signal(str)
+    historyRequested = Signal(str)  # a past call's id: open it in the history window
 
     def __init__(self, controls: Controls, view: CallView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +117,8 @@ class CallCard(QWidget):
         self.state_label = self._header.state_label
         self.close_button = self._header.close_button
         self.number_label = self._header.number_label
+        # Ringside's own knowledge of the caller (the last call, where they are), before any CRM answers.
+        self.context = ContextLines(layout, self.historyRequested.emit)
 
         self.invalid_label = label(name="invalidReason", wrap=True)
         layout.addWidget(self.invalid_label)
@@ -206,6 +212,7 @@ class CallCard(QWidget):
         self.setUpdatesEnabled(False)
         try:
             self._header.render(view)
+            self.context.render(view)
             invalid = view.invalid_reason is not None
             self.invalid_label.setVisible(invalid)
             set_text(self.invalid_label, view.invalid_reason or "")

@@ -221,6 +221,17 @@ class HistoryWindow(QWidget):
                 return True
         return False
 
+    def show_call(self, call_id: str) -> bool:
+        """Select this call (a card's last-call line), clearing a search that hides it; False when
+        it is not among the calls listed."""
+        self.refresh()
+        if self.select(call_id):
+            return True
+        if self.search_edit.text():
+            self.search_edit.clear()
+            self.refresh()
+        return self.select(call_id)
+
     def selected(self) -> CallView | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.views):

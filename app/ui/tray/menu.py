@@ -1,5 +1,6 @@
-"""The tray menu: Dial…, Simulate call ▸, Recent calls ▸, Settings…, Pause pops, Quit (and "Sign in to …
-again" at the top while an account needs it).
+"""The tray menu: Dial…, Simulate call ▸, Recent calls ▸, Settings…, Pause pops ▸ (15 minutes, 1 hour,
+until tomorrow 09:00, until resumed), Quit (and "Sign in to … again" at the top while an account
+needs it).
 
 The same menu (and its actions) serves the system tray icon and, when there is no tray, the
 fallback main window's buttons.
@@ -12,7 +13,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from app.core.models import Direction
-from app.core.views import CallView, Controls
+from app.core.views import CallView, Controls, PauseFor
 from app.ui.common import format as fmt
 from app.ui.dial.window import DialDialog
 
@@ -29,12 +30,14 @@ def _round_corners(menu: QMenu) -> None:
 
 class TrayMenu(QMenu):
     """Signals:
-        pausedChanged(bool)  the recruiter toggled Pause pops (already sent to controls.set_paused)
+        pausedChanged(bool)  pops were paused or resumed (from the menu, already sent to controls, or
+                             by core when a timed pause ended)
         quitRequested()      Quit was chosen
         settingsRequested()  Settings… was chosen
         historyRequested()   Recent calls ▸ History and missed calls… was chosen
 
-    Test accessors: `simulate_menu`, `recent_menu`, `pause_action`, `quit_action`,
+    Test accessors: `simulate_menu`, `recent_menu`, `pause_menu`, `pause_for_actions` (by `PauseFor`),
+    `pause_action` (until resumed; checked while paused), `resume_action`, `quit_action`,
     `other_number_action`, `status_action`, `number_dialog` (the open "Other number…" dialog),
     `dial_action`, `dial_dialog` (the open Dial… window), `settings_action`, `sign_in_actions`.
     """
@@ -79,10 +82,25 @@ class TrayMenu(QMenu):
         self.aboutToShow.connect(self.refresh_sign_in)
 
         self.addSeparator()
-        self.pause_action = self.addAction("Pause pops")
+        # Pause pops ▸ for a while (core resumes them by itself) or until resumed.
+        self.pause_menu = self.addMenu("Pause pops")
+        self.pause_menu.setObjectName("pauseMenu")
+        _round_corners(self.pause_menu)
+        self.pause_for_actions: dict[PauseFor, QAction] = {}
+        for choice in PauseFor:
+            action = self.pause_menu.addAction(f"For {choice.value}" if choice is not PauseFor.TOMORROW
+                                               else choice.value.capitalize())
+            action.triggered.connect(lambda _checked=False, c=choice: self._pause_for(c))
+            self.pause_for_actions[choice] = action
+        self.pause_menu.addSeparator()
+        self.pause_action = self.pause_menu.addAction("Until I resume")
         self.pause_action.setCheckable(True)
         self.pause_action.setToolTip("Don't pop cards or note forms until unpaused")
         self.pause_action.toggled.connect(self._paused)
+        self._syncing = False  # the check mark follows core: not an intent
+        self.resume_action = self.addAction("Resume pops")
+        self.resume_action.setVisible(False)
+        self.resume_action.triggered.connect(lambda _checked=False: self.pause_action.setChecked(False))
         self.addSeparator()
         self.quit_action = self.addAction("Quit Ringside")
         self.quit_action.triggered.connect(self.quitRequested)
@@ -203,5 +221,24 @@ class TrayMenu(QMenu):
             self.number_dialog = None
 
     def _paused(self, paused: bool) -> None:
+        self.resume_action.setVisible(paused)
+        if self._syncing:
+            return
         self._controls.set_paused(paused)
+        self.pausedChanged.emit(paused)
+
+    def _pause_for(self, choice: PauseFor) -> None:
+        self._controls.pause(choice)
+        self.sync_paused()
+
+    def sync_paused(self) -> None:
+        """Follow core's pause (a timed one ended, or began): the check mark, Resume and pausedChanged."""
+        paused = self._controls.is_paused()
+        if paused == self.pause_action.isChecked():
+            return
+        self._syncing = True
+        try:
+            self.pause_action.setChecked(paused)
+        finally:
+            self._syncing = False
         self.pausedChanged.emit(paused)

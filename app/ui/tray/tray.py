@@ -29,7 +29,7 @@ class TrayController(QObject):
 
     Signals:
         quitRequested()      Quit chosen (or the fallback window closed)
-        pausedChanged(bool)  Pause pops toggled (controls.set_paused has been called)
+        pausedChanged(bool)  pops paused or resumed (from the menu, or a timed pause ended)
 
     Test accessors: `menu`, `tray_icon` (None in fallback), `main_window` (None with a tray),
     `using_tray`, `state`, `detail`, `tooltip()`, `toasts`, `missed` (the badge's count).
@@ -83,11 +83,14 @@ class TrayController(QObject):
 
     def tooltip(self) -> str:
         missed = f"\n{self.missed} missed call(s) to return" if self.missed else ""
+        if self.state == TrayState.IDLE.value and self.detail.startswith("Paused"):  # "Paused until 14:45"
+            return f"Ringside — {self.detail}{missed}"
         return fmt.tray_tooltip(self.state, self.detail) + missed
 
     def set_state(self, state: str, detail: str) -> None:
         self.state = state
         self.detail = detail
+        self.menu.sync_paused()  # a timed pause may just have ended
         tip = self.tooltip()
         self.menu.set_status(tip.splitlines()[0])
         if self.tray_icon is not None:

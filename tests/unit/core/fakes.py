@@ -199,6 +199,10 @@ class MemoryHistory:
         self.dismissed.add(key)
         return 1
 
+    def last_call(self, e164: str, before: datetime) -> tuple[CallRow | None, int]:
+        rows = [r for r in self.recent_calls(10_000) if r.e164 == e164 and r.started_at < before]
+        return (rows[0], len(rows) - 1) if rows else (None, 0)
+
 
 @dataclass
 class Listener:
