@@ -82,6 +82,7 @@ def run_app(
 
     # The parts, in the order they need each other: the bridge is the one door between them.
     runtime = Runtime(paths=paths, settings=settings, listener=bridge, windows=bridge,
+                      notify_reminder=bridge.reminder_due,
                       secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [], on_error=on_error,
                       open_url=lambda url: QDesktopServices.openUrl(QUrl(url)))
     shell = UiShell(runtime.controls, bridge, settings=SettingsBackend(runtime.account_hooks()))

@@ -79,7 +79,8 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtim
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     bridge = Bridge()
-    runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets, **runtime_args)
+    runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets,
+                      notify_reminder=bridge.reminder_due, **runtime_args)
     shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=60_000)
     run(loop, runtime.start())
     shell.start()

@@ -20,7 +20,7 @@ from app.core.outbox import NoteCounts, Outbox, OutboxPolicy
 from app.core.pause import Pause, Schedule, call_later, local_now
 from app.core.ports import Connector
 from app.core.records import RecordDesk
-from app.core.reminders import MemoryReminders, Reminder, ReminderListener, Reminders, ReminderStore
+from app.core.reminders import MemoryReminders, Reminder, Reminders, ReminderStore
 from app.core.stores import HistoryDatabase, NoteStore
 from app.core.switchboard import Switchboard
 from app.core.tasks import Tasks, log_error
@@ -52,6 +52,8 @@ def build_core(
     notes_store: NoteStore,
     drafts_store: DraftStore | None = None,
     reminders_store: ReminderStore | None = None,
+    # How a due call-back reminder is shown (the app's bridge: a notice with Call back); a message if None.
+    notify_reminder: Callable[[Reminder], None] | None = None,
     listener: SwitchboardListener,
     policy: CallPolicy,
     demo_callers: list[tuple[str, str]] | None = None,
@@ -80,7 +82,7 @@ def build_core(
     switchboard = Switchboard(lookup=lookup, book=book, tray=tray, tasks=tasks, notes=notes, records=records,
                               listener=listener, now=now)
     reminders = Reminders(reminders_store if reminders_store is not None else MemoryReminders(),
-                          _reminder_notifier(listener), now=now, changed=tray.refresh)
+                          notify_reminder or _as_message(listener), now=now, changed=tray.refresh)
     controls = AppControls(switchboard=switchboard, book=book, tray=tray, tasks=tasks, notes=notes,
                            records=records, outbox=outbox, history=history, listener=listener, drafts=drafts,
                            pause=pause, sign_in=sign_in, demo_callers=demo_callers, now=now, reminders=reminders)
@@ -88,8 +90,6 @@ def build_core(
                 pause)
 
 
-def _reminder_notifier(listener: SwitchboardListener) -> Callable[[Reminder], None]:
-    """The UI's bridge notifies with a Call back action; any other listener gets a message."""
-    if isinstance(listener, ReminderListener):
-        return listener.reminder_due
+def _as_message(listener: SwitchboardListener) -> Callable[[Reminder], None]:
+    """A due reminder as a plain message, where no notice with a Call back action is given."""
     return lambda r: listener.message(f"Time to call back {r.who}")

@@ -26,6 +26,7 @@ from app.core.lookup import Account, LookupService
 from app.core.models import CallEvent
 from app.core.outbox import OutboxPolicy
 from app.core.ports import Connector
+from app.core.reminders import Reminder
 from app.core.tasks import log_error
 from app.core.views import SwitchboardListener, Windows
 from app.crm._shared.answers import BoundedClient
@@ -60,6 +61,8 @@ class Runtime:
     # The windows a second `ringside` or "Sign in again" for a password account asks for (the UI's
     # bridge in the app; none when headless).
     windows: Windows = field(default_factory=lambda: NoWindows())
+    # How a due call-back reminder is shown (the bridge's notice with Call back); None: a plain message.
+    notify_reminder: Callable[[Reminder], None] | None = None
     # "Sign in again": how to open the sign-in address (the app passes Qt's opener; tests a pretend browser).
     open_url: Callable[[str], object] = webbrowser.open
     # How the system dialer opens tel: URLs (None: xdg-open / open / the Windows shell); tests capture it.
@@ -89,7 +92,7 @@ class Runtime:
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
         self.core = build_core(
             lookup=self.lookup, connectors=self.connectors, store=self.db, notes_store=self.db, drafts_store=self.db,
-            reminders_store=self.db,
+            reminders_store=self.db, notify_reminder=self.notify_reminder,
             outbox_policy=OutboxPolicy(**self.settings.outbox.model_dump()), listener=self.listener,
             policy=_policy(self.settings.general), demo_callers=callers, sign_in=self.sign_in,
             on_error=self.on_error)
