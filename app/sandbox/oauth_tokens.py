@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import itertools
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -114,3 +115,29 @@ def oauth_error(
 ) -> web.StreamResponse:
     body = {"error": error} if description is None else {"error": error, "error_description": description}
     return web.json_response(body, status=status, headers={**NO_STORE, **(headers or {})})
+
+
+class OAuthControls:
+    """What a test or the demo may do to any emulator's OAuth server, from any thread. The server
+    sets `_lock`, `redirect_uris`, `_deny_next` and `_tokens` in its constructor."""
+
+    _lock: threading.Lock
+    redirect_uris: set[str]
+    _deny_next: bool
+    _tokens: TokenStore
+
+    def register_redirect_uri(self, uri: str) -> None:
+        with self._lock:
+            self.redirect_uris.add(uri)
+
+    def deny_next_authorization(self) -> None:
+        with self._lock:
+            self._deny_next = True
+
+    def expire_access_tokens(self) -> None:
+        with self._lock:
+            self._tokens.expire_access()
+
+    def revoke_all(self) -> None:
+        with self._lock:
+            self._tokens.revoke_all()

@@ -20,7 +20,7 @@ from aiohttp import web
 from yarl import URL
 
 from app.sandbox.journal import Journal
-from app.sandbox.oauth_tokens import FORM, NO_STORE, TokenStore, oauth_error, s256, same
+from app.sandbox.oauth_tokens import FORM, NO_STORE, OAuthControls, TokenStore, oauth_error, s256, same
 from app.sandbox.recruitwizard.http import accepts_json
 
 REQUIRED_SCOPES = frozenset({"read", "write", "offline_access"})
@@ -38,7 +38,7 @@ class _Code:
     grant_id: str
 
 
-class OAuthServer:
+class OAuthServer(OAuthControls):
     """Codes and tokens for the emulator; thread-safe (tests steer it from their own thread)."""
 
     def __init__(
@@ -77,22 +77,6 @@ class OAuthServer:
         app.router.add_get("/core/connect/userinfo", self._userinfo)
 
     # --- controls and checks (any thread) ---------------------------------------------------------
-
-    def register_redirect_uri(self, uri: str) -> None:
-        with self._lock:
-            self.redirect_uris.add(uri)
-
-    def deny_next_authorization(self) -> None:
-        with self._lock:
-            self._deny_next = True
-
-    def expire_access_tokens(self) -> None:
-        with self._lock:
-            self._tokens.expire_access()
-
-    def revoke_all(self) -> None:
-        with self._lock:
-            self._tokens.revoke_all()
 
     def issue(self, scope: str) -> dict[str, Any]:
         with self._lock:

@@ -21,7 +21,7 @@ from aiohttp import web
 from yarl import URL
 
 from app.sandbox.journal import Journal
-from app.sandbox.oauth_tokens import FORM, NO_STORE, TokenStore, oauth_error, s256, same
+from app.sandbox.oauth_tokens import FORM, NO_STORE, OAuthControls, TokenStore, oauth_error, s256, same
 
 CODE_TTL_S = 300.0
 
@@ -34,7 +34,7 @@ class _Code:
     expires_at: float
 
 
-class OAuthServer:
+class OAuthServer(OAuthControls):
     """Codes and tokens for one emulator; thread-safe (tests steer it from their own thread)."""
 
     def __init__(
@@ -69,22 +69,6 @@ class OAuthServer:
         app.router.add_post("/oAuth2/Token", self._token)
 
     # --- controls and checks (any thread) ---------------------------------------------------------
-
-    def register_redirect_uri(self, uri: str) -> None:
-        with self._lock:
-            self.redirect_uris.add(uri)
-
-    def deny_next_authorization(self) -> None:
-        with self._lock:
-            self._deny_next = True
-
-    def expire_access_tokens(self) -> None:
-        with self._lock:
-            self._tokens.expire_access()
-
-    def revoke_all(self) -> None:
-        with self._lock:
-            self._tokens.revoke_all()
 
     def issue(self, username: str) -> dict[str, Any]:
         with self._lock:
