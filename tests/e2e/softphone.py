@@ -107,7 +107,9 @@ class Softphone:
     sip_port: int
     ctrl_port: int
     proc: asyncio.subprocess.Process | None = None
+    started_once: bool = False
     log: Path = field(init=False)
+    _log_from: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.log = self.folder / "baresip.log"
@@ -123,7 +125,24 @@ class Softphone:
         (self.folder / "accounts").write_text(f"<{self.uri}>;regint=0\n")
 
     async def start(self) -> None:
+        """Start baresip. On its first start only, a port taken between `free_ports` choosing it and
+        baresip binding it (another process won the race) is retried on fresh ports; a restart keeps
+        its ports, since Ringside is already configured with them."""
+        attempts = 1 if self.started_once else 3
+        for attempt in range(attempts):
+            try:
+                await self._start_once()
+                self.started_once = True
+                return
+            except AssertionError:
+                if attempt + 1 == attempts or "Address already in use" not in self.log_tail():
+                    raise
+                self.log.write_text("")
+                ((self.sip_port, self.ctrl_port),) = free_ports(1)
+
+    async def _start_once(self) -> None:
         self.write_config()
+        self._log_from = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 baresip_binary(), "-f", str(self.folder), stdin=subprocess.DEVNULL, stdout=log,
@@ -137,7 +156,9 @@ class Softphone:
         assert self.proc is not None
         if self.proc.returncode is not None:
             raise AssertionError(f"baresip {self.number} exited ({self.proc.returncode}):\n{self.log_tail()}")
-        return "baresip is ready" in self.log.read_text(errors="replace")
+        with self.log.open("rb") as log:  # only this start's lines: a restart's log holds the last "ready"
+            log.seek(self._log_from)
+            return b"baresip is ready" in log.read()
 
     async def stop(self) -> None:
         proc, self.proc = self.proc, None
