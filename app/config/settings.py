@@ -109,6 +109,9 @@ def _host_port(value: str) -> str:
 class BaresipSourceSettings(Section):
     kind: Literal["baresip"]
     address: str = "127.0.0.1:4444"  # baresip's ctrl_tcp_listen (needs module_app menu.so and ctrl_tcp.so)
+    # The folder baresip records calls into (its `snd_path`, with `module sndfile.so`): an answered
+    # call's recording is then offered to the CRMs that take one (retailCRM's recordUrl). "" = off.
+    recordings: str = ""
 
     _address = field_validator("address")(_host_port)
 

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -33,6 +34,7 @@ from app.config.settings import split_address
 from app.core.models import CallEvent, Direction, EventType
 from app.core.phone import CallerNumber, strip_uri
 from app.errors import Rejected, Unavailable
+from app.telephony.baresip_recordings import RecordingFinder
 from app.telephony.netstring import DEFAULT_MAX_LENGTH, NetstringDecoder, NetstringError, encode
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,8 @@ def command_frame(command: str, params: str, token: str) -> bytes:
 class _OpenCall:
     number: CallerNumber
     direction: Direction
+    started: datetime
+    answered: datetime | None = None
 
 
 class BaresipSource:
@@ -132,7 +136,8 @@ class BaresipSource:
 
     `emit` receives every CallEvent (the switchboard's `handle`). `notify(text, error=…)` is told
     once when the softphone goes away and once when it is back; `connected` and the
-    `on_status` (called with True/False) is for the tray."""
+    `on_status` (called with True/False) is for the tray. With `recordings` (baresip's `snd_path`),
+    an answered call's hang-up waits for its recording and carries it (app.telephony.baresip_recordings)."""
 
     def __init__(
         self,
@@ -147,6 +152,7 @@ class BaresipSource:
         stable_s: float = STABLE_S,
         command_timeout: float = COMMAND_TIMEOUT_S,
         max_frame: int = DEFAULT_MAX_LENGTH,
+        recordings: Path | None = None,
     ) -> None:
         self.address = address
         self._host, self._port = split_address(address)
@@ -170,6 +176,8 @@ class BaresipSource:
         self._control_lock = asyncio.Lock()
         self._open: dict[str, _OpenCall] = {}
         self._task: asyncio.Task[None] | None = None
+        self._finder = RecordingFinder(recordings) if recordings is not None else None
+        self._hangups: set[asyncio.Task[None]] = set()  # hang-ups waiting for their recording
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -179,9 +187,10 @@ class BaresipSource:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        tasks = [*self._hangups, *([task] if task is not None else [])]
+        for each in tasks:
+            each.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def wait_connected(self) -> None:
         """Return once connected (callers bound the wait with their own timeout)."""
@@ -255,10 +264,28 @@ class BaresipSource:
             return
         if event.call_id is not None:
             if event.type is EventType.HANGUP:
-                self._open.pop(event.call_id, None)
+                call = self._open.pop(event.call_id, None)
+                if self._finder is not None and call is not None and call.answered is not None:
+                    task = asyncio.get_running_loop().create_task(self._recorded(event, call))
+                    self._hangups.add(task)
+                    task.add_done_callback(self._hangups.discard)
+                    return
             else:
-                self._open[event.call_id] = _OpenCall(event.number, event.direction)
+                call = self._open.setdefault(event.call_id, _OpenCall(event.number, event.direction, event.at))
+                call.number, call.direction = event.number, event.direction
+                if event.type is EventType.ANSWER:
+                    call.answered = event.at
         self._send(event)
+
+    async def _recorded(self, hangup: CallEvent, call: _OpenCall) -> None:
+        """Send the hang-up of an answered call with its recording (found in a worker thread)."""
+        assert self._finder is not None and hangup.call_id is not None and call.answered is not None
+        try:
+            path = await asyncio.to_thread(self._finder.recording, hangup.call_id, call.started, call.answered)
+        except Exception:  # the hang-up must reach the switchboard even when the recording can't be had
+            log.exception("Finding the recording of call %s failed", hangup.call_id)
+            path = None
+        self._send(hangup.model_copy(update={"recording": str(path) if path else None}))
 
     def _send(self, event: CallEvent) -> None:
         try:

@@ -39,8 +39,9 @@ def _baresip(config: Source, ctx: SourceContext) -> CallSource:
     def status(up: bool) -> None:
         ctx.softphone_status(ctx.name, up, source.description)
 
+    recordings = Path(config.recordings).expanduser() if config.recordings else None
     source = BaresipSource(config.address, ctx.emit, name=ctx.name, notify=ctx.notify, on_status=status,
-                           default_region=ctx.default_region)
+                           default_region=ctx.default_region, recordings=recordings)
     return source
 
 

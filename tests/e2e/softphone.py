@@ -8,6 +8,8 @@ What baresip 1.0 (Debian `baresip-core`) needs, found by experiment:
 - `net_interface 127.0.0.1` keeps SDP/RTP on loopback (`lo` by name is not found by 1.0).
 - No audio player module is loaded: baresip plays nothing and carries on.
 - ctrl_tcp needs `module_app menu.so` for the dial/accept/hangup commands.
+- `module sndfile.so` with `snd_path <folder>` records each call's two sides as WAV files there
+  (app.telephony.baresip_recordings says how they are named).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ module_app\t\tmenu.so
 module_app\t\tctrl_tcp.so
 ctrl_tcp_listen\t\t127.0.0.1:{ctrl_port}
 """
+RECORDING = "module\t\t\tsndfile.so\nsnd_path\t\t{folder}\n"
 
 
 def baresip_binary() -> str:
@@ -106,6 +109,7 @@ class Softphone:
     number: str
     sip_port: int
     ctrl_port: int
+    recordings: Path | None = None  # where it records calls (sndfile's snd_path); None = it doesn't
     proc: asyncio.subprocess.Process | None = None
     started_once: bool = False
     log: Path = field(init=False)
@@ -120,8 +124,11 @@ class Softphone:
 
     def write_config(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "config").write_text(CONFIG.format(sip_port=self.sip_port, ctrl_port=self.ctrl_port,
-                                                          modules=modules_dir()))
+        config = CONFIG.format(sip_port=self.sip_port, ctrl_port=self.ctrl_port, modules=modules_dir())
+        if self.recordings is not None:
+            self.recordings.mkdir(parents=True, exist_ok=True)
+            config += RECORDING.format(folder=self.recordings)
+        (self.folder / "config").write_text(config)
         (self.folder / "accounts").write_text(f"<{self.uri}>;regint=0\n")
 
     async def start(self) -> None:
