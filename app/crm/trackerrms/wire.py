@@ -72,11 +72,11 @@ def label(account: TrackerRmsAccount, key: str, named: Names | None = None) -> s
 
 
 def _type_label(account: TrackerRmsAccount, key: str, named: Names | None = None) -> str:
-    # Blank unless the installation's name differs from Ringside's own word, so the card shows
-    # Ringside's words by default.
+    # Blank when the installation's name is Ringside's own word, so the card shows Ringside's words
+    # by default; the typed labels stand in only where TrackerRMS named nothing (as `label` does).
     own = _named(named, key)
-    if own and own.casefold() != _DEFAULT_LABELS.get(key, "").casefold():
-        return own
+    if own:
+        return own if own.casefold() != _DEFAULT_LABELS.get(key, "").casefold() else ""
     return _typed(account, key)
 
 
