@@ -328,10 +328,11 @@ def make_history(home: Path, n_calls: int, seed: int = 16) -> tuple[Path, list[s
             notes.append((call_id, "rw", f"rw:candidate:{pid}", json.dumps(draft), "logged", 1, f"n{i}", ts[2], ts[2]))
     conn = sqlite3.connect(database)
     with conn:
-        conn.executemany("INSERT INTO calls (call_id, number, e164, direction, state, source, started_at, answered_at,"
-                         " ended_at, matches, timings) VALUES (?,?,?,?,?,?,?,?,?,?,?)", calls)
+        # Notes first: each call's search row is then built once, as its call goes in, with its notes.
         conn.executemany("INSERT INTO notes (call_id, account_id, record_key, draft, status, attempts, remote_id,"
                          " created_at, logged_at) VALUES (?,?,?,?,?,?,?,?,?)", notes)
+        conn.executemany("INSERT INTO calls (call_id, number, e164, direction, state, source, started_at, answered_at,"
+                         " ended_at, matches, timings) VALUES (?,?,?,?,?,?,?,?,?,?,?)", calls)
     conn.close()
     return database, [f"{local[:4]} {local[4:7]}" for _, _, local, _ in people[:4]]
 
