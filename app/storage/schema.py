@@ -194,18 +194,22 @@ _SEARCH_TEXT = """
 """
 
 
+def _index(call_id: str) -> str:
+    """The statement that adds the search row of the call whose id is the SQL expression `call_id`."""
+    return f"INSERT INTO calls_search (rowid, text) SELECT c.rowid, {_SEARCH_TEXT} FROM calls c " \
+           f"WHERE c.call_id = {call_id};"
+
+
 def _reindex(call_id: str) -> str:
-    """Statements that rebuild the search row of the call whose id is the SQL expression `call_id`."""
-    return f"""
-    DELETE FROM calls_search WHERE rowid IN (SELECT rowid FROM calls WHERE call_id = {call_id});
-    INSERT INTO calls_search (rowid, text) SELECT c.rowid, {_SEARCH_TEXT} FROM calls c WHERE c.call_id = {call_id};
-    """
+    """Statements that rebuild it (the delete is one rowid lookup: a scalar, not a set, for FTS5)."""
+    return f"DELETE FROM calls_search WHERE rowid = (SELECT rowid FROM calls WHERE call_id = {call_id}); " \
+           + _index(call_id)
 
 
 _V4_SEARCH = f"""
 CREATE VIRTUAL TABLE calls_search USING fts5(text, tokenize = 'trigram');
 INSERT INTO calls_search (rowid, text) SELECT c.rowid, {_SEARCH_TEXT} FROM calls c;
-CREATE TRIGGER calls_search_call_added AFTER INSERT ON calls BEGIN {_reindex("new.call_id")} END;
+CREATE TRIGGER calls_search_call_added AFTER INSERT ON calls BEGIN {_index("new.call_id")} END;
 CREATE TRIGGER calls_search_call_changed AFTER UPDATE OF number, e164, matches ON calls BEGIN
     {_reindex("new.call_id")} END;
 CREATE TRIGGER calls_search_call_erased AFTER DELETE ON calls BEGIN
