@@ -1,13 +1,20 @@
-"""Benchmarks for the lookup cache and for bursts of calls, through the real app (runtime, widgets,
+"""Benchmarks for five years of history, the lookup cache and bursts of calls, through the real app (runtime, widgets,
 qasync) against an emulated Recruit Wizard in a process of its own. Prints figures; asserts nothing
 about time.
 
-    python -m tests.perf.bench_history [--calls 30] [--burst-events 200] [--burst-seconds 10] [--quick]
+    python -m tests.perf.bench_history [--calls 30] [--burst-events 200] [--burst-seconds 10]
+        [--history-calls 200000] [--history-runs 10] [--only-history] [--quick]
 
 Starts the bare PySide6 program (tests/perf/bare_qt.py) in the same run and prints every figure beside
 its floor: painted figures beside the bare label's first paint, the core's figure beside one idle Qt
-loop turn, the burst's timer gaps beside the bare program's own 10 ms timer ticking as long.
-`--quick` (5 calls; 60 events over 3 s) runs in under a minute.
+loop turn, the burst's timer gaps beside the bare program's own 10 ms timer ticking as long,
+`ringside history` beside the bare program's cold start; a search has no floor in bare Qt.
+`--quick` (5 calls; 60 events over 3 s; 50,000 calls of history) runs in under a minute.
+
+0. Five years of history: that many calls, their matches and notes, written by direct SQL in one
+   transaction at schema version 3 and then migrated (the search index built). Times `ringside
+   history` as a whole process, the history window opened (built, shown, painted) and the window's
+   query for a search by name, number and note text; prints the database's size.
 
 1. Cached repeat caller: event → card complete (painted), when the caller is in the lookup cache;
    the emulator answers every request in 400 ms, so anything near that means the cache was missed.
