@@ -50,6 +50,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import paths
 from app.config.settings import GeneralSettings, Settings
+from app.config.settings import save as save_settings
 from app.core.models import CallEvent, EventType
 from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.demo.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
@@ -378,6 +379,7 @@ def bench_five_years(qapp: QApplication, n_calls: int, runs: int) -> tuple[dict[
     began = time.perf_counter()
     Database(database).close()  # the migrations this file lacks: the search index is built
     migrated_s = time.perf_counter() - began
+    save_settings(paths.resolve(home).config_file, Settings())  # a config.toml, as the app writes it
     size = sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
     out: dict[str, list[float]] = {"`ringside history` (whole process)": []}
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
