@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.cli.exit_codes import EXIT_OK
-from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.errors import RingsideError
 
@@ -59,10 +58,7 @@ def run(paths: Paths, args: argparse.Namespace) -> int:
     if not rows:
         print("No calls yet.")
         return EXIT_OK
-    try:
-        region: str | None = settings_mod.load(paths.config_file).general.default_region
-    except RingsideError:
-        region = None  # history stays readable even when config.toml is broken
+    region = display_region(paths)
     for row in rows:
         print(history_line(row, region))
     return EXIT_OK
@@ -73,10 +69,7 @@ def forget(paths: Paths, number: str) -> int:
     from app.core.phone import try_normalise
     from app.storage.db import Database
 
-    try:
-        region: str | None = settings_mod.load(paths.config_file).general.default_region
-    except RingsideError:
-        region = None
+    region = display_region(paths)
     phone = try_normalise(number, region)
     numbers = {number.strip()} | ({phone.e164} if phone else set())
     if not paths.database.exists():
@@ -92,6 +85,31 @@ def forget(paths: Paths, number: str) -> int:
     parts += [f"{done.cache_entries} cached lookup(s)", f"{done.uploads} queued upload(s)"]
     print(f"Erased for {number}: " + ", ".join(parts) + ".")
     return EXIT_OK
+
+
+def display_region(paths: Paths) -> str | None:
+    """The region numbers are shown for; None when config.toml is broken (history stays readable).
+    Read straight from a current config.toml, without building the settings (and every account's
+    model): that costs more than the rest of the command. Anything else goes through the settings."""
+    import tomllib
+
+    from app.config import migrations
+
+    try:
+        data = tomllib.loads(paths.config_file.read_text(encoding="utf-8")) if paths.config_file.exists() else {}
+        general = data.get("general")
+        region = general.get("default_region") if isinstance(general, dict) else None
+        if data.get("schema_version") == migrations.CURRENT and isinstance(region, str) \
+                and len(region) == 2 and region.isascii() and region.isalpha():
+            return region.upper()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    from app.config import settings as settings_mod
+
+    try:
+        return settings_mod.load(paths.config_file).general.default_region
+    except RingsideError:
+        return None
 
 
 # -- --json ---------------------------------------------------------------------------------------

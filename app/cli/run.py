@@ -13,7 +13,6 @@ import sys
 import time
 
 from app.cli.exit_codes import EXIT_FAIL, EXIT_OK
-from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.errors import ConfigError, RingsideError
 
@@ -93,6 +92,8 @@ def run(paths: Paths, *, demo: bool, from_desktop: bool = False) -> int:
     try:
         setup_logging(paths)  # first: a broken config.toml is written to ringside.log as well
         install_crash_logging(paths)
+        from app.config import settings as settings_mod  # pydantic: not for the other commands
+
         try:
             settings = settings_mod.load(paths.config_file)
         except ConfigError as exc:

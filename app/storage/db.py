@@ -23,7 +23,7 @@ from app.storage.drafts_db import DraftsTable
 from app.storage.notes_db import NotesTable, note_dict
 from app.storage.reminders_db import RemindersTable
 from app.storage.salvage import salvage_pending_notes
-from app.storage.schema import open_database
+from app.storage.schema import has_search_index, open_database
 from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
 from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
 
@@ -48,6 +48,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         self.path = path
         opened = open_database(path, recover=recover)  # brought to the current schema version
         self._conn = opened.conn
+        self._indexed = has_search_index(self._conn)  # False on a SQLite without FTS5: search scans
         self.moved_aside: Path | None = opened.moved_aside
         self.salvaged = salvage_pending_notes(opened.moved_aside, self._conn) if opened.moved_aside else 0
 
@@ -109,17 +110,42 @@ class Database(NotesTable, DraftsTable, RemindersTable):
     def search_calls(self, text: str, limit: int = 200) -> list[CallRow]:
         """Calls whose number, matched name or company, or note text holds `text` (any case),
         newest first. Digits typed with spaces or dashes ("0491 57") find the number however it was
-        stored. A scan of the newest calls, which needs no index at desk volumes."""
+        stored, and a local number typed with its leading 0 also finds the E.164 form. Answered from
+        the search index (schema version 4) when every part searched for has 3 characters or more;
+        otherwise, or without the index, by scanning the calls newest first."""
         words = text.strip()
         if not words:
             return self.recent_calls(limit)
-        like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         digits = re.sub(r"\D", "", words)
         # Only a query of digits and phone punctuation searches by digits ("Room 3" must not).
-        by_digits = f"%{digits}%" if digits and not re.sub(r"[\d\s()+.-]", "", words) else None
-        # A local number typed with its leading 0 ("0491 57") also finds the E.164 form.
-        national = f"%{digits.lstrip('0')}%" if by_digits and digits.lstrip("0") else None
-        rows = self._conn.execute(
+        by_digits = digits if digits and not re.sub(r"[\d\s()+.-]", "", words) else None
+        national = by_digits.lstrip("0") or by_digits if by_digits else None
+        phrases = [words] + ([national] if national else [])
+        if self._indexed and all(len(p) >= 3 for p in phrases):
+            rows = self._indexed_search(" OR ".join('"' + p.replace('"', '""') + '"' for p in phrases), limit)
+        else:
+            rows = self._scan(words, by_digits, limit)
+        return self._with_notes(rows)
+
+    def _indexed_search(self, query: str, limit: int) -> list[sqlite3.Row]:
+        """The newest `limit` calls the index finds for the FTS5 `query`. Few hits: fetched and sorted.
+        Many (a common surname): the calls are walked newest first along calls_started until `limit`
+        of them are hits, which stops early instead of sorting thousands of rows."""
+        hits = [r[0] for r in self._conn.execute("SELECT rowid FROM calls_search WHERE calls_search MATCH ?", (query,))]
+        if not hits:
+            return []
+        (calls,) = self._conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM calls").fetchone()  # about how many
+        # Sorting costs a row read per hit; the walk, a cheap index step per call until `limit` hits.
+        walk = len(hits) ** 2 * 30 > calls * limit
+        return self._conn.execute(
+            f"SELECT * FROM calls {'INDEXED BY calls_started' if walk else ''} "
+            "WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY started_at DESC LIMIT ?",
+            (json.dumps(hits), limit)).fetchall()
+
+    def _scan(self, words: str, by_digits: str | None, limit: int) -> list[sqlite3.Row]:
+        like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        national = f"%{by_digits.lstrip('0')}%" if by_digits and by_digits.lstrip("0") else None
+        return self._conn.execute(
             r"""SELECT * FROM calls c WHERE
                  c.number LIKE :like ESCAPE '\'
                  OR (:digits IS NOT NULL AND (replace(replace(replace(replace(c.number, ' ', ''), '-', ''),
@@ -130,8 +156,8 @@ class Database(NotesTable, DraftsTable, RemindersTable):
                  OR EXISTS (SELECT 1 FROM notes n WHERE n.call_id = c.call_id
                    AND json_extract(n.draft, '$.text') LIKE :like ESCAPE '\')
                ORDER BY c.started_at DESC LIMIT :limit""",
-            {"like": like, "digits": by_digits, "national": national, "limit": limit}).fetchall()
-        return self._with_notes(rows)
+            {"like": like, "digits": f"%{by_digits}%" if by_digits else None, "national": national,
+             "limit": limit}).fetchall()
 
     def call(self, call_id: str) -> CallRow | None:
         rows = self._conn.execute("SELECT * FROM calls WHERE call_id=?", (call_id,)).fetchall()

@@ -9,6 +9,9 @@ Version 0 is a file without a version: empty, or made by the first release (or a
 Version 1 is the first release's schema exactly, made by what the first release did on every open.
 Version 2 adds the drafts table.
 Version 3 adds the reminders table.
+Version 4 adds `calls_search`, a full-text index (SQLite FTS5, trigram) of each call's number, matched
+names and companies and note text, kept in step with `calls` and `notes` by triggers. A SQLite built
+without FTS5 (or too old for its trigram tokenizer) gets version 4 without the table; search then scans.
 A file from a newer Ringside (a version above `CURRENT`) is refused with `DatabaseTooNew` and left
 as it is: this code cannot know what the newer tables mean.
 """
@@ -168,12 +171,82 @@ def _v3_reminders(conn: sqlite3.Connection) -> None:
     run_script(conn, _V3_REMINDERS)
 
 
+# -- version 4: search ------------------------------------------------------------------------------
+# The history window's search (by name, number, company or note text) answers from an index instead of
+# scanning five years of calls. The trigram tokenizer matches any substring of 3 characters or more,
+# in any case. One row per call, rowid = the call's rowid; its text is rebuilt by triggers whenever
+# the call's number or matches, or any of its notes, change, so no writer has to remember it.
+
+SEARCH_TABLE = "calls_search"
+# The text a call is found by, for the call `c`: the number as stored and as digits only, the E.164
+# form, every match's name and company and every note's text, one per line. Malformed JSON (a file
+# edited by hand) adds nothing rather than failing the write.
+_SEARCH_TEXT = """
+    c.number || char(10)
+    || replace(replace(replace(replace(replace(c.number, ' ', ''), '-', ''), '(', ''), ')', ''), '.', '')
+    || char(10) || coalesce(c.e164, '') || char(10)
+    || coalesce((SELECT group_concat(coalesce(json_extract(m.value, '$.name'), '') || char(10)
+                                     || coalesce(json_extract(m.value, '$.company'), ''), char(10))
+                 FROM json_each(CASE WHEN json_valid(c.matches) THEN c.matches ELSE '[]' END) m
+                 WHERE m.type = 'object'), '') || char(10)
+    || coalesce((SELECT group_concat(coalesce(json_extract(n.draft, '$.text'), ''), char(10))
+                 FROM notes n WHERE n.call_id = c.call_id AND json_valid(n.draft)), '')
+"""
+
+
+def _index(call_id: str) -> str:
+    """The statement that adds the search row of the call whose id is the SQL expression `call_id`."""
+    return f"INSERT INTO calls_search (rowid, text) SELECT c.rowid, {_SEARCH_TEXT} FROM calls c " \
+           f"WHERE c.call_id = {call_id};"
+
+
+def _reindex(call_id: str) -> str:
+    """Statements that rebuild it (the delete is one rowid lookup: a scalar, not a set, for FTS5)."""
+    return f"DELETE FROM calls_search WHERE rowid = (SELECT rowid FROM calls WHERE call_id = {call_id}); " \
+           + _index(call_id)
+
+
+_V4_SEARCH = f"""
+CREATE VIRTUAL TABLE calls_search USING fts5(text, tokenize = 'trigram');
+INSERT INTO calls_search (rowid, text) SELECT c.rowid, {_SEARCH_TEXT} FROM calls c;
+CREATE TRIGGER calls_search_call_added AFTER INSERT ON calls BEGIN {_index("new.call_id")} END;
+CREATE TRIGGER calls_search_call_changed AFTER UPDATE OF number, e164, matches ON calls BEGIN
+    {_reindex("new.call_id")} END;
+CREATE TRIGGER calls_search_call_erased AFTER DELETE ON calls BEGIN
+    DELETE FROM calls_search WHERE rowid = old.rowid; END;
+CREATE TRIGGER calls_search_note_added AFTER INSERT ON notes BEGIN {_reindex("new.call_id")} END;
+CREATE TRIGGER calls_search_note_changed AFTER UPDATE OF draft, call_id ON notes BEGIN
+    {_reindex("old.call_id")} {_reindex("new.call_id")} END;
+CREATE TRIGGER calls_search_note_erased AFTER DELETE ON notes BEGIN {_reindex("old.call_id")} END;
+"""
+
+
+def fts5_trigram_available(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (3.34 or later)."""
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x, tokenize = 'trigram')")
+    except sqlite3.OperationalError:
+        return False
+    conn.execute("DROP TABLE temp.fts5_probe")
+    return True
+
+
+def _v4_search(conn: sqlite3.Connection) -> None:
+    if fts5_trigram_available(conn):
+        run_script(conn, _V4_SEARCH)
+
+
+def has_search_index(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (SEARCH_TABLE,)).fetchone() is not None
+
+
 # -- the list ------------------------------------------------------------------------------------
 
 MIGRATIONS: list[Migration] = [
     _v1_first_release,  # 0 → 1
     _v2_drafts,  # 1 → 2
     _v3_reminders,  # 2 → 3
+    _v4_search,  # 3 → 4
 ]
 
 

@@ -1,13 +1,20 @@
-"""Benchmarks for the lookup cache and for bursts of calls, through the real app (runtime, widgets,
+"""Benchmarks for five years of history, the lookup cache and bursts of calls, through the real app (runtime, widgets,
 qasync) against an emulated Recruit Wizard in a process of its own. Prints figures; asserts nothing
 about time.
 
-    python -m tests.perf.bench_history [--calls 30] [--burst-events 200] [--burst-seconds 10] [--quick]
+    python -m tests.perf.bench_history [--calls 30] [--burst-events 200] [--burst-seconds 10]
+        [--history-calls 200000] [--history-runs 10] [--only-history] [--quick]
 
 Starts the bare PySide6 program (tests/perf/bare_qt.py) in the same run and prints every figure beside
 its floor: painted figures beside the bare label's first paint, the core's figure beside one idle Qt
-loop turn, the burst's timer gaps beside the bare program's own 10 ms timer ticking as long.
-`--quick` (5 calls; 60 events over 3 s) runs in under a minute.
+loop turn, the burst's timer gaps beside the bare program's own 10 ms timer ticking as long,
+`ringside history` beside the bare program's cold start; a search has no floor in bare Qt.
+`--quick` (5 calls; 60 events over 3 s; 50,000 calls of history) runs in under a minute.
+
+0. Five years of history: that many calls, their matches and notes, written by direct SQL in one
+   transaction at schema version 3 and then migrated (the search index built). Times `ringside
+   history` as a whole process, the history window opened (built, shown, painted) and the window's
+   query for a search by name, number and note text; prints the database's size.
 
 1. Cached repeat caller: event → card complete (painted), when the caller is in the lookup cache;
    the emulator answers every request in 400 ms, so anything near that means the cache was missed.
@@ -23,23 +30,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import qasync
-from PySide6.QtCore import QElapsedTimer, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import paths
 from app.config.settings import GeneralSettings, Settings
+from app.config.settings import save as save_settings
 from app.core.models import CallEvent, EventType
 from app.crm.recruitwizard.settings import RecruitWizardAccount
 from app.demo.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sign_in_with_pretend_browser
@@ -257,17 +268,174 @@ def bench_burst(qapp: QApplication, sandbox: Sandbox, n_events: int, seconds: fl
     return gaps
 
 
+# -- 3. five years of history ------------------------------------------------------------------
+
+FIRST = ("Olivia", "Jack", "Charlotte", "Noah", "Amelia", "William", "Isla", "Oliver", "Mia", "Leo", "Grace",
+         "Henry", "Ava", "Thomas", "Chloe", "Lucas", "Zoe", "James", "Ruby", "Ethan", "Sofia", "Liam", "Harper")
+LAST = ("Nguyen", "Smith", "Wilson", "Brown", "Taylor", "Kowalski", "Papadopoulos", "O'Brien", "Singh",
+        "Chen", "Martin", "Anderson", "Rossi", "Murphy", "Kelly", "Walker", "Young", "Okafor", "Haddad")
+COMPANIES = ("Acme Logistics", "Harbour Health", "Blue Gum Builders", "Southern Cross Mining", "Koala Software",
+             "Redgum Finance", "Coastal Aged Care", "Metro Rail", "Sunrise Foods", "Outback Freight")
+PHRASES = ("left a voicemail about the", "keen on the", "not interested in the", "asked to call back about the",
+           "sent CV for the", "interview booked for the", "references checked for the", "offer discussed for the")
+ROLES = ("forklift driver role", "registered nurse shift", "site supervisor contract", "payroll officer temp job",
+         "senior developer position", "warehouse night shift", "aged care worker roster", "civil engineer contract")
+SEARCHES = {  # what a recruiter types: a surname, a local number's middle, a word from a note
+    "search by name": ("Kowalski", "Papadopoulos", "Okafor", "olivia n"),
+    "search by number": (),  # the start of four callers' numbers, typed with spaces (make_history)
+    "search by note text": ("forklift", "night shift", "references checked", "payroll"),
+}
+
+
+def make_history(home: Path, n_calls: int, seed: int = 16) -> tuple[Path, list[str]]:
+    """`n_calls` calls over five years ending now, with their matches and notes, written straight into
+    a database of schema version 3 (before the search index) in one transaction: a busy desk (about
+    160 calls a working day). Returns the file and the first seven digits of four callers' numbers, as
+    a recruiter would type them. Opening it with Database brings it to the current version."""
+    from app.storage.schema import MIGRATIONS
+
+    rng = random.Random(seed)
+    database = paths.resolve(home).database
+    database.parent.mkdir(parents=True, exist_ok=True)
+    people = []
+    for i in range(max(1, n_calls // 12)):  # each person calls about a dozen times in five years
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        area = "4" if rng.random() < 0.8 else rng.choice("2378")  # mobiles, and some landlines
+        local = f"0{area}{rng.randrange(10**8):08d}"
+        people.append((f"{first} {last}", rng.choice(COMPANIES), local, f"p{i}"))
+    now = datetime.now(UTC)
+    span = 5 * 365 * 86400
+    record = {"account_id": "rw", "type": "candidate", "id": "", "name": "", "job_title": "", "company": "",
+              "link": None, "type_label": "Candidate", "note": ""}
+    calls, notes = [], []
+    for i in range(n_calls):
+        name, company, local, pid = rng.choice(people)
+        started = now - timedelta(seconds=span * (1 - i / n_calls) + rng.random())
+        state = rng.choices(("ended", "missed"), (0.78, 0.22))[0]
+        direction = "outbound" if state == "ended" and rng.random() < 0.4 else "inbound"
+        answered = started + timedelta(seconds=rng.uniform(3, 20)) if state == "ended" else None
+        ended = (answered or started) + timedelta(seconds=rng.uniform(20, 900))
+        e164 = "+61" + local[1:]
+        display = f"{local[:4]} {local[4:7]} {local[7:]}" if local.startswith("04") else \
+            f"{local[:2]} {local[2:6]} {local[6:]}"
+        found = rng.random() < 0.75
+        match = {"account": "rw", "type": "candidate", "id": pid, "name": name, "job_title": "",
+                 "company": company, "link": f"https://rw.example/c/{pid}", "type_label": "Candidate",
+                 "chosen": True}
+        call_id = f"c{i:07d}"
+        ts = [t.isoformat(timespec="microseconds") if t else None for t in (started, answered, ended)]
+        calls.append((call_id, display, e164, direction, state, "softphone", *ts,
+                      json.dumps([match] if found else []),
+                      json.dumps({"card_shown_ms": rng.uniform(8, 40), "lookup_ms": {"rw": rng.uniform(80, 600)},
+                                  "lookup_status": {"rw": "found" if found else "not_found"}})))
+        if found and state == "ended" and rng.random() < 0.8:
+            when = rng.choice(("Monday", "Friday", "next week", "tomorrow"))
+            text = f"{rng.choice(PHRASES)} {rng.choice(ROLES)}; {rng.choice(FIRST)} to follow up {when}."
+            draft = {"call_id": call_id, "account_id": "rw", "record": {**record, "id": pid, "name": name,
+                     "company": company}, "direction": direction, "text": text, "call_started_at": ts[0],
+                     "duration_s": int((ended - (answered or started)).total_seconds())}
+            notes.append((call_id, "rw", f"rw:candidate:{pid}", json.dumps(draft), "logged", 1, f"n{i}", ts[2], ts[2]))
+    conn = sqlite3.connect(database)
+    with conn:
+        for step in MIGRATIONS[:3]:
+            step(conn)
+        conn.execute("PRAGMA user_version=3")
+        conn.executemany("INSERT INTO notes (call_id, account_id, record_key, draft, status, attempts, remote_id,"
+                         " created_at, logged_at) VALUES (?,?,?,?,?,?,?,?,?)", notes)
+        conn.executemany("INSERT INTO calls (call_id, number, e164, direction, state, source, started_at, answered_at,"
+                         " ended_at, matches, timings) VALUES (?,?,?,?,?,?,?,?,?,?,?)", calls)
+    conn.close()
+    return database, [f"{local[:4]} {local[4:7]}" for _, _, local, _ in people[:4]]
+
+
+class Painted(QObject):
+    """Whether a widget has been painted since it was made."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.seen = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.seen = self.seen or event.type() == QEvent.Type.Paint
+        return False
+
+
+def _ms(began: float) -> float:
+    return (time.perf_counter() - began) * 1000
+
+
+def bench_five_years(qapp: QApplication, n_calls: int, runs: int) -> tuple[dict[str, list[float]], str]:
+    """Figures for a database holding five years of calls: `ringside history` as a whole process, the
+    history window opened (built, shown and painted), and the window's search (the controls' query for
+    the window's page of calls) by name, number and note text."""
+    from app.storage.db import Database
+    from app.ui.history.window import HISTORY_LIMIT, HistoryWindow
+
+    home = Path(tempfile.mkdtemp(prefix="ringside-history-"))
+    began = time.perf_counter()
+    database, numbers = make_history(home, n_calls)
+    made_s = time.perf_counter() - began
+    began = time.perf_counter()
+    Database(database).close()  # the migrations this file lacks: the search index is built
+    migrated_s = time.perf_counter() - began
+    save_settings(paths.resolve(home).config_file, Settings())  # a config.toml, as the app writes it
+    size = sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
+    out: dict[str, list[float]] = {"`ringside history` (whole process)": []}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for _ in range(runs):
+        began = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "app", "history", "--home", str(home)], env=env,
+                              capture_output=True, text=True, check=True)
+        out["`ringside history` (whole process)"].append(_ms(began))
+    assert done.stdout.count("\n") == 20, done.stdout[-500:]
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    runtime = Runtime(paths=paths.resolve(home), settings=Settings(general=GeneralSettings(), accounts=[]),
+                      listener=Bridge(), secrets=KeyringSecrets(backend=MemoryKeyring()))
+    opened = out.setdefault("history window opened (painted)", [])
+    for _ in range(runs):
+        began = time.perf_counter()
+        window = HistoryWindow(runtime.controls)
+        painted = Painted(window)
+        window.show()
+        while not painted.seen:
+            qapp.processEvents()
+        opened.append(_ms(began))
+        assert len(window.views) == HISTORY_LIMIT
+        window.close()
+        window.deleteLater()
+        qapp.processEvents()
+    for name, queries in {**SEARCHES, "search by number": tuple(numbers)}.items():
+        times = out.setdefault(name, [])
+        for _ in range(max(1, runs // 2)):
+            for query in queries:
+                began = time.perf_counter()
+                found = runtime.controls.call_history(HISTORY_LIMIT, query)
+                times.append(_ms(began))
+                assert found, f"nothing found for {query!r}"
+    loop.run_until_complete(runtime.stop())
+    loop.close()
+    return out, (f"{n_calls:,} calls made in {made_s:.1f} s at schema version 3, brought to the current "
+                 f"version in {migrated_s:.1f} s; database {size / 2**20:.1f} MB (with its WAL)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Cached repeat caller and a burst of calls, beside bare PySide6.")
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--burst-events", type=int, default=200)
     parser.add_argument("--burst-seconds", type=float, default=10.0)
     parser.add_argument("--starts", type=int, default=3, help="cold starts of the bare program (the floor)")
-    parser.add_argument("--quick", action="store_true", help="5 calls; 60 events over 3 s: under a minute")
+    parser.add_argument("--history-calls", type=int, default=200_000, help="calls in the five years of history")
+    parser.add_argument("--history-runs", type=int, default=10, help="runs of each history figure")
+    parser.add_argument("--only-history", action="store_true", help="only the five years of history")
+    parser.add_argument("--quick", action="store_true",
+                        help="5 calls; 60 events over 3 s; 50,000 calls of history: under a minute")
     args = parser.parse_args()
     if args.quick:
         args.calls, args.burst_events = min(args.calls, 5), min(args.burst_events, 60)
         args.burst_seconds, args.starts = min(args.burst_seconds, 3.0), min(args.starts, 2)
+        args.history_calls, args.history_runs = min(args.history_calls, 50_000), min(args.history_runs, 4)
     print(machine_line())
     bare = bare_starts(max(1, args.starts), tick_seconds=args.burst_seconds)
     print_floor(bare)
@@ -282,6 +450,18 @@ def main() -> None:
     qapp = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qapp, QApplication)
     quiet_qt()
+    history, made = bench_five_years(qapp, args.history_calls, args.history_runs)
+    print(f"Five years of history: {made}")
+    history_floors = {
+        "`ringside history` (whole process)": (Floor(pct(bare.cold_ms, 0.5), "bare PySide6 cold start, p50"),
+                                               "≤ 300 ms"),
+        "history window opened (painted)": (paint, "≤ 150 ms"),
+    }
+    for name, values in history.items():
+        floor, aim = history_floors.get(name, (None, "≤ 50 ms"))  # a query: nothing in bare Qt to compare
+        print(figure(name, values, floor, aim))
+    if args.only_history:
+        return
     sandbox = start_sandbox(LATENCY_S)
     try:
         print(f"Cached repeat caller over {args.calls} calls (the CRM answers in {LATENCY_S * 1000:.0f} ms):")

@@ -12,6 +12,8 @@ changed (`schedule_refresh`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -192,10 +194,12 @@ class HistoryWindow(QWidget):
         self.missed_box.show_missed(self._controls.missed_calls())
         self.missed_rows = self.missed_box.rows
         self.table.setUpdatesEnabled(False)
+        now = datetime.now().astimezone()  # once: asking for the local zone costs per call
         try:
             self.table.setRowCount(len(self.views))
             for row, view in enumerate(self.views):
-                cells = (when_text(view.started_at), direction_text(view), view.number_display, who_text(view),
+                local = view.started_at.astimezone()
+                cells = (when_text(local, now), direction_text(view), view.number_display, who_text(view),
                          fmt.duration_text(view.duration_s) if view.answered_at else "—", fmt.note_summary(view))
                 for column, text in enumerate(cells):
                     item = self.table.item(row, column)
@@ -205,7 +209,7 @@ class HistoryWindow(QWidget):
                     if item.text() != text:
                         item.setText(text)
                     if column == 0:
-                        item.setToolTip(view.started_at.astimezone().strftime("%c"))
+                        item.setToolTip(local.strftime("%c"))
         finally:
             self.table.setUpdatesEnabled(True)
         if selected is not None:

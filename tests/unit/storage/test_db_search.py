@@ -47,3 +47,34 @@ def test_wildcards_are_taken_literally_and_a_miss_is_empty(db: Database) -> None
     assert found(db, "_") == []
     assert found(db, "Zanzibar") == []
     assert found(db, "Room 3") == []  # letters with digits: not a number search
+
+
+def test_without_the_search_index_the_scan_finds_the_same(db: Database) -> None:
+    db._indexed = False  # as on a SQLite built without FTS5
+    test_finds_by_name_company_number_and_note_text(db)
+    test_wildcards_are_taken_literally_and_a_miss_is_empty(db)
+
+
+def test_short_queries_and_quotes(db: Database) -> None:
+    assert found(db, "ja") == ["c1"]  # under 3 characters: scanned, same answer
+    assert found(db, "57") == ["c3", "c1"]
+    assert found(db, 'Priya "P" Raman') == []  # a quote is searched for, not query syntax
+    assert found(db, "Raman OR Chen") == []
+    assert found(db, "java*") == []
+
+
+def test_the_index_follows_every_write(db: Database) -> None:
+    record = Record(account_id="rw", type=RecordType.CONTACT, id="533995", name="Priya Raman")
+    db.enqueue_note(NoteDraft(call_id="c1", account_id="rw", record=record, direction=Direction.INBOUND,
+                              text="Prefers the Python role now.", call_started_at=T0, duration_s=60))
+    assert found(db, "python role") == ["c1"]
+    assert found(db, "java role") == []  # the edited note's old text is gone from the index
+    db.save_call(call_id="c3", number="+61491570159", e164="+61491570159", direction="inbound", state="ended",
+                 source="test", started_at=T0 + timedelta(minutes=2), answered_at=None, ended_at=None,
+                 matches=[{"account": "rw", "type": "contact", "id": "9", "name": "Tomasz Nowak"}], timings={})
+    assert found(db, "nowak") == ["c3"]
+    db.forget({"+61491570006"})
+    assert found(db, "priya") == [] and found(db, "python") == []
+    assert found(db, "0491 570") == ["c3"]
+    count = db.connection.execute("SELECT COUNT(*) FROM calls_search").fetchone()[0]
+    assert count == db.connection.execute("SELECT COUNT(*) FROM calls").fetchone()[0] == 2

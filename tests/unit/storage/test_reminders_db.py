@@ -13,7 +13,7 @@ def test_reminders_survive_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "ringside.sqlite3"
     due = datetime(2025, 12, 3, 9, 0, tzinfo=UTC)
     db = Database(path)
-    assert version_of(db.connection) == current() == 3
+    assert version_of(db.connection) == current() >= 3  # reminders came with version 3
     first = db.add_reminder("c1", "+61491570006", "Priya Raman", due)
     second = db.add_reminder("c2", "+61290000000", "", datetime(2025, 12, 2, 15, 0, tzinfo=UTC))
     db.reminder_fired(second)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from app.core.models import NoteStatus
+from app.core.models import Direction, NoteDraft, NoteStatus, Record, RecordType
 from app.crm.retailcrm.upload_queue import UploadQueue
 from app.storage import schema
 from app.storage.cache_db import CacheStore
@@ -191,3 +192,37 @@ def test_an_incomplete_statement_is_an_error() -> None:
             run_script(conn, "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1;")
     finally:
         conn.close()
+
+
+def test_a_version_3_file_with_calls_migrates_and_is_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "ringside.sqlite3"
+    conn = sqlite3.connect(path)
+    with conn:
+        for step in schema.MIGRATIONS[:3]:
+            step(conn)
+        conn.execute("PRAGMA user_version=3")
+        conn.execute(
+            "INSERT INTO calls (call_id, number, e164, direction, state, source, started_at, matches) VALUES "
+            "('old', '0491 570 006', '+61491570006', 'inbound', 'ended', 'test', '2024-01-02T03:04:05+00:00', ?)",
+            ('[{"account": "rw", "type": "contact", "id": "1", "name": "Priya Raman", "company": "Northwind"}]',))
+        conn.execute(
+            "INSERT INTO calls (call_id, number, direction, state, source, started_at, matches) VALUES "
+            "('odd', 'anonymous', 'inbound', 'missed', 'test', '2024-01-02T03:05:05+00:00', 'not json')")
+        conn.execute(
+            "INSERT INTO notes (call_id, account_id, record_key, draft, status, created_at) VALUES "
+            "('old', 'rw', 'rw:contact:1', ?, 'logged', '2024-01-02T03:10:00+00:00')",
+            (NoteDraft(call_id="old", account_id="rw", direction=Direction.INBOUND, text="Wants Friday shifts.",
+                       record=Record(account_id="rw", type=RecordType.CONTACT, id="1", name="Priya Raman"),
+                       call_started_at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), duration_s=60).model_dump_json(),))
+    conn.close()
+    db = Database(path)
+    try:
+        assert version_of(db.connection) == current() >= 4
+        for text in ("priya", "northwind", "friday shifts", "0491 570", "+61 491"):
+            assert [c.call_id for c in db.search_calls(text)] == ["old"], text
+        # A call whose matches are not JSON (edited by hand) is still indexed by its number.
+        assert db.connection.execute(
+            "SELECT c.call_id FROM calls_search s JOIN calls c ON c.rowid = s.rowid "
+            "WHERE calls_search MATCH '\"anonym\"'").fetchone()[0] == "odd"
+    finally:
+        db.close()
