@@ -25,10 +25,9 @@ W = TypeVar("W", bound=QWidget)
 class CardBody:
     """Keeps `layout` (the card's scrolling sections host) in step with a view's accounts."""
 
-    def __init__(self, layout: QVBoxLayout, width: int, *, picked: Callable[[str, str], None],
+    def __init__(self, layout: QVBoxLayout, *, picked: Callable[[str, str], None],
                  sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None]) -> None:
         self._layout = layout
-        self._width = width
         self._picked, self._sign_in, self._create = picked, sign_in, create
         self.sections: dict[str, AccountSection] = {}
         self.people: dict[str, PersonBlock] = {}  # keyed by the person's first account
@@ -59,7 +58,7 @@ class CardBody:
     def _person_block(self, key: str, person: Person) -> PersonBlock:
         block = self.people.get(key)
         if block is None:
-            block = self.people[key] = PersonBlock(self._width)
+            block = self.people[key] = PersonBlock()
         block.show_person(person)
         return block
 

@@ -148,7 +148,7 @@ class CallCard(QWidget):
         self._scroll.setWidget(self._host)
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its rows and links take focus, not the area
         layout.addWidget(self._scroll)
-        self._body = CardBody(self._sections_layout, CARD_WIDTH - _MARGINS[0] - _MARGINS[2], picked=self._pick,
+        self._body = CardBody(self._sections_layout, picked=self._pick,
                               sign_in=controls.sign_in, create=self._open_create)
 
         # A CV dropped on the card creates a candidate; the Create buttons open their forms.

@@ -7,10 +7,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.models import RecordType
 from app.core.person_merge import MergedJob, Person, Source
+from app.ui.card.flow import FlowLayout
 from app.ui.card.rows import MAX_JOBS, job_html
 from app.ui.common import format as fmt
 from app.ui.common.style import color
@@ -18,6 +19,7 @@ from app.ui.common.widgets import label as text_label
 from app.ui.common.widgets import link_html, link_label
 
 _BADGE_GAP = 6
+_BADGE_HIGH = 20
 
 
 def _and(names: tuple[str, ...]) -> str:
@@ -28,6 +30,8 @@ def badge_html(source: Source) -> str:
     """'Recruit Wizard · Contact', linking to that CRM's record, in the record type's badge colour."""
     text = html.escape(f"{source.account_label} · {source.record.display_type}", quote=False)
     kind = source.record.type if source.record.type is not RecordType.USER else RecordType.OTHER
+    # The badge's size and weight again inline: rich text does not take the stylesheet's font for the link.
+    text = f'<span style="font-size:8pt; font-weight:700;">{text}</span>'
     if not source.record.link:
         return text
     href = html.escape(source.record.link, quote=True)
@@ -48,10 +52,9 @@ class PersonBlock(QFrame):
     Test accessors: `person`, `badges`, `name_label`, `detail_label`, `jobs_heading`, `job_labels`,
     `source_labels` (account id -> the labels of what that CRM adds), `rebuilds`."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("accountSection")  # the same separator and spacing as an account's section
-        self._width = width
         self.person: Person | None = None
         self.rebuilds = 0
         self.badges: list[QLabel] = []
@@ -104,6 +107,7 @@ class PersonBlock(QFrame):
             badge = link_label(badge_html(source), name="recordBadge", wrap=False, has_link=bool(source.record.link))
             badge.setProperty("recordType", source.record.type.value)
             badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            badge.setMinimumHeight(_BADGE_HIGH)  # a pill, like the type badge on a single CRM's row
             badge.setAccessibleName(f"Open {person.name} in {source.account_label}")
             if source.record.link:
                 badge.setToolTip(f"Open in {source.account_label} — {source.record.link}")
@@ -111,23 +115,17 @@ class PersonBlock(QFrame):
         self._pack_badges(column)
 
     def _pack_badges(self, column: QVBoxLayout) -> None:
-        """Badges left to right, starting a new row when the next would not fit the card."""
-        row: QHBoxLayout | None = None
-        used = 0
+        """Badges left to right, wrapping to a new row when the next would not fit the card."""
+        row = QWidget()
+        row.setObjectName("sourceBadges")
+        flow = FlowLayout(row, _BADGE_GAP)
         for badge in self.badges:
-            badge.ensurePolished()
-            wide = badge.sizeHint().width()
-            if row is None or used + _BADGE_GAP + wide > self._width:
-                if row is not None:
-                    row.addStretch(1)
-                row = QHBoxLayout()
-                row.setSpacing(_BADGE_GAP)
-                column.addLayout(row)
-                used = -_BADGE_GAP
-            row.addWidget(badge, 0, Qt.AlignmentFlag.AlignVCenter)
-            used += _BADGE_GAP + wide
-        if row is not None:
-            row.addStretch(1)
+            flow.addWidget(badge)
+        row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy = row.sizePolicy()
+        policy.setHeightForWidth(True)
+        row.setSizePolicy(policy)
+        column.addWidget(row)
 
     def _build_jobs(self, column: QVBoxLayout, person: Person) -> None:
         self.jobs_heading, self.job_labels, self.more_label = None, [], None
