@@ -7,7 +7,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.core.models import AccountResult, Job, Record
+from app.core.models import AccountResult, Job, Record, RecordType
 from app.ui.card.card import CallCard
 from app.ui.common.style import Scheme, stylesheet
 from tests.ui.helpers import (
@@ -119,3 +119,24 @@ def test_a_shared_line_keeps_each_crms_section_and_its_pick(qtbot: QtBot) -> Non
     assert card.people() == []
     tr = card.section("tr")
     assert tr is not None and len(tr.rows) == 2 and all(r.radio is not None for r in tr.rows)
+
+
+def test_badges_wrap_within_the_card_and_other_accounts_keep_their_place(qtbot: QtBot) -> None:
+    customer = Record(account_id="rc", type=RecordType.CUSTOMER, id="2101", name="Priya Raman",
+                      link="https://agency.retailcrm.ru/customers/2101", note="Manager: Alex Morgan")
+    card = _card(qtbot, _rw(), pending(("fd", "FixDigital")), _tr(), found(("rc", "retailCRM"), customer))
+    card.setStyleSheet(stylesheet(Scheme.LIGHT))
+    card.render(card.view)
+    [block] = card.people()
+    assert block.person is not None and block.person.account_ids == ("rw", "tr", "rc")
+    qtbot.waitUntil(lambda: all(b.width() > 0 for b in block.badges))
+    for badge in block.badges:  # nothing cut off: every badge whole, inside the block
+        assert badge.isVisibleTo(card)
+        assert badge.mapTo(block, badge.rect().bottomRight()).x() <= block.width()
+        assert badge.width() >= badge.sizeHint().width()
+    assert len({b.mapTo(block, b.rect().topLeft()).y() for b in block.badges}) == 2  # the third wraps
+    pending_section = card.section("fd")
+    assert pending_section is not None
+    chain = card.focus_chain()
+    assert chain.index(block.badges[0]) < chain.index(card.answer_button)
+    assert block.y() < pending_section.y()  # the person at their first account's place, FixDigital after
