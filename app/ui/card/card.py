@@ -1,8 +1,9 @@
 """The call card: who is calling, from every CRM, filling in as each account answers.
 
 A frameless, always-on-top tool window near the tray that never steals focus. `render(view)`
-updates it in place: the header is re-labelled and only account sections whose result (or pick)
-changed are rebuilt (`rows.AccountSection`). Its head is in header.py, the notes and buttons at its
+updates it in place: the header is re-labelled and only what changed below it is rebuilt — one
+block for a person several accounts found (person.py), a section for each other account (rows.py),
+kept in step by body.py. Its head is in header.py, the notes and buttons at its
 foot in footer.py, where it goes on screen in placement.py. Widgets here only render `CallView`s and
 call `Controls`.
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
+from app.ui.card.body import CardBody
 from app.ui.card.collapsed import CollapsedBar
 from app.ui.card.context_lines import ContextLines
 from app.ui.card.create_record import CreateForms
@@ -35,6 +37,7 @@ from app.ui.card.cv_drop import CvDrop
 from app.ui.card.footer import CallButtons, NoteLines
 from app.ui.card.header import CardHeader, set_text
 from app.ui.card.notes_box import NotesBox
+from app.ui.card.person import PersonBlock
 from app.ui.card.placement import SCREEN_MARGIN, available_area, corner_position
 from app.ui.card.rows import AccountSection, RecordRow
 from app.ui.common.widgets import label
@@ -67,7 +70,8 @@ class CallCard(QWidget):
         heightChanged(int) its height changed (the shell restacks cards)
         historyRequested(str) the last-call line was clicked: open that call (its id) in history
 
-    Test accessors: `call_id`, `view`, `section(account_id)`, `sections()`, `record_rows()`, `clock_running`,
+    Test accessors: `call_id`, `view`, `section(account_id)` (None for an account merged into a person's
+    block), `sections()`, `people()` (the merged blocks), `record_rows()`, `clock_running`,
     `number_label`, `state_label`, `direction_label`, `invalid_label`, `close_button`,
     `answer_button`, `hang_up_button`, `call_back_button`, `note_labels`, `focus_chain()`, `notes_box`,
     `collapsed_bar`, `collapsed`, `context` (the last-call and place lines). The shell folds it with
@@ -84,7 +88,6 @@ class CallCard(QWidget):
         super().__init__(parent)
         self._controls = controls
         self._view = view
-        self._sections: dict[str, AccountSection] = {}
         self._shown_reported = False
         self._dismissed = False
 
@@ -145,6 +148,8 @@ class CallCard(QWidget):
         self._scroll.setWidget(self._host)
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its rows and links take focus, not the area
         layout.addWidget(self._scroll)
+        self._body = CardBody(self._sections_layout, picked=self._pick,
+                              sign_in=controls.sign_in, create=self._open_create)
 
         # A CV dropped on the card creates a candidate; the Create buttons open their forms.
         self.cv_drop = CvDrop(self, controls, lambda: self._view, self._frame)
@@ -179,10 +184,16 @@ class CallCard(QWidget):
         return self._view
 
     def section(self, account_id: str) -> AccountSection | None:
-        return self._sections.get(account_id)
+        return self._body.sections.get(account_id)
 
     def sections(self) -> list[AccountSection]:
-        return [self._sections[a.account_id] for a in self._view.accounts if a.account_id in self._sections]
+        found = self._body.sections
+        return [found[a.account_id] for a in self._view.accounts if a.account_id in found]
+
+    def people(self) -> list[PersonBlock]:
+        """The blocks of people several accounts found, in account order."""
+        blocks = self._body.people
+        return [blocks[a.account_id] for a in self._view.accounts if a.account_id in blocks]
 
     def record_rows(self, account_id: str | None = None) -> list[RecordRow]:
         return [row for s in self.sections() if account_id in (None, s.account_id) for row in s.rows]
@@ -219,7 +230,7 @@ class CallCard(QWidget):
             self.empty_label.setVisible(not invalid and not view.accounts)
             self._scroll.setVisible(not invalid and bool(view.accounts))
             if not invalid:
-                self._render_sections(view)
+                self._body.render(view)
             self.notes_box.show_view(view)
             self.collapsed_bar.show_view(view)
             self._notes.render(view)
@@ -254,31 +265,10 @@ class CallCard(QWidget):
         """(unfolded, folded) height: what the shell plans the stack with."""
         return self._frame.sizeHint().height(), self.collapsed_bar.sizeHint().height()
 
-    def _render_sections(self, view: CallView) -> None:
-        wanted = [a.account_id for a in view.accounts]
-        for account_id in list(self._sections):
-            if account_id not in wanted:
-                gone = self._sections.pop(account_id)
-                gone.hide()
-                gone.deleteLater()
-        for index, result in enumerate(view.accounts):
-            section = self._sections.get(result.account_id)
-            if section is None:
-                section = AccountSection(result.account_id, result.account_label)
-                section.recordPicked.connect(self._pick)
-                section.signInRequested.connect(self._controls.sign_in)
-                section.create_bar.createRequested.connect(self._open_create)
-                self._sections[result.account_id] = section
-            if self._sections_layout.indexOf(section) != index:
-                self._sections_layout.insertWidget(index, section)
-                section.show()
-            section.update_result(result, view.selected.get(result.account_id))
-            section.create_bar.update_view(view, result)
-
     def focus_chain(self) -> list[QWidget]:
-        """The card's keyboard stops in Tab order: each section's picks and links, Answer,
+        """The card's keyboard stops in Tab order: each block's and section's picks and links, Answer,
         Hang up, then the close button. Hidden ones are skipped by Qt."""
-        stops: list[QWidget] = [w for s in self.sections() for w in s.focus_chain()]
+        stops: list[QWidget] = [w for block in self._body.order for w in block.focus_chain()]
         stops += self.note_action_rows  # a note's Retry / It's there links
         return [*stops, self.answer_button, self.hang_up_button, self.call_back_button, self.close_button]
 

@@ -20,7 +20,7 @@ CUSTOMER = Record(
 
 
 def test_a_customer_shows_the_manager_and_order_links(qtbot: QtBot) -> None:
-    card = CallCard(FakeControls(), call(found(RW, PRIYA), found(RC, CUSTOMER)))
+    card = CallCard(FakeControls(), call(found(RC, CUSTOMER)))
     qtbot.addWidget(card)
     card.show()
     row = next(r for r in card.record_rows() if r.record.account_id == "rc")
@@ -42,3 +42,22 @@ def test_records_without_more_to_say_show_no_empty_lines(qtbot: QtBot) -> None:
     [row] = card.record_rows()
     assert row.note_label is None and row.links_label is None
     assert not card.findChildren(QLabel, "recordLinks")
+
+
+def test_merged_with_another_crm_the_customer_adds_its_manager_and_order_links(qtbot: QtBot) -> None:
+    """Found in Recruit Wizard too, Priya gets one header; retailCRM's section holds only what it adds."""
+    card = CallCard(FakeControls(), call(found(RW, PRIYA), found(RC, CUSTOMER)))
+    qtbot.addWidget(card)
+    card.show()
+    [block] = card.people()
+    assert card.section("rc") is None and card.section("rw") is None
+    badge = block.badges[1]
+    assert "retailCRM · Customer" in badge.text() and f'href="{BASE}/customers/2101"' in badge.text()
+    title, note, links_label = block.source_labels["rc"]
+    assert title.text() == "RETAILCRM" and note.text() == "Manager: Alex Morgan" and note.isVisibleTo(card)
+    assert links_label.isVisibleTo(card) and links_label.openExternalLinks()
+    links = links_label.text()
+    assert f'href="{BASE}/orders/31001/edit"' in links and ">Last order</a>" in links
+    assert f'href="{BASE}/orders/add?customerId=2101"' in links and ">New order</a>" in links
+    assert links_label in card.focus_chain() and badge in card.focus_chain()
+    assert "rw" not in block.source_labels  # Recruit Wizard adds nothing beyond the header

@@ -1,0 +1,84 @@
+"""The card's body: a merged block for each person several accounts found, and an `AccountSection`
+for every other account (still looking, no match, failed, or several matches to pick from).
+
+Recomputed from each `CallView`, so the card fills in as each account answers: an account joins a
+person's block once its answer shows the same person (`core.person_merge`). Only blocks and sections
+whose content changed are rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.core.person_merge import Person, merge_people
+from app.core.ports import NewRecordKind
+from app.core.views import CallView
+from app.ui.card.person import PersonBlock
+from app.ui.card.rows import AccountSection
+
+W = TypeVar("W", bound=QWidget)
+
+
+class CardBody:
+    """Keeps `layout` (the card's scrolling sections host) in step with a view's accounts."""
+
+    def __init__(self, layout: QVBoxLayout, *, picked: Callable[[str, str], None],
+                 sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None]) -> None:
+        self._layout = layout
+        self._picked, self._sign_in, self._create = picked, sign_in, create
+        self.sections: dict[str, AccountSection] = {}
+        self.people: dict[str, PersonBlock] = {}  # keyed by the person's first account
+        self.order: list[PersonBlock | AccountSection] = []  # as shown, top to bottom
+
+    def render(self, view: CallView) -> None:
+        people = merge_people(view.accounts)
+        merged: dict[str, Person] = {a: p for p in people for a in p.account_ids}
+        order: list[PersonBlock | AccountSection] = []
+        for result in view.accounts:
+            person = merged.get(result.account_id)
+            if person is not None:
+                if person.account_ids[0] == result.account_id:
+                    order.append(self._person_block(result.account_id, person))
+                continue
+            section = self._section(result.account_id, result.account_label)
+            section.update_result(result, view.selected.get(result.account_id))
+            section.create_bar.update_view(view, result)
+            order.append(section)
+        self._drop(self.sections, {a for a in self.sections if a not in merged and _listed(view, a)})
+        self._drop(self.people, {p.account_ids[0] for p in people})
+        self.order = order
+        for index, widget in enumerate(order):
+            if self._layout.indexOf(widget) != index:
+                self._layout.insertWidget(index, widget)
+                widget.show()
+
+    def _person_block(self, key: str, person: Person) -> PersonBlock:
+        block = self.people.get(key)
+        if block is None:
+            block = self.people[key] = PersonBlock()
+        block.show_person(person)
+        return block
+
+    def _section(self, account_id: str, account_label: str) -> AccountSection:
+        section = self.sections.get(account_id)
+        if section is None:
+            section = AccountSection(account_id, account_label)
+            section.recordPicked.connect(self._picked)
+            section.signInRequested.connect(self._sign_in)
+            section.create_bar.createRequested.connect(self._create)
+            self.sections[account_id] = section
+        return section
+
+    @staticmethod
+    def _drop(widgets: dict[str, W], keep: set[str]) -> None:
+        for key in [k for k in widgets if k not in keep]:
+            gone = widgets.pop(key)
+            gone.hide()
+            gone.deleteLater()
+
+
+def _listed(view: CallView, account_id: str) -> bool:
+    return any(a.account_id == account_id for a in view.accounts)

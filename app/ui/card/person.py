@@ -1,0 +1,183 @@
+"""One person found by several CRMs, shown once: name, title · company, a badge per CRM (its record
+type, linking to its record), open jobs once each with the CRMs that have them, then a short section
+for each CRM that adds something (retailCRM's manager and orders). Renders a `core.person_merge.Person`."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from app.core.models import RecordType
+from app.core.person_merge import MergedJob, Person, Source
+from app.ui.card.flow import FlowLayout
+from app.ui.card.rows import MAX_JOBS, job_html
+from app.ui.common import format as fmt
+from app.ui.common.style import color
+from app.ui.common.widgets import label as text_label
+from app.ui.common.widgets import link_html, link_label
+
+_BADGE_GAP = 6
+_BADGE_HIGH = 20
+
+
+def _and(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def badge_html(source: Source) -> str:
+    """'Recruit Wizard · Contact', linking to that CRM's record, in the record type's badge colour."""
+    text = html.escape(f"{source.account_label} · {source.record.display_type}", quote=False)
+    kind = source.record.type if source.record.type is not RecordType.USER else RecordType.OTHER
+    # The badge's size and weight again inline: rich text does not take the stylesheet's font for the link.
+    text = f'<span style="font-size:8pt; font-weight:700;">{text}</span>'
+    if not source.record.link:
+        return text
+    href = html.escape(source.record.link, quote=True)
+    return f'<a href="{href}" style="color:{color(f"{kind.value}_fg")}; text-decoration:none;">{text}</a>'
+
+
+def _job_tip(job: MergedJob) -> str:
+    lines = [fmt.job_line(job.job)]
+    for account, found in job.found_in:
+        bits = [b for b in (found.status, found.employment_type) if b]
+        lines.append(f"{account}: {' · '.join(bits) or 'open'}" + (f" — {found.link}" if found.link else ""))
+    return "\n".join(lines)
+
+
+class PersonBlock(QFrame):
+    """The merged header and body for one `Person`; `show_person` rebuilds it only when it changed.
+
+    Test accessors: `person`, `badges`, `name_label`, `detail_label`, `jobs_heading`, `job_labels`,
+    `source_labels` (account id -> the labels of what that CRM adds), `rebuilds`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("accountSection")  # the same separator and spacing as an account's section
+        self.person: Person | None = None
+        self.rebuilds = 0
+        self.badges: list[QLabel] = []
+        self.name_label = QLabel()
+        self.detail_label = QLabel()
+        self.jobs_heading: QLabel | None = None
+        self.job_labels: list[QLabel] = []
+        self.more_label: QLabel | None = None
+        self.source_labels: dict[str, list[QLabel]] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._box: QWidget | None = None
+
+    def show_person(self, person: Person) -> bool:
+        """Show `person`; returns whether anything changed."""
+        if person == self.person:
+            return False
+        self.person = person
+        self.rebuilds += 1
+        if self._box is not None:
+            self._box.hide()
+            self._box.deleteLater()
+        # Built off the card, then shown once (see AccountSection._add_rows).
+        self._box = QWidget()
+        self._box.setObjectName("personBox")
+        column = QVBoxLayout(self._box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self._build_head(column, person)
+        self._build_jobs(column, person)
+        self._build_sources(column, person)
+        self._layout.addWidget(self._box)
+        self._box.show()
+        return True
+
+    def _build_head(self, column: QVBoxLayout, person: Person) -> None:
+        first = person.sources[0].record
+        self.name_label = link_label(link_html(person.name, first.link), name="recordName", has_link=bool(first.link))
+        if first.link:
+            self.name_label.setToolTip(f"Open {person.name} in {person.sources[0].account_label} — {first.link}")
+        column.addWidget(self.name_label)
+        detail = " · ".join(p for p in (person.job_title, person.company) if p)
+        self.detail_label = text_label(detail, name="recordDetail", role="secondary", wrap=True)
+        self.detail_label.setVisible(bool(detail))
+        column.addWidget(self.detail_label)
+        column.addSpacing(4)
+        self.badges = []
+        for source in person.sources:
+            badge = link_label(badge_html(source), name="recordBadge", wrap=False, has_link=bool(source.record.link))
+            badge.setProperty("recordType", source.record.type.value)
+            badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            badge.setMinimumHeight(_BADGE_HIGH)  # a pill, like the type badge on a single CRM's row
+            badge.setAccessibleName(f"Open {person.name} in {source.account_label}")
+            if source.record.link:
+                badge.setToolTip(f"Open in {source.account_label} — {source.record.link}")
+            self.badges.append(badge)
+        self._pack_badges(column)
+
+    def _pack_badges(self, column: QVBoxLayout) -> None:
+        """Badges left to right, wrapping to a new row when the next would not fit the card."""
+        row = QWidget()
+        row.setObjectName("sourceBadges")
+        flow = FlowLayout(row, _BADGE_GAP)
+        for badge in self.badges:
+            flow.addWidget(badge)
+        row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy = row.sizePolicy()
+        policy.setHeightForWidth(True)
+        row.setSizePolicy(policy)
+        column.addWidget(row)
+
+    def _build_jobs(self, column: QVBoxLayout, person: Person) -> None:
+        self.jobs_heading, self.job_labels, self.more_label = None, [], None
+        if not person.jobs:
+            return
+        sets = {job.labels for job in person.jobs}
+        shared = next(iter(sets)) if len(sets) == 1 else ()
+        heading = f"Open jobs ({len(person.jobs)})"
+        if shared:  # every job is in the same CRMs: say which once
+            heading += f" · in {_and(shared)}"
+        self.jobs_heading = text_label(heading, name="jobsHeading", role="caption", wrap=True)
+        column.addSpacing(6)
+        column.addWidget(self.jobs_heading)
+        for job in person.jobs[:MAX_JOBS]:
+            text = job_html(job.job)
+            if not shared:
+                where = html.escape(_and(job.labels), quote=False)
+                text += f'<br><span style="font-size:8pt; color:{color("muted")};">in {where}</span>'
+            job_label = link_label(text, name="jobLink", has_link=bool(job.job.link))
+            job_label.setToolTip(_job_tip(job))
+            self.job_labels.append(job_label)
+            column.addSpacing(4)
+            column.addWidget(job_label)
+        if len(person.jobs) > MAX_JOBS:
+            first = person.sources[0].record
+            self.more_label = link_label(link_html(f"+{len(person.jobs) - MAX_JOBS} more", first.link),
+                                         name="moreJobs", has_link=bool(first.link))
+            column.addWidget(self.more_label)
+
+    def _build_sources(self, column: QVBoxLayout, person: Person) -> None:
+        """What each CRM adds beyond the header, under its name; CRMs that add nothing get no section."""
+        self.source_labels = {}
+        for source in person.sources:
+            if not source.adds_anything:
+                continue
+            shown: list[QLabel] = [text_label(source.account_label.upper(), name="accountLabel")]
+            shown += [text_label(line, name="recordNote", role="secondary", wrap=True) for line in source.adds]
+            if source.extra_links:
+                links = " · ".join(link_html(text, url) for text, url in source.extra_links)
+                shown.append(link_label(links, name="recordLinks"))
+            if source.loading:
+                shown.append(text_label("Loading open jobs…", name="loadingMore", role="pending"))
+            if source.problem:
+                shown.append(text_label(source.problem, name="sectionNote", wrap=True))
+            column.addSpacing(10)
+            for widget in shown:
+                column.addWidget(widget)
+            self.source_labels[source.account_id] = shown
+
+    def focus_chain(self) -> list[QWidget]:
+        """The block's keyboard stops: the name, each badge, the jobs, then what the CRMs add."""
+        stops: list[QWidget] = [self.name_label, *self.badges, *self.job_labels]
+        stops += [self.more_label] if self.more_label is not None else []
+        stops += [w for shown in self.source_labels.values() for w in shown]
+        return [w for w in stops if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
