@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from app.config import settings as settings_mod
 from app.config.paths import Paths
 
 
@@ -36,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(paths: Paths, args: argparse.Namespace) -> int:
     from app.cli import account_actions as terminal  # httpx and the account service: only when asked
+    from app.config import settings as settings_mod  # pydantic's models: loaded when a command reads config.toml
 
     settings = settings_mod.load(paths.config_file)
     if args.account_command == "list":

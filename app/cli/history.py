@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.cli.exit_codes import EXIT_OK
-from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.errors import RingsideError
 
@@ -42,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(paths: Paths, args: argparse.Namespace) -> int:
+    from app.config import settings as settings_mod  # pydantic's models: loaded when a command reads config.toml
     from app.storage.db import Database
 
     if args.forget is not None:
@@ -70,6 +70,7 @@ def run(paths: Paths, args: argparse.Namespace) -> int:
 
 def forget(paths: Paths, number: str) -> int:
     """Erase one person (by number, as typed or in any form that normalises to the same E.164)."""
+    from app.config import settings as settings_mod  # pydantic's models: loaded when a command reads config.toml
     from app.core.phone import try_normalise
     from app.storage.db import Database
 

@@ -13,7 +13,6 @@ import sys
 import time
 
 from app.cli.exit_codes import EXIT_FAIL, EXIT_OK
-from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.errors import ConfigError, RingsideError
 
@@ -61,6 +60,7 @@ def setup_logging(paths: Paths) -> None:
 
 
 def run(paths: Paths, *, demo: bool, from_desktop: bool = False) -> int:
+    from app.config import settings as settings_mod  # pydantic's models: loaded when a command reads config.toml
     from app.runtime.process import AlreadyLocked, InstanceLock, install_crash_logging
     from app.runtime.system_libs import qt_system_problem
 
