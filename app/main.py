@@ -99,10 +99,12 @@ def run_app(
     ticker.timeout.connect(lambda: None)
 
     async def main() -> None:
-        await runtime.start()
+        # Door and tray first; listeners (webhook, CRM callbacks) and the connections' warm-up after.
+        await runtime.open_door()
         shell.start()
         log.info("Ringside ready in %.0f ms", (time.perf_counter() - started) * 1000)
         print(f"Ringside is ready (tray {'icon' if shell.has_tray else 'window'}).", flush=True)
+        await runtime.start()
         await done.wait()
         shell.close()
         await runtime.stop()

@@ -71,6 +71,10 @@ class InstanceServer:
         return int(self._server.sockets[0].getsockname()[1])
 
     @property
+    def listening(self) -> bool:
+        return self._server is not None
+
+    @property
     def address(self) -> str:
         """Where the door listens: the socket's path, or 127.0.0.1:port."""
         return str(self._socket) if self._use_unix else f"127.0.0.1:{self.port}"

@@ -132,12 +132,7 @@ class Runtime:
     @property
     def peer(self) -> TelephonyPeer:
         if self._peer is None:
-            from app.crm.peer import TelephonyPeer
-
-            self._peer = TelephonyPeer(
-                database=self.paths.database, settings=lambda: self.settings, secrets=self.secrets,
-                set_presence=self.core.tray.set_presence, dial=self.switchboard.place_call,
-                default_region=lambda: self.switchboard.default_region, report=self.listener.message)
+            self._peer = _new_peer(self)
         return self._peer
 
     def _attach_peer(self) -> None:
@@ -205,8 +200,13 @@ class Runtime:
         records = self.settings.limits.max_records
         return [Account(c, timeouts.get(c.account_id, 3.0), records) for c in self.connectors.values()]
 
+    async def open_door(self) -> None:
+        """The instance door alone: the app opens it before the tray shows, and starts the rest after."""
+        if not self.instance.listening:
+            await self.instance.start()
+
     async def start(self) -> None:
-        await self.instance.start()
+        await self.open_door()
         for source in self.sources:
             try:
                 await source.start()
@@ -350,6 +350,14 @@ class Runtime:
 
     def _show(self) -> None:
         self.windows.show_main()
+
+
+def _new_peer(rt: Runtime) -> TelephonyPeer:
+    from app.crm.peer import TelephonyPeer
+
+    return TelephonyPeer(database=rt.paths.database, settings=lambda: rt.settings, secrets=rt.secrets,
+                         set_presence=rt.core.tray.set_presence, dial=rt.switchboard.place_call,
+                         default_region=lambda: rt.switchboard.default_region, report=rt.listener.message)
 
 
 class NoWindows:
