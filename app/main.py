@@ -56,8 +56,8 @@ def run_app(
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QApplication
 
-    from app.accounts.backend import SettingsBackend
     from app.runtime.runtime import Runtime
+    from app.runtime.settings_door import LazySettingsControls
     from app.ui.bridge import Bridge
     from app.ui.shell import UiShell
 
@@ -85,7 +85,9 @@ def run_app(
                       notify_reminder=bridge.reminder_due,
                       secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [], on_error=on_error,
                       open_url=lambda url: QDesktopServices.openUrl(QUrl(url)))
-    shell = UiShell(runtime.controls, bridge, settings=SettingsBackend(runtime.account_hooks()))
+    # The Settings window's backend (account service, sign-in, checks) is built when the window needs it.
+    shell = UiShell(runtime.controls, bridge,
+                    settings=LazySettingsControls(runtime.account_hooks, lambda: runtime.settings))
 
     done = asyncio.Event()
     shell.quitRequested.connect(done.set)
@@ -97,10 +99,12 @@ def run_app(
     ticker.timeout.connect(lambda: None)
 
     async def main() -> None:
-        await runtime.start()
+        # Door and tray first; listeners (webhook, CRM callbacks) and the connections' warm-up after.
+        await runtime.open_door()
         shell.start()
         log.info("Ringside ready in %.0f ms", (time.perf_counter() - started) * 1000)
         print(f"Ringside is ready (tray {'icon' if shell.has_tray else 'window'}).", flush=True)
+        await runtime.start()
         await done.wait()
         shell.close()
         await runtime.stop()

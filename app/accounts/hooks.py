@@ -7,12 +7,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.config.settings import Settings
 from app.storage.secrets import SecretStore
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class Report(Protocol):

@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(paths: Paths, args: argparse.Namespace) -> int:
     from app.cli import account_actions as terminal  # httpx and the account service: only when asked
-    from app.config import settings as settings_mod  # pydantic and every account model: not for other commands
+    from app.config import settings as settings_mod  # pydantic's models: loaded when a command reads config.toml
 
     settings = settings_mod.load(paths.config_file)
     if args.account_command == "list":

@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(paths: Paths, args: argparse.Namespace) -> int:
-    from app.config import settings as settings_mod  # pydantic: only when this command runs
+    from app.config import settings as settings_mod  # pydantic's models: loaded when a command reads config.toml
     from app.config.settings import WebhookSourceSettings
     from app.telephony.webhook import events_url, load_or_create_token
 

@@ -10,12 +10,9 @@ import webbrowser
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.accounts.hooks import AppHooks
-from app.accounts.identity import ending_soon, warning
-from app.accounts.reconnect import sign_in_again
 from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.config.settings import GeneralSettings, Settings
@@ -29,21 +26,25 @@ from app.core.ports import Connector
 from app.core.reminders import Reminder
 from app.core.tasks import log_error
 from app.core.views import SwitchboardListener, Windows
-from app.crm._shared.answers import BoundedClient
-from app.crm._shared.oauth_tokens import OAuthClient
-from app.crm.peer import TelephonyPeer
-from app.crm.registry import build
+from app.crm.fixdigital.settings import FixDigitalAccount
+from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import NotStored, RingsideError
 from app.runtime.instance import Handlers, InstanceServer
 from app.storage.cache_db import CacheStore
 from app.storage.db import Database
 from app.storage.secret_file import secrets_file
 from app.storage.secrets import KeyringSecrets, SecretStore
-from app.telephony.baresip import BaresipSource
-from app.telephony.dialers import DialerContext, build_dialer
 from app.telephony.simulator import SOURCE as SIMULATOR
 from app.telephony.simulator import Simulator
-from app.telephony.sources import CallSource, SourceContext, build_sources
+
+if TYPE_CHECKING:
+    # What only accounts, call sources and a dialer bring (HTTP clients, listeners): imported when
+    # the settings name one, so a Ringside with none starts without them.
+    import httpx
+
+    from app.crm._shared.oauth_tokens import OAuthClient
+    from app.crm.peer import TelephonyPeer
+    from app.telephony.sources import CallSource
 
 log = logging.getLogger(__name__)
 
@@ -101,32 +102,55 @@ class Runtime:
         self.controls = self.core.controls  # the recruiter's intents (what the UI is given)
         self.simulator = Simulator(self.switchboard.handle)
         self.switchboard.register_control(SIMULATOR, self.simulator)
-        self.sources: list[CallSource] = build_sources(self.settings.sources, SourceContext(
-            emit=self._handle_stored, notify=self.listener.message, data_dir=self.paths.data_dir,
-            softphone_status=self.core.tray.softphone_status,
-            default_region=lambda: self.switchboard.default_region))
-        for source in self.sources:
-            if isinstance(source, BaresipSource):  # a softphone answers and hangs up its own calls
-                self.switchboard.register_control(source.name, source)
+        self.sources: list[CallSource] = self._build_sources()
         self._build_dialer()
-        # The telephony side retailCRM and FixDigital expect: their callbacks, retailCRM's upload queue.
-        self.peer = TelephonyPeer(
-            database=self.paths.database, settings=lambda: self.settings, secrets=self.secrets,
-            set_presence=self.core.tray.set_presence, dial=self.switchboard.place_call,
-            default_region=lambda: self.switchboard.default_region, report=self.listener.message)
-        self.peer.attach(self.connectors)
+        # The telephony side retailCRM and FixDigital expect (their callbacks, retailCRM's upload
+        # queue): made when an account of theirs is configured.
+        self._peer: TelephonyPeer | None = None
+        self._attach_peer()
         self.instance = InstanceServer(self.paths.instance_file, Handlers(
             event=self._handle_stored, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
             dial=self.switchboard.place_call,
         ))
 
+    def _build_sources(self) -> list[CallSource]:
+        if not self.settings.sources:
+            return []
+        from app.telephony.baresip import BaresipSource
+        from app.telephony.sources import SourceContext, build_sources
+
+        sources = build_sources(self.settings.sources, SourceContext(
+            emit=self._handle_stored, notify=self.listener.message, data_dir=self.paths.data_dir,
+            softphone_status=self.core.tray.softphone_status,
+            default_region=lambda: self.switchboard.default_region))
+        for source in sources:
+            if isinstance(source, BaresipSource):  # a softphone answers and hangs up its own calls
+                self.switchboard.register_control(source.name, source)
+        return sources
+
+    @property
+    def peer(self) -> TelephonyPeer:
+        if self._peer is None:
+            self._peer = _new_peer(self)
+        return self._peer
+
+    def _attach_peer(self) -> None:
+        if self._peer is not None or any(isinstance(a, (RetailCrmAccount, FixDigitalAccount)) and a.enabled
+                                         for a in self.settings.accounts):
+            self.peer.attach(self.connectors)
+
     def _build_connectors(self) -> dict[str, Connector]:
         connectors: dict[str, Connector] = {}
         self.token_clients = {}
-        for account in self.settings.accounts:
-            if not account.enabled:
-                continue
+        enabled = [account for account in self.settings.accounts if account.enabled]
+        if not enabled:
+            return connectors
+        import httpx
+
+        from app.crm.registry import build
+
+        for account in enabled:
             client = self.clients.get(account.id)
             if client is None:
                 client = self._new_client(httpx.Timeout(account.timeout_s + 2, connect=account.timeout_s),
@@ -142,6 +166,11 @@ class Runtime:
 
     def _build_dialer(self) -> None:
         """[dialer] → the switchboard's dialer; a broken section is what `dial` then says."""
+        if self.settings.dialer is None:  # what build_dialer says of no [dialer], without importing it
+            self.switchboard.set_dialer(None)
+            return
+        from app.telephony.dialers import DialerContext, build_dialer
+
         try:
             dialer = build_dialer(DialerContext(self.settings, self.sources, self.secrets, self._http_client,
                                                 self.open_tel))
@@ -153,11 +182,15 @@ class Runtime:
     def _http_client(self, account_id: str) -> httpx.AsyncClient:
         client = self.clients.get(account_id)
         if client is None:
+            import httpx
+
             client = self.clients[account_id] = self._new_client(httpx.Timeout(10.0, connect=5.0))
         return client
 
     def _new_client(self, timeout: httpx.Timeout, **options: object) -> httpx.AsyncClient:
         """A pooled client carrying [limits]: how much of an answer is read, how long a request lasts."""
+        from app.crm._shared.answers import BoundedClient
+
         limits = self.settings.limits
         return BoundedClient(max_answer_bytes=limits.max_answer_kb * 1024, deadline_s=limits.request_deadline_s,
                              timeout=timeout, **options)
@@ -167,14 +200,20 @@ class Runtime:
         records = self.settings.limits.max_records
         return [Account(c, timeouts.get(c.account_id, 3.0), records) for c in self.connectors.values()]
 
+    async def open_door(self) -> None:
+        """The instance door alone: the app opens it before the tray shows, and starts the rest after."""
+        if not self.instance.listening:
+            await self.instance.start()
+
     async def start(self) -> None:
-        await self.instance.start()
+        await self.open_door()
         for source in self.sources:
             try:
                 await source.start()
             except RingsideError as exc:  # e.g. the webhook's port is taken: say so, run without it
                 self.listener.message(str(exc), error=True)
-        await self.peer.start()
+        if self._peer is not None:
+            await self._peer.start()
         if self.db.moved_aside is not None:
             salvaged = (f" {self.db.salvaged} note(s) not yet sent were recovered from it and will be sent."
                         if self.db.salvaged else "")
@@ -187,9 +226,12 @@ class Runtime:
         self.core.tasks.spawn(self.outbox.run())
         self.core.tasks.spawn(self.core.reminders.run())  # due ones (set before a restart) fire now
         self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
-        for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
-            if isinstance(source, BaresipSource) and not source.connected:
-                self.core.tray.softphone_status(source.name, False, source.description)
+        if self.sources:
+            from app.telephony.baresip import BaresipSource  # loaded already, with the sources
+
+            for source in self.sources:  # not connected yet (it tells when it is): the tray shows it
+                if isinstance(source, BaresipSource) and not source.connected:
+                    self.core.tray.softphone_status(source.name, False, source.description)
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
         for connector in self.connectors.values():
             self.core.tasks.spawn(connector.warm_up())
@@ -215,6 +257,10 @@ class Runtime:
     def warn_of_sign_in_ends(self) -> None:
         """A message for each sign-in that ends within its warning period (Recruit Wizard's lasts 60
         days from the browser sign-in, however often it is refreshed; a week's notice)."""
+        if not self.token_clients:
+            return
+        from app.accounts.identity import ending_soon, warning
+
         now = self.clock()
         names = {a.id: a.display_name for a in self.settings.accounts}
         for account_id, tokens in self.token_clients.items():
@@ -234,7 +280,8 @@ class Runtime:
         await self.core.tasks.aclose()
         for connector in self.connectors.values():
             await connector.aclose()
-        await self.peer.stop()
+        if self._peer is not None:
+            await self._peer.stop()
         for client in self.clients.values():
             await client.aclose()
         self.db.close()
@@ -250,8 +297,9 @@ class Runtime:
         self.connectors = self._build_connectors()
         self.lookup.replace_accounts(self._accounts())
         self.outbox.set_connectors(self.connectors)
-        self.peer.attach(self.connectors)
-        await self.peer.start()  # the first retailCRM or FixDigital account starts the callbacks
+        self._attach_peer()
+        if self._peer is not None:
+            await self._peer.start()  # the first retailCRM or FixDigital account starts the callbacks
         for connector in old.values():
             await connector.aclose()
         self.apply_general(self.settings.general)
@@ -265,6 +313,8 @@ class Runtime:
 
     def sign_in(self, account_id: str) -> None:
         """Controls.sign_in: the browser sign-in for one account, run in the app."""
+        from app.accounts.reconnect import sign_in_again
+
         self.core.tasks.spawn(sign_in_again(self.account_hooks(), account_id))
 
     def account_hooks(self) -> AppHooks:
@@ -300,6 +350,14 @@ class Runtime:
 
     def _show(self) -> None:
         self.windows.show_main()
+
+
+def _new_peer(rt: Runtime) -> TelephonyPeer:
+    from app.crm.peer import TelephonyPeer
+
+    return TelephonyPeer(database=rt.paths.database, settings=lambda: rt.settings, secrets=rt.secrets,
+                         set_presence=rt.core.tray.set_presence, dial=rt.switchboard.place_call,
+                         default_region=lambda: rt.switchboard.default_region, report=rt.listener.message)
 
 
 class NoWindows:

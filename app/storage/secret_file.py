@@ -91,10 +91,9 @@ def secrets_file(paths: Paths) -> Path:
 
 def open_secrets(paths: Paths, settings: Settings, *, allow_file: bool = False) -> SecretStore:
     """The keyring when one is usable. Otherwise the file, if the user opted in (`allow_file` is the
-    command-line opt-in); else the keyring store anyway, whose every use explains what to do."""
-    if keyring_problem() is None:
+    command-line opt-in); else the keyring store anyway, whose every use explains what to do. The
+    keyring is only probed when the file is an option (probing it can take a desktop bus round trip)."""
+    if not (allow_file or settings.general.store_secrets_in_file) or keyring_problem() is None:
         return KeyringSecrets()
-    if allow_file or settings.general.store_secrets_in_file:
-        log.warning("No usable keyring; secrets are kept in %s as you chose", secrets_file(paths))
-        return FileSecrets(secrets_file(paths))
-    return KeyringSecrets()
+    log.warning("No usable keyring; secrets are kept in %s as you chose", secrets_file(paths))
+    return FileSecrets(secrets_file(paths))

@@ -4,7 +4,9 @@ SQLite itself leaves nothing behind that blocks the next start: after a crash (e
 `-wal` and `-shm` files are recovered by the next connection, and no lock outlives its process.
 Three things can still stand in the way, and each is told apart by SQLite's own result code:
 
-- damage (SQLITE_CORRUPT, SQLITE_NOTADB, or `PRAGMA quick_check` finding problems): checked once
+- damage (SQLITE_CORRUPT, SQLITE_NOTADB, or `PRAGMA quick_check` finding problems; the check reads
+  the whole file, so it runs at every open only while the file is small, and on a larger one once a
+  day, its last pass stamped beside the file): checked once
   more on a fresh read-only connection, then `recover=True` moves the file aside (with its -wal and
   -shm) and starts a fresh one, reporting where the old one went; `recover=False` (the CLI, which
   only reads) raises `DatabaseUnreadable` and leaves the file alone;
@@ -31,11 +33,13 @@ from app.errors import NotStored, RingsideError
 
 log = logging.getLogger(__name__)
 
-_SIDE_FILES = ("-wal", "-shm", "-journal")
+_SIDE_FILES = ("-wal", "-shm", "-journal", "-checked")
 _DAMAGE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _LOCKED = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 OPEN_BUSY_MS = 1000  # how long one try at opening waits on a lock before saying it is waiting
 BUSY_MS = 5000  # after opening: how long a write waits for another writer
+CHECK_ALWAYS_BYTES = 8 * 1024 * 1024  # quick_check of a file this size takes milliseconds
+CHECK_EVERY_S = 24 * 3600  # a larger file: checked when its last passing check is older than this
 
 
 class DatabaseUnreadable(RingsideError):
@@ -138,16 +142,40 @@ def _connect(path: Path, prepare: Callable[[sqlite3.Connection], object]) -> sql
         conn.execute(f"PRAGMA busy_timeout={OPEN_BUSY_MS}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        # Finds a damaged file now rather than mid-call; quick on a database of this size.
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
-        if problems != ["ok"]:
-            raise _Damaged("; ".join(str(p) for p in problems))
+        # Finds a damaged file now rather than mid-call (SQLite's own errors find it otherwise).
+        if _check_due(path):
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise _Damaged("; ".join(str(p) for p in problems))
+            _stamp(path)
         prepare(conn)
         conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _check_stamp(path: Path) -> Path:
+    return path.with_name(path.name + "-checked")
+
+
+def _check_due(path: Path) -> bool:
+    try:
+        if path.stat().st_size <= CHECK_ALWAYS_BYTES:
+            return True
+        return time.time() - _check_stamp(path).stat().st_mtime > CHECK_EVERY_S
+    except OSError:  # a new file, or no stamp yet
+        return True
+
+
+def _stamp(path: Path) -> None:
+    """Remember when a larger file last passed its check (a read-only folder: checked every time)."""
+    try:
+        if path.stat().st_size > CHECK_ALWAYS_BYTES:
+            _check_stamp(path).touch()
+    except OSError:
+        pass
 
 
 def _move_aside(path: Path) -> Path:

@@ -12,12 +12,12 @@ note form was dealt with and every note logged (a failed note keeps its card up)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from app.accounts.backend import SettingsControls
-from app.config.settings import Settings
 from app.core.models import NoteStatus
 from app.core.outcomes import DEFAULT_OUTCOMES
 from app.core.reminders import Reminder
@@ -26,11 +26,15 @@ from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
 from app.ui.card.stack import CardStack
 from app.ui.common.style import apply_style
-from app.ui.history.window import HistoryWindow
 from app.ui.note.form import NoteForm
-from app.ui.settings.window import SettingsWindow
-from app.ui.tray.reminder import ReminderNotice
 from app.ui.tray.tray import TrayController
+
+if TYPE_CHECKING:  # windows opened on demand are imported then: the tray shows without them
+    from app.accounts.backend import SettingsControls
+    from app.config.settings import Settings
+    from app.ui.history.window import HistoryWindow
+    from app.ui.settings.window import SettingsWindow
+    from app.ui.tray.reminder import ReminderNotice
 
 MAX_ENDED_CARDS = 3  # settled or not, ended calls' cards beyond these close, oldest first
 SETTLED_CLOSE_MS = 4000
@@ -119,6 +123,8 @@ class UiShell(QObject):
     def open_history(self, call_id: str | None = None) -> HistoryWindow:
         """Show the history window (one, kept for next time), refreshed; at `call_id` when given."""
         if self.history_window is None:
+            from app.ui.history.window import HistoryWindow
+
             self.history_window = HistoryWindow(self._controls, messages=self.tray.messages)
             self.history_window.cardRequested.connect(self.reopen_card)
         self.history_window.show()
@@ -130,6 +136,8 @@ class UiShell(QObject):
 
     def show_reminder(self, reminder: Reminder) -> ReminderNotice:
         """A call-back reminder came due: a notice with Call back, kept in the Messages tab too."""
+        from app.ui.tray.reminder import ReminderNotice
+
         notice = ReminderNotice(self._controls, reminder)
         self.tray.messages.add(notice.text())
         self.reminder_notices = [n for n in self.reminder_notices if shiboken6.isValid(n) and n.isVisible()]
@@ -165,6 +173,8 @@ class UiShell(QObject):
         if self._settings_controls is None:
             return None
         if self.settings_window is None:
+            from app.ui.settings.window import SettingsWindow
+
             window = SettingsWindow(self._settings_controls)
             window.saved.connect(self._settings_saved)
             window.destroyed.connect(self._settings_closed)

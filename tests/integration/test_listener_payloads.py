@@ -1,12 +1,15 @@
 """Any JSON, any bytes, to the webhook and the instance door: an answer in 2xx or 4xx, never a 5xx
-(deeply nested JSON included: 400 with a clear message, not a RecursionError)."""
+(deeply nested JSON included: 400 with a clear message, not a RecursionError). The door is asked the
+way `ringside event` asks it (one JSON line, the bytes as its body) and with the bytes as the line."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +54,6 @@ class Listeners:
         self.door = InstanceServer(data_dir / "instance.json", Handlers(
             event=lambda _: "call-3", show=lambda: None, accounts_changed=changed, default_region=lambda: "AU",
             dial=dial))
-        self.door_token = ""
 
     def call(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
@@ -64,7 +66,7 @@ def listeners(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Listeners]:
     ls.thread.start()
     ls.call(ls.webhook.start())
     ls.call(ls.door.start())
-    ls.door_token = json.loads((folder / "instance.json").read_text())["token"]
+    assert "socket" in json.loads((folder / "instance.json").read_text())
     yield ls
     ls.call(ls.webhook.stop())
     ls.call(ls.door.stop())
@@ -72,11 +74,31 @@ def listeners(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Listeners]:
     ls.thread.join(5)
 
 
-def _send(ls: Listeners, body: bytes) -> list[httpx.Response]:
-    door = f"http://127.0.0.1:{ls.door.port}"
-    answers = [httpx.post(ls.webhook.url, content=body, headers={"Authorization": f"Bearer {TOKEN}"})]
-    for path in ("/v1/events", "/v1/dial", "/v1/accounts-changed"):
-        answers.append(httpx.post(door + path, content=body, headers={"Authorization": f"Bearer {ls.door_token}"}))
+@dataclass
+class Answer:
+    status_code: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+def _ask_door(ls: Listeners, line: bytes) -> Answer:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(10)
+        conn.connect(ls.door.address)
+        conn.sendall(line + b"\n")
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    return Answer(json.loads(received)["status"], received.decode())
+
+
+def _send(ls: Listeners, body: bytes) -> list[Answer]:
+    webhook = httpx.post(ls.webhook.url, content=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    answers = [Answer(webhook.status_code, webhook.text), _ask_door(ls, body.replace(b"\n", b" "))]
+    for op in ("events", "dial", "accounts-changed"):
+        answers.append(_ask_door(ls, b'{"op": "' + op.encode() + b'", "body": ' + body.replace(b"\n", b" ") + b"}"))
     return answers
 
 

@@ -145,18 +145,21 @@ def bare_starts(runs: int, tick_seconds: float = 0.0) -> Starts:
     return out
 
 
-def ringside_starts(runs: int) -> Starts:
-    """A real `ringside` process (one account configured, as before) to ready: its tray (or window) shown
-    — the "Ringside is ready" line — and the `ringside event` door answering a ping; then its idle RSS."""
+ONE_ACCOUNT = ('\n[[accounts]]\nid = "rw"\nkind = "recruitwizard"\napi_url = "http://127.0.0.1:9"\n'
+               'web_url = "http://127.0.0.1:9"\nclient_id = "x"\n')
+
+
+def ringside_starts(runs: int, *, account: bool = True) -> Starts:
+    """A real `ringside` process (one account configured, as before; or, `account=False`, none) to
+    ready: its tray (or window) shown — the "Ringside is ready" line — and the `ringside event` door
+    answering a ping; then its idle RSS."""
     from app.config import paths
     from app.runtime.instance import InstanceClient, NoInstance
 
     out = Starts()
     for _ in range(runs):
         home = Path(tempfile.mkdtemp(prefix="ringside-start-"))
-        (home / "config.toml").write_text(
-            '[general]\ndefault_region = "AU"\n\n[[accounts]]\nid = "rw"\nkind = "recruitwizard"\n'
-            'api_url = "http://127.0.0.1:9"\nweb_url = "http://127.0.0.1:9"\nclient_id = "x"\n')
+        (home / "config.toml").write_text('[general]\ndefault_region = "AU"\n' + (ONE_ACCOUNT if account else ""))
         env = _env(RINGSIDE_HOME=str(home), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
         began = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "app"], env=env, stdout=subprocess.PIPE,
@@ -196,8 +199,8 @@ def print_floor(bare: Starts) -> None:
     print(f"  live widgets {bare.widgets}, Qt objects {bare.qt_objects}")
 
 
-def print_start(ringside: Starts, bare: Starts) -> None:
-    print(f"Ringside cold start over {len(ringside.cold_ms)} runs (one account configured):")
+def print_start(ringside: Starts, bare: Starts, what: str = "one account configured") -> None:
+    print(f"Ringside cold start over {len(ringside.cold_ms)} runs ({what}):")
     print(figure("cold start to ready (tray + door)", ringside.cold_ms,
                  Floor(pct(bare.cold_ms, 0.5), "bare PySide6 cold start, p50"), "≤ 2 × floor"))
     print(figure(f"idle RSS ({SETTLE_S:g} s after ready)", ringside.rss_mb,

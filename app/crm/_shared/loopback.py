@@ -1,13 +1,12 @@
-"""One way to run an in-process aiohttp server: the webhook, the CRM callback server, the instance
-door and the OAuth redirect listener all start and stop theirs through `LoopbackServer`, and so all
-get the same limits:
+"""One way to run an in-process aiohttp server: the webhook, the CRM callback server and the OAuth
+redirect listener all start and stop theirs through `LoopbackServer`, and so all get the same limits:
 
 - a header-read deadline: a connection that sends no complete request head within
   `header_timeout_s` (nothing at all, or headers dripped a byte at a time) is closed; the same
   deadline closes an idle kept-alive connection;
 - a connection cap: beyond `max_connections` open at once, a new connection is answered 503 and
   closed at once, so idle connections held against one listener can't exhaust the process's file
-  descriptors (and with them the instance door);
+  descriptors;
 - a body cap and deadline: a body over `max_body` bytes is 413, one not received within
   `body_timeout_s` is 408;
 - GET and POST only: HEAD and any other method is 405;

@@ -8,6 +8,8 @@ fallback main window's buttons.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
@@ -15,7 +17,9 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 from app.core.models import Direction
 from app.core.views import CallView, Controls, PauseFor
 from app.ui.common import format as fmt
-from app.ui.dial.window import DialDialog
+
+if TYPE_CHECKING:  # the Dial… window is imported when first opened
+    from app.ui.dial.window import DialDialog
 
 RECENT_LIMIT = 10
 
@@ -194,6 +198,8 @@ class TrayMenu(QMenu):
     def open_dialer(self, number: str = "") -> DialDialog:
         """Show the Dial… window (one at a time), its number box focused."""
         if self.dial_dialog is None:
+            from app.ui.dial.window import DialDialog
+
             dialog = DialDialog(self._controls, self.parentWidget(), number=number)
             dialog.finished.connect(self._dial_dialog_closed)
             self.dial_dialog = dialog

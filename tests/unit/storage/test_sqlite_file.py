@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -84,4 +85,25 @@ def test_a_full_disk_raises_not_stored_and_leaves_nothing_half_written(tmp_path:
         fill()
     assert not conn.in_transaction
     assert db.connection.execute("SELECT COUNT(*) FROM lookup_cache").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_large_file_is_checked_whole_once_a_day_and_damage_found_then_is_moved_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_storage_salvage import fill_and_damage_calls
+
+    monkeypatch.setattr("app.storage.sqlite_file.CHECK_ALWAYS_BYTES", 0)  # every file counts as large
+    path = tmp_path / "ringside.sqlite3"
+    Database(path).close()
+    stamp = tmp_path / "ringside.sqlite3-checked"
+    assert stamp.exists()  # it passed its check just now
+    fill_and_damage_calls(path)  # pages of the calls table overwritten: only the whole-file check sees it
+    stamp.touch()
+    db = Database(path)  # checked less than a day ago: opened without reading every page
+    assert db.moved_aside is None
+    db.close()
+    old = stamp.stat().st_mtime - 2 * 24 * 3600
+    os.utime(stamp, (old, old))
+    db = Database(path)  # a day on: the check runs, finds the damage, and the file is moved aside
+    assert db.moved_aside is not None and (db.moved_aside.parent / (db.moved_aside.name + "-checked")).exists()
     db.close()
