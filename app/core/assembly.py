@@ -18,6 +18,7 @@ from app.core.lookup import LookupService
 from app.core.notes import NoteTaker, NoteTracker
 from app.core.outbox import NoteCounts, Outbox, OutboxPolicy
 from app.core.pause import Pause, Schedule, call_later, local_now
+from app.core.people_search import PeopleSearch
 from app.core.ports import Connector
 from app.core.records import RecordDesk
 from app.core.reminders import MemoryReminders, Reminder, Reminders, ReminderStore
@@ -85,7 +86,8 @@ def build_core(
                           notify_reminder or _as_message(listener), now=now, changed=tray.refresh)
     controls = AppControls(switchboard=switchboard, book=book, tray=tray, tasks=tasks, notes=notes,
                            records=records, outbox=outbox, history=history, listener=listener, drafts=drafts,
-                           pause=pause, sign_in=sign_in, demo_callers=demo_callers, now=now, reminders=reminders)
+                           pause=pause, sign_in=sign_in, demo_callers=demo_callers, now=now, reminders=reminders,
+                           people=PeopleSearch(lookup, tasks))
     return Core(tasks, book, tray, outbox, notes, records, history, switchboard, controls, drafts, reminders,
                 pause)
 

@@ -20,6 +20,7 @@ from app.core.models import CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
 from app.core.outbox import Outbox
 from app.core.pause import Pause
+from app.core.people_search import PeopleFound, PeopleSearch
 from app.core.phone import CallerNumber, normalise
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import RecordDesk
@@ -51,6 +52,7 @@ class AppControls:
         demo_callers: list[tuple[str, str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         reminders: Reminders | None = None,
+        people: PeopleSearch | None = None,
     ) -> None:
         self._switchboard = switchboard
         self._reminders = reminders or Reminders(MemoryReminders(), lambda r: None, now=now)
@@ -68,6 +70,7 @@ class AppControls:
         self._sign_in = sign_in
         self._demo_callers = list(demo_callers or [])
         self._now = now
+        self._people = people
 
     # -- the call on the card --------------------------------------------------------------------
 
@@ -238,6 +241,12 @@ class AppControls:
         except RingsideError as exc:
             return str(exc)
         return None
+
+    def search_people(self, text: str, found: Callable[[PeopleFound], None]) -> int:
+        return self._people.start(text, found) if self._people is not None else 0
+
+    def people_sources(self) -> list[str]:
+        return self._people.sources() if self._people is not None else []
 
     async def _dial_told(self, number: str) -> None:
         with contextlib.suppress(RingsideError):  # place_call has told the recruiter why

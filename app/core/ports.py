@@ -38,6 +38,8 @@ class Capabilities:
     idempotent_log: bool = False
     # Records may come without an id (TrackerRMS's checkPerson): `resolve` finds it before a note.
     resolve_ids: bool = False
+    # People are found by name (the Dial window's search): `search_people` asks the CRM.
+    search_people: bool = False
 
 
 # -- creating records for unknown callers (connectors with capabilities.create_record) ------------
@@ -104,6 +106,18 @@ class CreatedRecord(BaseModel):
     detail: str = ""  # e.g. "Created in TrackerRMS"
 
 
+class FoundPerson(BaseModel):
+    """A person a CRM found by name for the Dial window: who, where, and the number to dial."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: str
+    name: str
+    company: str = ""
+    kind: str = ""  # the CRM's word for the record ("Contact", "Candidate", "Customer")
+    phone: str  # as the CRM stores it; the dialer normalises it
+
+
 @runtime_checkable
 class RecordCreator(Protocol):
     """Creating records (offered where capabilities.create_record / create_from_resume say so).
@@ -142,6 +156,11 @@ class Connector(RecordCreator, Protocol):
         single record matches; a connector whose records always carry ids returns `record` as it is."""
         ...
 
+    async def search_people(self, text: str) -> list[FoundPerson]:
+        """People whose name holds `text`, each with a number to dial (capabilities.search_people);
+        people without a number are left out. [] where the CRM offers no search."""
+        ...
+
     def label_for(self, key: str) -> str:
         """This CRM's own name for a record type key ("contact", "resource", "lead"); "" when it uses
         the usual names."""
@@ -156,7 +175,8 @@ class Connector(RecordCreator, Protocol):
 
 class ConnectorBase:
     """Defaults for the optional features of `Connector`, for connectors whose capabilities leave
-    them off: nothing to warm, ids always given, the usual names, and no records created."""
+    them off: nothing to warm, ids always given, the usual names, no search by name, and no records
+    created."""
 
     label: str
 
@@ -168,6 +188,9 @@ class ConnectorBase:
 
     def label_for(self, key: str) -> str:
         return ""
+
+    async def search_people(self, text: str) -> list[FoundPerson]:
+        return []
 
     async def create_record(self, kind: NewRecordKind, person: NewPerson) -> CreatedRecord:
         raise Rejected(f"{self.label} can't create records from Ringside.")

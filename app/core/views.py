@@ -7,6 +7,7 @@ reach into sessions, connectors or storage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +16,7 @@ from typing import Protocol
 
 from app.core.caller_place import CallerPlace
 from app.core.models import AccountResult, Direction, LookupStatus, NoteStatus, Record
+from app.core.people_search import PeopleFound
 from app.core.phone import NumberKind
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.reminders import Reminder
@@ -274,6 +276,14 @@ class Controls(Protocol):
     def number_problem(self, number: str) -> str | None:
         """Why `number` can't be dialled as typed ("not a phone number: …"), or None when it can
         (the Dial window says so beside the box instead of closing)."""
+
+    def search_people(self, text: str, found: Callable[[PeopleFound], None]) -> int:
+        """Find people by name in every CRM that offers a search (the Dial window). Each account's
+        answer (or why it failed) goes to `found` as it comes; a new search cancels the previous one.
+        Returns how many accounts were asked: 0 when the text is too short or no CRM can search."""
+
+    def people_sources(self) -> list[str]:
+        """The labels of the accounts a people search asks."""
 
     def create_record(self, call_id: str, account_id: str, kind: NewRecordKind, person: NewPerson) -> None:
         """Create a record for this call's caller (the Create contact / candidate / lead forms)."""

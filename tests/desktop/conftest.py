@@ -7,6 +7,7 @@ platform. `.ci/run` installs the three programs; elsewhere the tests are skipped
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ class Desktop:
     display: str
     env: dict[str, str]
     size: tuple[int, int]
+    panel_edge: str = "bottom"  # where tint2's panel (and its tray) is
 
     def xprop_root(self, prop: str) -> str:
         return subprocess.run(["xprop", "-root", prop], env=self.env, capture_output=True, text=True,
@@ -58,6 +60,15 @@ class Desktop:
                                capture_output=True, timeout=timeout_s + 30)
         return probe.returncode == 0
 
+    def work_area(self) -> tuple[int, int, int, int]:
+        """(x, y, width, height) the window manager leaves free of panels (_NET_WORKAREA)."""
+        out = self.xprop_root("_NET_WORKAREA")
+        try:
+            x, y, w, h = (int(v) for v in out.split("=", 1)[1].split(",")[:4])
+        except (IndexError, ValueError):
+            return (0, 0, *self.size)
+        return x, y, w, h
+
     def tray_present(self) -> bool:
         out = subprocess.run(["xprop", "-root", "-notype", "_NET_SUPPORTING_WM_CHECK"], env=self.env,
                              capture_output=True, text=True, timeout=10).stdout
@@ -70,30 +81,52 @@ def _missing() -> list[str]:
     return [p for p in PROGRAMS if shutil.which(p) is None]
 
 
-@pytest.fixture(scope="session")
-def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+# A tint2 panel on another edge: its tray, a taskbar and a clock, reserving its strip (strut) like the default.
+PANEL_RC = """
+panel_items = TSC
+panel_position = {position}
+panel_size = {size}
+strut_policy = follow_size
+panel_layer = top
+systray_padding = 2 2 2
+"""
+# panel_size is the panel's length along its edge, then its thickness.
+PANEL_EDGES = {"top": ("top center horizontal", "100% 36"), "left": ("center left vertical", "100% 48")}
+
+
+@contextlib.contextmanager
+def running_desktop(home: Path, tint2rc: Path | None = None) -> Iterator[Desktop]:
+    """Xvfb, openbox and tint2 (its default bottom panel, or the panel `tint2rc` describes)."""
     missing = _missing()
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"CI must install the desktop test programs; missing: {', '.join(missing)}")
         pytest.skip(f"no real desktop here: {', '.join(missing)} not installed (.ci/run installs them)")
-    home = tmp_path_factory.mktemp("desktop")
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                             "-nolisten", "tcp"], pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
+                             "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
     os.close(write_fd)
     with os.fdopen(read_fd) as chosen:
         number = chosen.readline().strip()
     display = f":{number}"
     env = {**os.environ, "DISPLAY": display, "HOME": str(home), "QT_QPA_PLATFORM": "xcb"}
     env.pop("WAYLAND_DISPLAY", None)
+    def accepts() -> bool:  # the display number comes a moment before connections are taken
+        probe = subprocess.run(["xprop", "-root", "_NET_SUPPORTED"], env=env, capture_output=True, timeout=10)
+        return probe.returncode == 0
+
+    wait_until(accepts, timeout=30, what=f"Xvfb to accept connections on {display}")
     log = Path(home) / "desktop.log"
     with log.open("w") as out:
         wm = subprocess.Popen(["openbox", "--sm-disable"], env=env, stdout=out, stderr=out)
-        panel = subprocess.Popen(["tint2"], env=env, stdout=out, stderr=out)
+        panel_args = ["tint2"] if tint2rc is None else ["tint2", "-c", str(tint2rc)]
+        panel = subprocess.Popen(panel_args, env=env, stdout=out, stderr=out)
     desk = Desktop(display, env, SCREEN)
     try:
-        wait_until(desk.tray_present, timeout=60, what="openbox and the tint2 tray to start")
+        try:
+            wait_until(desk.tray_present, timeout=60, what="openbox and the tint2 tray to start")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; {[p.poll() for p in (xvfb, wm, panel)]}:\n{log.read_text()}") from None
         if not desk.qt_sees_tray(60):  # the panel's window shows before it owns the tray selection
             raise AssertionError(f"tint2 never offered a system tray on {display}:\n{log.read_text()}")
         yield desk
@@ -105,3 +138,21 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+    with running_desktop(tmp_path_factory.mktemp("desktop")) as desk:
+        yield desk
+
+
+@pytest.fixture(scope="module", params=sorted(PANEL_EDGES))
+def panel_desktop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+    """A desktop whose tint2 panel (with the tray) is on the top or the left edge."""
+    home = tmp_path_factory.mktemp(f"desktop-{request.param}")
+    position, size = PANEL_EDGES[request.param]
+    rc = home / "tint2rc"
+    rc.write_text(PANEL_RC.format(position=position, size=size))
+    with running_desktop(home, rc) as desk:
+        desk.panel_edge = request.param
+        yield desk

@@ -4,6 +4,7 @@ every intent, and builders for hand-made `CallView`s about the demo's fictional 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.models import AccountResult, Direction, Job, LookupStatus, NoteStatus, Record, RecordType
+from app.core.people_search import PeopleFound
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.reminders import Reminder
 from app.core.views import CallState, CallView, DraftView, MissedCall, NoteTarget, PauseFor
@@ -36,6 +38,9 @@ class FakeControls:
     kept_drafts: list[DraftView] = field(default_factory=list)  # what drafts() answers
     reminder_rows: list[Reminder] = field(default_factory=list)  # what reminders() answers
     paused: bool = False  # what is_paused() answers
+    crms: list[str] = field(default_factory=list)  # what people_sources() answers
+    # Each search_people call as (text, found); a test answers it by calling found(PeopleFound(...)).
+    searches: list[tuple[str, Callable[[PeopleFound], None]]] = field(default_factory=list)
     callers: list[tuple[str, str]] = field(
         default_factory=lambda: [
             ("Priya Raman — contact, Kestrel Software", PRIYA_NUMBER),
@@ -121,6 +126,13 @@ class FakeControls:
             found = [v for v in self.history if search.lower() in words(v)]
             return found[:limit]
         return self.history[:limit]
+
+    def search_people(self, text: str, found: Callable[[PeopleFound], None]) -> int:
+        self.searches.append((text, found))
+        return len(self.crms) if len(text.strip()) >= 2 else 0
+
+    def people_sources(self) -> list[str]:
+        return list(self.crms)
 
     def number_problem(self, number: str) -> str | None:
         return None if sum(c.isdigit() for c in number) >= 6 else f"'{number}' is not a phone number."

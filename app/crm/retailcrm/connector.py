@@ -30,7 +30,7 @@ import httpx
 
 from app.core.models import CallEvent, CallNotice, EventType, Job, NoteDraft, Receipt, Record
 from app.core.phone import CallerNumber
-from app.core.ports import Capabilities, ConnectorBase
+from app.core.ports import Capabilities, ConnectorBase, FoundPerson
 from app.crm._shared.call_steps import CallSteps
 from app.crm.retailcrm import check as retailcrm_check
 from app.crm.retailcrm import wire
@@ -76,7 +76,7 @@ class RetailCrmConnector(ConnectorBase):
         self.account = account
         self.account_id = account.id
         self.label = account.display_name
-        self.capabilities = Capabilities(lookup=True, log_call=True, notify=True)
+        self.capabilities = Capabilities(lookup=True, log_call=True, notify=True, search_people=True)
         self._tz = tz or wire.zone(account)
         self._http = RetailHttp(client, base_url=account.api_url + wire.API_PREFIX,
                                 auth=_KeyringKey(account, secrets), headers={"Accept": "application/json"})
@@ -123,6 +123,13 @@ class RetailCrmConnector(ConnectorBase):
         found = await self._call("GET", "/customers", wire.CustomersAnswer, "a customer search",
                                  params={"filter[name]": wire.search_text(caller), "limit": str(wire.SEARCH_LIMIT)})
         return [wire.customer_record(self.account, c) for c in found.customers]
+
+    async def search_people(self, text: str) -> list[FoundPerson]:
+        """Customers by name: the same `customers?filter[name]=` search, with the typed words."""
+        found = await self._call("GET", "/customers", wire.CustomersAnswer, "a customer search",
+                                 params={"filter[name]": text.strip(), "limit": str(wire.SEARCH_LIMIT)})
+        people = (wire.to_found(self.account, c) for c in found.customers)
+        return [p for p in people if p is not None]
 
     async def open_jobs(self, record: Record) -> list[Job]:
         return []  # retailCRM has orders, not jobs: the card links to them instead

@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 
 from app.core.models import CallNotice, Direction, NoteDraft, Record, RecordType
 from app.core.phone import CallerNumber
+from app.core.ports import FoundPerson
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import Rejected
 
@@ -139,6 +140,14 @@ def search_text(caller: CallerNumber) -> str:
     """What customers?filter[name]= gets: the national significant number ("491570006"), which is a
     run of digits inside the number however the CRM stored it (+61 491…, 0491 …)."""
     return caller.national_number
+
+
+def to_found(account: RetailCrmAccount, customer: Customer) -> FoundPerson | None:
+    """A customer found by name, with the first number on file; None without one."""
+    phone = next((p.number.strip() for p in customer.phones if p.number.strip()), "")
+    if not phone:
+        return None
+    return FoundPerson(account_id=account.id, name=customer.name, kind="Customer", phone=phone)
 
 
 def customer_record(account: RetailCrmAccount, customer: Customer, manager: Manager | None = None,

@@ -24,7 +24,7 @@ import httpx
 from app.config.secret_names import API_KEY, PASSWORD
 from app.core.models import CallEvent, Direction, EventType, Job, NoteDraft, Receipt, Record, RecordType
 from app.core.phone import CallerNumber
-from app.core.ports import Capabilities, ConnectorBase, CreatedRecord, NewPerson, NewRecordKind
+from app.core.ports import Capabilities, ConnectorBase, CreatedRecord, FoundPerson, NewPerson, NewRecordKind
 from app.crm._shared.http import Http
 from app.crm._shared.oauth_tokens import OAuthClient, OAuthConfig
 from app.crm.trackerrms import records as bodies
@@ -41,6 +41,7 @@ ID_CACHE_TTL_S = 600.0  # resolved ids; short, as records get merged and renamed
 ID_CACHE_SIZE = 256
 JOB_PAGE_SIZE = 100
 JOB_PAGES = 5  # at most 500 open opportunities are scanned for a contact's company
+NAMED_PAGE_SIZE = 25  # records of one type with a given name: the first page is enough to pick one
 NOTIFY_TIMEOUT_S = 5.0
 
 
@@ -90,6 +91,7 @@ class TrackerRmsConnector(ConnectorBase):
         self.capabilities = Capabilities(
             lookup=True, open_jobs=True, log_call=True, notify=account.notify_inbound, create_record=True,
             sign_in=account.auth == "oauth", create_from_resume=True, resolve_ids=True,
+            search_people=True,
         )
         self._secrets = secrets
         self._tz = tz  # the recruiter's time zone for activity dates; None = this computer's
@@ -212,6 +214,19 @@ class TrackerRmsConnector(ConnectorBase):
         answer = await self._call("getRecords", wire.RecordsAnswer, "a list of records", instructions=instructions)
         return answer.results
 
+    async def _named(self, letter: str, text: str) -> list[wire.RecordRow]:
+        """Records of one type whose name holds `text`: getRecords' first page (pages count from 0)."""
+        return await self._records(letter, searchtext=text, numrecords=NAMED_PAGE_SIZE, pagenum=0)
+
+    async def search_people(self, text: str) -> list[FoundPerson]:
+        """Contacts and candidates by name (the Dial window), each with its first number."""
+        found: list[FoundPerson] = []
+        for letter, key in (("N", "contact"), ("R", "resource")):
+            rows = await self._named(letter, text.strip())
+            people = (wire.to_found(self.account_id, row, self.label_for(key)) for row in rows)
+            found.extend(p for p in people if p is not None)
+        return found
+
     # -- ids ---------------------------------------------------------------------------------------
 
     async def resolve(self, record: Record) -> Record:
@@ -226,7 +241,7 @@ class TrackerRmsConnector(ConnectorBase):
         cached = self._ids.get(key)
         if cached is not None and self._clock() - cached[1] < ID_CACHE_TTL_S:
             return record.model_copy(update={"id": cached[0]})
-        rows = await self._records(letter, searchtext=record.name, numrecords=25, pagenum=0)
+        rows = await self._named(letter, record.name)
         found = wire.pick_id(rows, record)
         if found is None:
             hits = sum(1 for r in rows if wire.folded(r.name) == wire.folded(record.name))

@@ -17,6 +17,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from app.core.models import Direction, Job, NoteDraft, Record, RecordType
 from app.core.phone import CallerNumber, normalise
+from app.core.ports import FoundPerson
 from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.errors import AlreadyExists, BadResponse, InvalidNumber, NeedsSignIn, NotResolved, Rejected
 
@@ -274,6 +275,16 @@ def detail_values(details: Any) -> dict[str, str]:
         if isinstance(name, str) and isinstance(value, str | int | float) and not isinstance(value, bool):
             values.setdefault("".join(name.split()).casefold(), str(value).strip())
     return values
+
+
+def to_found(account_id: str, row: RecordRow, kind: str) -> FoundPerson | None:
+    """A getRecords row of contacts or candidates as a person to dial; None without a number. The
+    number comes from the row's "Phone" detail [U] (the first, where several are listed)."""
+    phone = detail_values(row.details).get("phone", "").split(",")[0].strip()
+    name = (row.name or "").strip()
+    if not phone or not name:
+        return None
+    return FoundPerson(account_id=account_id, name=name, company=(row.company or "").strip(), kind=kind, phone=phone)
 
 
 def to_job(row: RecordRow, web_url: str = "") -> Job:

@@ -1,13 +1,20 @@
 """A card folded to one line (who, state, clock) when the stack is taller than the screen, and
-the "+N more" line for cards that don't fit even folded. A click on either asks for the card."""
+the "+N more" line for cards that don't fit even folded. A click on either asks for the card.
+
+A folded ringing or live call keeps its clock ticking ("Ringing 0:12", "In call 02:14"): one timer
+for every folded header (`HeaderClock`), running only while some header shows a live call.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+import weakref
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from app.core.views import CallView
+from app.core.views import CallState, CallView
 from app.ui.card.header import set_text
 from app.ui.common import format as fmt
 from app.ui.common.widgets import label, set_state_property
@@ -17,6 +24,55 @@ def who(view: CallView) -> str:
     """The chosen person's name, else the number as shown."""
     chosen = view.chosen()
     return chosen[0].name if chosen else (view.number_display or view.number)
+
+
+LIVE = (CallState.RINGING, CallState.ANSWERED)
+TICK_MS = 500  # cheap, and the seconds never lag by more than half a second
+
+
+def state_text(view: CallView, now: datetime | None = None) -> str:
+    """The folded header's state with its clock: "Ringing 0:12" (since it began), "In call 02:14"."""
+    if view.state is CallState.RINGING:
+        moment = now or datetime.now(view.started_at.tzinfo)
+        return f"Ringing {fmt.clock_text(int((moment - view.started_at).total_seconds()))}"
+    return fmt.call_state_text(view)
+
+
+class HeaderClock(QObject):
+    """The one timer behind every folded header's clock: it ticks while a shown header holds a live
+    call, and stops when none does. `shared()` is the application's."""
+
+    _shared: HeaderClock | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self._bars: weakref.WeakSet[CollapsedBar] = weakref.WeakSet()
+
+    @classmethod
+    def shared(cls) -> HeaderClock:
+        if cls._shared is None:
+            cls._shared = HeaderClock()
+        return cls._shared
+
+    def watch(self, bar: CollapsedBar, live: bool) -> None:
+        if live:
+            self._bars.add(bar)
+            if not self.timer.isActive():
+                self.timer.start()
+        else:
+            self._bars.discard(bar)
+            if not self._bars:
+                self.timer.stop()
+
+    def _tick(self) -> None:
+        for bar in list(self._bars):
+            try:
+                bar.show_clock()
+            except RuntimeError:  # its card was deleted before it was hidden
+                self.watch(bar, False)
 
 
 class CollapsedBar(QFrame):
@@ -37,12 +93,33 @@ class CollapsedBar(QFrame):
         self.state_label = label(name="callState")
         row.addWidget(self.who_label, 1)
         row.addWidget(self.state_label, 0)
+        self._view: CallView | None = None
+        self.clock = HeaderClock.shared()
 
     def show_view(self, view: CallView) -> None:
+        self._view = view
         arrow = fmt.ARROW[view.direction]
         set_text(self.who_label, f"{arrow}  {who(view)}")
-        set_text(self.state_label, fmt.call_state_text(view))
         set_state_property(self.state_label, "callState", view.state.value)
+        self.show_clock()
+        self._watch()
+
+    def show_clock(self) -> None:
+        if self._view is not None:
+            set_text(self.state_label, state_text(self._view))
+
+    def _watch(self) -> None:
+        live = self._view is not None and self._view.state in LIVE and self.isVisible()
+        self.clock.watch(self, live)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.show_clock()  # the time since it was last shown
+        self._watch()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._watch()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

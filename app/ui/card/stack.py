@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QSize
 
 from app.ui.card.card import CARD_WIDTH, CallCard
 from app.ui.card.collapsed import MoreCalls
@@ -61,13 +61,19 @@ class CardStack:
         self.more.bar.setFixedWidth(CARD_WIDTH)
         self.hidden: list[str] = []
         self._busy = False
+        self._again = False
 
     def restack(self, cards: Sequence[CallCard], corner: str) -> None:
-        if self._busy:  # folding a card resizes it, which asks for a restack: this one covers it
+        if self._busy:  # folding a card resizes it, which asks for a restack: placed again once done
+            self._again = True
             return
         self._busy = True
         try:
-            self.hidden = self._place(cards, corner)
+            for _round in range(3):  # a card that grew while being placed (text wrapping) moves the rest
+                self._again = False
+                self.hidden = self._place(cards, corner)
+                if not self._again:
+                    break
         finally:
             self._busy = False
         if self.hidden:
@@ -76,19 +82,26 @@ class CardStack:
             self.more.hide()
 
     def _place(self, cards: Sequence[CallCard], corner: str) -> list[str]:
-        plan = fit_stack([c.heights() for c in cards], available_area().height(), CARD_GAP)
+        heights = [c.heights() for c in cards]
+        area = available_area()
+        plan = fit_stack(heights, area.height(), CARD_GAP)
         offset = 0
         hidden: list[str] = []
-        for card, slot in zip(cards, plan.slots, strict=True):
+        for card, slot, (unfolded, folded) in zip(cards, plan.slots, heights, strict=True):
             if slot is None:
                 card.hide()
                 hidden.append(card.call_id)
                 continue
             card.set_collapsed(slot)
-            card.place(offset, corner)
+            # The planned height, not card.height(): under a real window manager a resize is
+            # confirmed later, and a stale height would overlap the cards or push one off screen.
+            height = folded if slot else unfolded
+            if card.height() != height:  # a card just folded or unfolded can keep its old height
+                card.resize(card.width(), height)
+            card.move(corner_position(area, QSize(card.width(), height), offset, corner))
             if not card.isVisible():
                 card.show()
-            offset += card.height() + CARD_GAP
+            offset += height + CARD_GAP
         if hidden:
             self.more.move(self._corner_of(offset, corner))
             self.more.show()

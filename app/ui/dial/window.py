@@ -1,18 +1,18 @@
 """Tray → Dial…: a small, keyboard-first window for placing a call.
 
 Type or paste a number and press Enter. Typing also finds people: the recent calls and cards listed
-below (by name or digits), and the whole call history (name, company, number or note text); Down / Up
-walk that list and put the highlighted number in the box, Enter dials it, a double-click dials at
-once, Esc closes. Text that is not a number stays in the box with the reason beside it. The CRMs
-themselves are not searched: none of their documented APIs used here offers a search by name, so
-people are found through the calls they were on.
+below (by name or digits), the whole call history (name, company, number or note text), and, a
+moment after the typing stops, every CRM that offers a search by name (each CRM's people are added
+the moment it answers; one that fails says so in a line of its own). Down / Up walk that list and put
+the highlighted number in the box, Enter dials it, a double-click dials at once, Esc closes. Text
+that is not a number stays in the box with the reason beside it.
 """
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.people_search import PeopleFound
+from app.core.ports import FoundPerson
 from app.core.views import CallView, Controls
 from app.ui.common import format as fmt
 
 RECENT_LIMIT = 30  # calls and cards looked at; each number is listed once, newest first
 SEARCH_LIMIT = 50  # history calls a search adds
+CRM_SEARCH_DELAY_MS = 300  # the CRMs are asked once the typing pauses, not on every key
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _NUMBER_ROLE = Qt.ItemDataRole.UserRole
 
@@ -49,6 +52,13 @@ def suggestions(views: list[CallView]) -> list[tuple[str, str]]:
         text = (f"{who}  ·  {view.number_display}" if who != view.number_display else view.number_display)
         out.append((f"{text}   {fmt.ARROW[view.direction]} {fmt.local_time(view.started_at)}", number))
     return out
+
+
+def person_text(person: FoundPerson, account_label: str) -> str:
+    """A CRM's find as a row: "Mei Lin Chen  ·  Harbourline Logistics  ·  03 7010 0200   TrackerRMS contact"."""
+    parts = [person.name, person.company, person.phone]
+    where = f"{account_label} {person.kind.lower()}".strip()
+    return "  ·  ".join(p for p in parts if p) + f"   {where}"
 
 
 def _matches(text: str, number: str, query: str) -> bool:
@@ -70,7 +80,8 @@ class DialDialog(QDialog):
     """Signals:
         dialled(str)   Enter / Call was pressed with this text (already sent to controls.dial)
 
-    Test accessors: `number_edit`, `recent_list`, `call_button`, `hint_label`, `error_label`.
+    Test accessors: `number_edit`, `recent_list`, `call_button`, `hint_label`, `error_label`,
+    `crm_label` (the CRM search: who is still being asked, who failed), `crm_timer` (the typing pause).
     """
 
     dialled = Signal(str)
@@ -116,6 +127,20 @@ class DialDialog(QDialog):
         self.recent_list.itemDoubleClicked.connect(lambda item: self._dial(item.data(_NUMBER_ROLE)))
         layout.addWidget(self.recent_list, 1)
 
+        self.crm_label = QLabel()
+        self.crm_label.setObjectName("dialCrmStatus")
+        self.crm_label.setProperty("role", "muted")
+        self.crm_label.setWordWrap(True)
+        self.crm_label.hide()
+        layout.addWidget(self.crm_label)
+        self.crm_timer = QTimer(self)
+        self.crm_timer.setSingleShot(True)
+        self.crm_timer.setInterval(CRM_SEARCH_DELAY_MS)
+        self.crm_timer.timeout.connect(self._ask_crms)
+        self._crm_query = ""  # the search the CRMs' answers belong to ("" when none is running)
+        self._crm_waiting: list[str] = []  # labels of the accounts not answered yet
+        self._crm_failed: list[str] = []
+
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         cancel = QPushButton("Cancel")
@@ -142,6 +167,10 @@ class DialDialog(QDialog):
     def _filter(self, query: str) -> None:
         self.recent_list.setCurrentRow(-1)  # typing starts a new search: nothing picked
         self.error_label.hide()
+        self._crm_query, self._crm_waiting, self._crm_failed = "", [], []  # earlier answers are dropped
+        self.crm_timer.stop()
+        if len(query.strip()) >= 2 and not _dialable_looking(query) and self._controls.people_sources():
+            self.crm_timer.start()
         while self.recent_list.count() > self._recent_count:  # the previous search's history rows
             self.recent_list.takeItem(self.recent_list.count() - 1)
         listed: dict[str, QListWidgetItem] = {}
@@ -158,16 +187,64 @@ class DialDialog(QDialog):
                 item.setData(_NUMBER_ROLE, value)
                 self.recent_list.addItem(item)
                 listed[value] = item
+        self._show_state(query)
+
+    def _show_state(self, query: str) -> None:
+        """The list, the hint above it and the CRM line below it, for what is listed now."""
         shown = sum(not self.recent_list.item(r).isHidden() for r in range(self.recent_list.count()))
+        words = bool(query.strip()) and not _dialable_looking(query)
+        searching = self.crm_timer.isActive() or bool(self._crm_waiting)
         self.recent_list.setVisible(shown > 0)
         self.hint_label.setVisible(shown > 0 or bool(query.strip()))
+        crms = self._controls.people_sources() if words else []
         if shown:
-            self.hint_label.setText("Recent calls" if not query.strip() else "Found in your calls")
-        elif query.strip() and not _dialable_looking(query):
+            self.hint_label.setText("Recent calls" if not query.strip()
+                                    else "Found in your calls and CRMs" if crms else "Found in your calls")
+        elif words and searching:
+            self.hint_label.setText(f"Looking for “{query.strip()}”…")
+        elif words and crms:
+            self.hint_label.setText(f"No one called “{query.strip()}” in your calls or in {_joined(crms)}. "
+                                    "Type their number to call it.")
+        elif words:
             self.hint_label.setText(f"No one called “{query.strip()}” in your calls. "
                                     "Type their number to call it.")
         else:
             self.hint_label.setText("Press Enter to call this number.")
+        lines = [f"Searching {_joined(self._crm_waiting)}…"] if self._crm_waiting else []
+        self.crm_label.setText("\n".join(lines + self._crm_failed))
+        self.crm_label.setVisible(bool(lines or self._crm_failed))
+
+    # -- the CRMs ----------------------------------------------------------------------------
+
+    def _ask_crms(self) -> None:
+        query = self.number_edit.text().strip()
+        self._crm_query, self._crm_failed = query, []
+        self._crm_waiting = list(self._controls.people_sources())
+        if not self._controls.search_people(query, self._crm_answered):
+            self._crm_waiting = []
+        self._show_state(query)
+
+    def _crm_answered(self, found: PeopleFound) -> None:
+        if found.query != self._crm_query:
+            return  # an answer to an earlier search
+        if found.account_label in self._crm_waiting:
+            self._crm_waiting.remove(found.account_label)
+        if found.error:
+            self._crm_failed.append(f"{found.account_label} couldn't search: {found.error}")
+        for person in found.people:
+            item = QListWidgetItem(person_text(person, found.account_label))
+            item.setData(_NUMBER_ROLE, person.phone)
+            item.setToolTip(f"{person.name} in {found.account_label}")
+            self.recent_list.addItem(item)
+        self._show_state(self.number_edit.text())
+
+    def done(self, result: int) -> None:
+        """Closing stops a search still running: its answers would come to a window that is gone."""
+        self.crm_timer.stop()
+        if self._crm_query:
+            self._crm_query = ""
+            self._controls.search_people("", lambda _found: None)  # a new (empty) search cancels it
+        super().done(result)
 
     def _picked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None:
@@ -212,3 +289,7 @@ class DialDialog(QDialog):
                 self._dial(self.number_edit.text())
                 return True
         return super().eventFilter(watched, event)
+
+
+def _joined(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

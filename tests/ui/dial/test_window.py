@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction, Record, RecordType
+from app.core.people_search import PeopleFound
+from app.core.ports import FoundPerson
 from app.core.views import CallState, TrayState
 from app.ui.card.card import CallCard
 from app.ui.dial.window import DialDialog
@@ -236,3 +238,99 @@ def test_a_search_with_no_result_says_so(qtbot: QtBot, dialog: DialDialog) -> No
 
 
 ETHAN_RW = Record(account_id="rw", type=RecordType.CANDIDATE, id="77", name="Ethan Brooks", company="Quokka Digital")
+
+
+# -- finding people in the CRMs (issue 14, point 9) --------------------------------------------------
+
+MEI_TR = FoundPerson(account_id="tr", name="Mei Lin Chen", company="Harbourline Logistics", kind="Contact",
+                     phone="03 7010 0201")
+MEI_RC = FoundPerson(account_id="rc", name="Mei Lin Chen", kind="Customer", phone="+61 3 7010 0201")
+
+
+@pytest.fixture
+def crm_dialog(qtbot: QtBot, controls: FakeControls) -> Iterator[DialDialog]:
+    controls.crms = ["TrackerRMS", "retailCRM"]
+    window = DialDialog(controls)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def test_a_name_is_searched_in_every_crm_once_typing_pauses(
+    qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls
+) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "mei")
+    assert controls.searches == []  # debounced: not a search per key
+    qtbot.waitUntil(lambda: len(controls.searches) == 1)
+    assert controls.searches[0][0] == "mei"
+    assert crm_dialog.crm_label.isVisible() and crm_dialog.crm_label.text() == "Searching TrackerRMS and retailCRM…"
+
+
+def test_each_crms_people_appear_as_they_arrive_and_dial(
+    qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls
+) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "mei lin")
+    qtbot.waitUntil(lambda: len(controls.searches) == 1)
+    query, found = controls.searches[0]
+    found(PeopleFound(query, "rc", "retailCRM", (MEI_RC,)))  # the faster one first; TrackerRMS still asked
+    assert shown_rows(crm_dialog) == ["Mei Lin Chen  ·  +61 3 7010 0201   retailCRM customer"]
+    assert crm_dialog.crm_label.text() == "Searching TrackerRMS…"
+    assert crm_dialog.hint_label.text() == "Found in your calls and CRMs"
+    found(PeopleFound(query, "tr", "TrackerRMS", (MEI_TR,)))
+    assert shown_rows(crm_dialog)[1] == "Mei Lin Chen  ·  Harbourline Logistics  ·  03 7010 0201   TrackerRMS contact"
+    assert not crm_dialog.crm_label.isVisible()
+    qtbot.keyClick(crm_dialog.number_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(crm_dialog.number_edit, Qt.Key.Key_Down)
+    assert crm_dialog.number_edit.text() == "03 7010 0201"
+    qtbot.keyClick(crm_dialog.number_edit, Qt.Key.Key_Return)
+    assert controls.named("dial") == [("03 7010 0201",)]
+
+
+def test_a_failing_crm_says_so_and_leaves_the_others(
+    qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls
+) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "mei")
+    qtbot.waitUntil(lambda: len(controls.searches) == 1)
+    query, found = controls.searches[0]
+    found(PeopleFound(query, "tr", "TrackerRMS", error="TrackerRMS didn't answer within 3 s."))
+    found(PeopleFound(query, "rc", "retailCRM", (MEI_RC,)))
+    assert shown_rows(crm_dialog) == ["Mei Lin Chen  ·  +61 3 7010 0201   retailCRM customer"]
+    assert crm_dialog.crm_label.text() == "TrackerRMS couldn't search: TrackerRMS didn't answer within 3 s."
+
+
+def test_answers_to_an_earlier_search_are_dropped(
+    qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls
+) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "mei")
+    qtbot.waitUntil(lambda: len(controls.searches) == 1)
+    _query, found = controls.searches[0]
+    qtbot.keyClicks(crm_dialog.number_edit, "x")  # "meix": the first search's answers are stale
+    found(PeopleFound("mei", "rc", "retailCRM", (MEI_RC,)))
+    assert shown_rows(crm_dialog) == []
+
+
+def test_no_one_in_the_calls_or_the_crms_says_so(
+    qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls
+) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "Zanzibar")
+    assert crm_dialog.hint_label.text() == "Looking for “Zanzibar”…"
+    qtbot.waitUntil(lambda: len(controls.searches) == 1)
+    query, found = controls.searches[0]
+    found(PeopleFound(query, "tr", "TrackerRMS"))
+    found(PeopleFound(query, "rc", "retailCRM"))
+    assert crm_dialog.hint_label.text() == ("No one called “Zanzibar” in your calls or in TrackerRMS and retailCRM. "
+                                            "Type their number to call it.")
+
+
+def test_closing_cancels_a_running_search(qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "mei")
+    qtbot.waitUntil(lambda: len(controls.searches) == 1)
+    qtbot.keyClick(crm_dialog.number_edit, Qt.Key.Key_Escape)
+    assert [text for text, _found in controls.searches] == ["mei", ""]
+
+
+def test_a_number_is_not_searched_in_the_crms(qtbot: QtBot, crm_dialog: DialDialog, controls: FakeControls) -> None:
+    qtbot.keyClicks(crm_dialog.number_edit, "0491 57")
+    assert not crm_dialog.crm_timer.isActive() and controls.searches == []
