@@ -60,6 +60,20 @@ class Desktop:
                                capture_output=True, timeout=timeout_s + 30)
         return probe.returncode == 0
 
+    def taskbar_titles(self) -> list[str]:
+        """Titles of the windows a taskbar lists: managed (_NET_CLIENT_LIST) and not asking to be
+        skipped (_NET_WM_STATE_SKIP_TASKBAR)."""
+        out = self.xprop_root("_NET_CLIENT_LIST")
+        ids = [part.strip() for part in out.split("#", 1)[1].split(",")] if "#" in out else []
+        titles = []
+        for window in ids:
+            props = subprocess.run(["xprop", "-id", window, "_NET_WM_STATE", "_NET_WM_NAME"], env=self.env,
+                                   capture_output=True, text=True, timeout=10).stdout
+            if "_NET_WM_STATE_SKIP_TASKBAR" not in props:
+                name = props.split("_NET_WM_NAME(UTF8_STRING) = ", 1)[-1].strip().strip('"')
+                titles.append(name)
+        return titles
+
     def work_area(self) -> tuple[int, int, int, int]:
         """(x, y, width, height) the window manager leaves free of panels (_NET_WORKAREA)."""
         out = self.xprop_root("_NET_WORKAREA")

@@ -1,6 +1,7 @@
 """Five calls at once on a real desktop whose panel (with the tray) is on the top or the left edge:
 every card, folded line and "+N more" line stays inside the area the window manager leaves free of
-the panel, none covers another, and the newest stays unfolded. With RINGSIDE_SHOOT_DESKTOP=1 the
+the panel, none covers another, the newest stays unfolded, and none of them is listed in the panel's
+task list. With RINGSIDE_SHOOT_DESKTOP=1 the
 top-panel run also saves the whole screen as README's busy-desk picture."""
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def check():
     partial.write_text(json.dumps({"area": area, "windows": now_geometry,
                                    "order": [c.call_id for c in shell.cards()]}))
     partial.replace(report)  # whole, or not there yet
-    app.quit()
+    timer.stop()  # the windows stay up: the test reads the task list, then ends this program
 
 QTimer.singleShot(300, pop)
 timer = QTimer()
@@ -128,6 +129,10 @@ def test_five_calls_fit_beside_a_panel_on_another_edge(panel_desktop: Desktop, t
     ui = subprocess.Popen([sys.executable, "-c", FIVE_CALLS, str(report), str(shot)], env=env)
     try:
         wait_until(report.exists, timeout=60, what="five cards placed and still")
+        # The panel's task list holds the recruiter's programs, not a button per card or folded call.
+        taskbar = desk.taskbar_titles()
+        assert "Re: Platform Engineer shortlist — Mail" in taskbar
+        assert [title for title in taskbar if title.startswith("Ringside")] == []
     finally:
         ui.terminate()
         ui.wait(timeout=10)

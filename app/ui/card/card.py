@@ -40,6 +40,7 @@ from app.ui.card.notes_box import NotesBox
 from app.ui.card.person import PersonBlock
 from app.ui.card.placement import SCREEN_MARGIN, available_area, corner_position
 from app.ui.card.rows import AccountSection, RecordRow
+from app.ui.common import off_taskbar
 from app.ui.common.widgets import label
 
 __all__ = ["CARD_WIDTH", "SCREEN_MARGIN", "CallCard"]
@@ -326,6 +327,7 @@ class CallCard(QWidget):
     # -- events --------------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
+        off_taskbar.before_map(self)
         super().showEvent(event)
         if not self._shown_reported:
             self._shown_reported = True

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 from app.core.views import CallState, CallView
 from app.ui.card.header import set_text
 from app.ui.common import format as fmt
+from app.ui.common import off_taskbar
 from app.ui.common.widgets import label, set_state_property
 
 
@@ -145,6 +146,10 @@ class MoreCalls(QWidget):
         self.bar.setToolTip("Show the oldest of these calls")
         self.bar.clicked.connect(self.clicked)
         outer.addWidget(self.bar)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        off_taskbar.before_map(self)
+        super().showEvent(event)
 
     def set_count(self, count: int) -> None:
         set_text(self.bar.who_label, f"+{count} more call{'s' if count != 1 else ''}")

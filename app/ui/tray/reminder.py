@@ -5,12 +5,13 @@ to-call-back list). It stays until answered: a reminder is not a message to miss
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.reminders import Reminder
 from app.core.views import Controls
 from app.ui.common import format as fmt
+from app.ui.common import off_taskbar
 
 NOTICE_WIDTH = 320
 MARGIN = 12
@@ -61,6 +62,10 @@ class ReminderNotice(QFrame):
         self._controls.dial(self.reminder.number)
         self._controls.reminder_done(self.reminder.id)
         self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        off_taskbar.before_map(self)
+        super().showEvent(event)
 
     def popup(self) -> None:
         self.adjustSize()

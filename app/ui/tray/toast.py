@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtGui import QGuiApplication, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.ui.common import off_taskbar
 
 TOAST_WIDTH = 340
 TOAST_MS = 6000
@@ -93,6 +95,10 @@ class Toast(QWidget):
         self.move(free_spot((self.width(), self.height()), _screen_area(), taken))
         self.show()
         self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        off_taskbar.before_map(self)
+        super().showEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.close()
