@@ -5,6 +5,7 @@ for each CRM that adds something (retailCRM's manager and orders). Renders a `co
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -38,6 +39,16 @@ def badge_html(source: Source) -> str:
     return f'<a href="{href}" style="color:{color(f"{kind.value}_fg")}; text-decoration:none;">{text}</a>'
 
 
+def _head_of(person: Person) -> tuple[object, ...]:
+    """What the header shows: the name, title · company and each CRM's badge."""
+    return person.name, person.job_title, person.company, tuple((s.account_label, s.record) for s in person.sources)
+
+
+def _jobs_of(person: Person) -> tuple[object, ...]:
+    """What the jobs part shows (its "+N more" links to the first CRM's record)."""
+    return person.jobs, person.sources[0].record.link
+
+
 def _job_tip(job: MergedJob) -> str:
     lines = [fmt.job_line(job.job)]
     for account, found in job.found_in:
@@ -47,7 +58,7 @@ def _job_tip(job: MergedJob) -> str:
 
 
 class PersonBlock(QFrame):
-    """The merged header and body for one `Person`; `show_person` rebuilds it only when it changed.
+    """The merged header and body for one `Person`; `show_person` rebuilds only the parts that changed.
 
     Test accessors: `person`, `badges`, `name_label`, `detail_label`, `jobs_heading`, `job_labels`,
     `source_labels` (account id -> the labels of what that CRM adds), `rebuilds`."""
@@ -67,29 +78,44 @@ class PersonBlock(QFrame):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
-        self._box: QWidget | None = None
+        self._parts: list[QWidget] = []
+        for _ in range(3):  # placeholders, so each part has its index in the layout from the start
+            placeholder = QWidget()
+            placeholder.hide()
+            self._layout.addWidget(placeholder)
+            self._parts.append(placeholder)
 
     def show_person(self, person: Person) -> bool:
-        """Show `person`; returns whether anything changed."""
+        """Show `person`; returns whether anything changed. Only the parts that changed are built
+        again (jobs and what each CRM adds arrive after the header, which then stays as it is)."""
         if person == self.person:
             return False
-        self.person = person
+        before, self.person = self.person, person
         self.rebuilds += 1
-        if self._box is not None:
-            self._box.hide()
-            self._box.deleteLater()
-        # Built off the card, then shown once (see AccountSection._add_rows).
-        self._box = QWidget()
-        self._box.setObjectName("personBox")
-        column = QVBoxLayout(self._box)
+        if before is None or _head_of(before) != _head_of(person):
+            self._replace(0, self._build_head, person)
+        if before is None or _jobs_of(before) != _jobs_of(person):
+            self._replace(1, self._build_jobs, person)
+        if before is None or before.sources != person.sources:
+            self._replace(2, self._build_sources, person)
+        return True
+
+    def _replace(self, slot: int, build: Callable[[QVBoxLayout, Person], None], person: Person) -> None:
+        """Build one part (0 head, 1 jobs, 2 what the CRMs add) in a box off the card, then show it
+        once in its slot (see AccountSection._add_rows)."""
+        old = self._parts[slot]
+        box = QWidget()
+        box.setObjectName("personBox")
+        column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        self._build_head(column, person)
-        self._build_jobs(column, person)
-        self._build_sources(column, person)
-        self._layout.addWidget(self._box)
-        self._box.show()
-        return True
+        build(column, person)
+        self._parts[slot] = box
+        self._layout.removeWidget(old)
+        old.hide()
+        old.deleteLater()
+        self._layout.insertWidget(slot, box)
+        box.setVisible(column.count() > 0)
 
     def _build_head(self, column: QVBoxLayout, person: Person) -> None:
         first = person.sources[0].record
