@@ -24,6 +24,7 @@ from app.core.reminders import Reminder
 from app.core.views import CallState, CallView, Controls
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
+from app.ui.card.spare import SpareCard
 from app.ui.card.stack import CardStack
 from app.ui.common.style import apply_style
 from app.ui.history.window import HistoryWindow
@@ -75,6 +76,7 @@ class UiShell(QObject):
         self._cards: dict[str, CallCard] = {}  # oldest first
         self._forms: dict[str, NoteForm] = {}  # the form on screen (one), then those waiting, in order
         self._stack = CardStack()
+        self._spare = SpareCard(controls, lambda: all(c.view.complete for c in self._cards.values()), self)
         self.more = self._stack.more
         self.more.clicked.connect(self._show_oldest_hidden)
         self._gone: set[str] = set()  # calls whose card closed: never popped again
@@ -206,6 +208,7 @@ class UiShell(QObject):
         for card in list(self._cards.values()):
             card.close()
         self.more.close()
+        self._spare.close()
         if self.settings_window is not None:  # quitting discards unsaved settings, without asking
             self.settings_window.dirty = False
             self.settings_window.close()
@@ -234,6 +237,7 @@ class UiShell(QObject):
     # -- bridge slots --------------------------------------------------------------------
 
     def on_call_updated(self, view: CallView) -> None:
+        self._spare.seen(view)
         card = self._cards.get(view.call_id)
         if card is not None:
             answered = card.view.state is CallState.RINGING and view.state is CallState.ANSWERED
@@ -249,7 +253,7 @@ class UiShell(QObject):
             self._close_later(view.call_id)
 
     def _pop(self, view: CallView) -> CallCard:
-        card = CallCard(self._controls, view)
+        card = self._spare.take(view)
         card.closed.connect(self._card_closed)
         card.heightChanged.connect(self._restack)
         card.expandRequested.connect(self.bring_forward)

@@ -15,6 +15,7 @@ opens the focused link, or presses the focused button); Esc dismisses the card.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
@@ -245,6 +246,13 @@ class CallCard(QWidget):
         finally:
             self.setUpdatesEnabled(True)
         self._fit()
+
+    def reuse(self, view: CallView) -> None:
+        """Give a spare card (built ahead, never shown: card/spare.py) its call."""
+        if self._shown_reported:
+            raise ValueError("a card that was shown belongs to its call")
+        self._view = replace(self._view, call_id=view.call_id)
+        self.render(view)
 
     def _show_state(self) -> None:
         self._header.show_state(self._view)
