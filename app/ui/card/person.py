@@ -49,6 +49,23 @@ def _jobs_of(person: Person) -> tuple[object, ...]:
     return person.jobs, person.sources[0].record.link
 
 
+def _job_texts(person: Person) -> tuple[str, tuple[str, ...]]:
+    """The jobs' heading, and the text of each job shown (with its CRMs when they differ by job)."""
+    sets = {job.labels for job in person.jobs}
+    shared = next(iter(sets)) if len(sets) == 1 else ()
+    heading = f"Open jobs ({len(person.jobs)})"
+    if shared:  # every job is in the same CRMs: say which once
+        heading += f" · in {_and(shared)}"
+    texts = []
+    for job in person.jobs[:MAX_JOBS]:
+        text = job_html(job.job)
+        if not shared:
+            where = html.escape(_and(job.labels), quote=False)
+            text += f'<br><span style="font-size:8pt; color:{color("muted")};">in {where}</span>'
+        texts.append(text)
+    return heading, tuple(texts)
+
+
 def _job_tip(job: MergedJob) -> str:
     lines = [fmt.job_line(job.job)]
     for account, found in job.found_in:
@@ -94,7 +111,7 @@ class PersonBlock(QFrame):
         self.rebuilds += 1
         if before is None or _head_of(before) != _head_of(person):
             self._replace(0, self._build_head, person)
-        if before is None or _jobs_of(before) != _jobs_of(person):
+        if (before is None or _jobs_of(before) != _jobs_of(person)) and not self._retitle_jobs(before, person):
             self._replace(1, self._build_jobs, person)
         if before is None or before.sources != person.sources:
             self._replace(2, self._build_sources, person)
@@ -157,19 +174,11 @@ class PersonBlock(QFrame):
         self.jobs_heading, self.job_labels, self.more_label = None, [], None
         if not person.jobs:
             return
-        sets = {job.labels for job in person.jobs}
-        shared = next(iter(sets)) if len(sets) == 1 else ()
-        heading = f"Open jobs ({len(person.jobs)})"
-        if shared:  # every job is in the same CRMs: say which once
-            heading += f" · in {_and(shared)}"
+        heading, texts = _job_texts(person)
         self.jobs_heading = text_label(heading, name="jobsHeading", role="caption", wrap=True)
         column.addSpacing(6)
         column.addWidget(self.jobs_heading)
-        for job in person.jobs[:MAX_JOBS]:
-            text = job_html(job.job)
-            if not shared:
-                where = html.escape(_and(job.labels), quote=False)
-                text += f'<br><span style="font-size:8pt; color:{color("muted")};">in {where}</span>'
+        for job, text in zip(person.jobs, texts, strict=False):
             job_label = link_label(text, name="jobLink", has_link=bool(job.job.link))
             job_label.setToolTip(_job_tip(job))
             self.job_labels.append(job_label)
@@ -180,6 +189,20 @@ class PersonBlock(QFrame):
             self.more_label = link_label(link_html(f"+{len(person.jobs) - MAX_JOBS} more", first.link),
                                          name="moreJobs", has_link=bool(first.link))
             column.addWidget(self.more_label)
+
+    def _retitle_jobs(self, before: Person | None, person: Person) -> bool:
+        """The same jobs shown the same way, only now in more CRMs (one answered after the other): the
+        heading and tooltips change in place. Returns False when the jobs part must be built again."""
+        if before is None or not before.jobs or self.jobs_heading is None:
+            return False
+        if len(before.jobs) != len(person.jobs) or _jobs_of(before)[1:] != _jobs_of(person)[1:]:
+            return False
+        if _job_texts(before)[1] != _job_texts(person)[1]:
+            return False
+        self.jobs_heading.setText(_job_texts(person)[0])
+        for job_label, job in zip(self.job_labels, person.jobs, strict=False):
+            job_label.setToolTip(_job_tip(job))
+        return True
 
     def _build_sources(self, column: QVBoxLayout, person: Person) -> None:
         """What each CRM adds beyond the header, under its name; CRMs that add nothing get no section."""
