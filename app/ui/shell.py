@@ -7,8 +7,9 @@ older cards fold to one-line headers (a click unfolds one), and what doesn't fit
 counted on a "+N more" line (card/stack.py). A ringing call takes a card built ahead while nothing
 was looking up (card/spare.py), so its first paint only fills it in. Note forms come one at a time
 when calls end, each titled with the caller, with the count of notes still waiting; neither cards
-nor forms take the keyboard from the program the recruiter is in. Cards of ended calls close by themselves once settled: the
-note form was dealt with and every note logged (a failed note keeps its card up).
+nor forms take the keyboard from the program the recruiter is in. Cards of ended calls close by
+themselves once settled: the note form was dealt with and every note logged (a failed note keeps
+its card up).
 """
 
 from __future__ import annotations
