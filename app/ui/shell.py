@@ -4,10 +4,12 @@ One `CallCard` per call id, stacked from the `card_position` corner of the scree
 (the part panels and the tray leave free) with the newest — or the call just answered — nearest the
 corner. The card of a ringing or live call is never closed by the app: when the stack doesn't fit,
 older cards fold to one-line headers (a click unfolds one), and what doesn't fit even folded is
-counted on a "+N more" line (card/stack.py). Note forms come one at a time when calls end, each titled
-with the caller, with the count of notes still waiting; neither cards nor forms take the keyboard
-from the program the recruiter is in. Cards of ended calls close by themselves once settled: the
-note form was dealt with and every note logged (a failed note keeps its card up).
+counted on a "+N more" line (card/stack.py). A ringing call takes a card built ahead while nothing
+was looking up (card/spare.py), so its first paint only fills it in. Note forms come one at a time
+when calls end, each titled with the caller, with the count of notes still waiting; neither cards
+nor forms take the keyboard from the program the recruiter is in. Cards of ended calls close by
+themselves once settled: the note form was dealt with and every note logged (a failed note keeps
+its card up).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.core.reminders import Reminder
 from app.core.views import CallState, CallView, Controls
 from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
+from app.ui.card.spare import SpareCard
 from app.ui.card.stack import CardStack
 from app.ui.common.style import apply_style
 from app.ui.note.form import NoteForm
@@ -79,6 +82,7 @@ class UiShell(QObject):
         self._cards: dict[str, CallCard] = {}  # oldest first
         self._forms: dict[str, NoteForm] = {}  # the form on screen (one), then those waiting, in order
         self._stack = CardStack()
+        self._spare = SpareCard(controls, lambda: all(c.view.complete for c in self._cards.values()), self)
         self.more = self._stack.more
         self.more.clicked.connect(self._show_oldest_hidden)
         self._gone: set[str] = set()  # calls whose card closed: never popped again
@@ -216,6 +220,7 @@ class UiShell(QObject):
         for card in list(self._cards.values()):
             card.close()
         self.more.close()
+        self._spare.close()
         if self.settings_window is not None:  # quitting discards unsaved settings, without asking
             self.settings_window.dirty = False
             self.settings_window.close()
@@ -244,6 +249,7 @@ class UiShell(QObject):
     # -- bridge slots --------------------------------------------------------------------
 
     def on_call_updated(self, view: CallView) -> None:
+        self._spare.seen(view)
         card = self._cards.get(view.call_id)
         if card is not None:
             answered = card.view.state is CallState.RINGING and view.state is CallState.ANSWERED
@@ -259,7 +265,7 @@ class UiShell(QObject):
             self._close_later(view.call_id)
 
     def _pop(self, view: CallView) -> CallCard:
-        card = CallCard(self._controls, view)
+        card = self._spare.take(view)
         card.closed.connect(self._card_closed)
         card.heightChanged.connect(self._restack)
         card.expandRequested.connect(self.bring_forward)

@@ -4,8 +4,8 @@ A frameless, always-on-top tool window near the tray that never steals focus. `r
 updates it in place: the header is re-labelled and only what changed below it is rebuilt — one
 block for a person several accounts found (person.py), a section for each other account (rows.py),
 kept in step by body.py. Its head is in header.py, the notes and buttons at its
-foot in footer.py, where it goes on screen in placement.py. Widgets here only render `CallView`s and
-call `Controls`.
+foot in footer.py, where it goes on screen in placement.py. A card built ahead while nothing rings
+(spare.py) takes the next call with `reuse(view)`. Widgets here only render `CallView`s and call `Controls`.
 
 Keyboard, once the card has focus (a click on it): Tab walks the record picks, the record and job
 links, Answer / Hang up and the close button in that order; Enter picks the focused record (or
@@ -15,6 +15,7 @@ opens the focused link, or presses the focused button); Esc dismisses the card.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
@@ -55,11 +56,13 @@ def fit_sections(scroll: QScrollArea, host_layout: QVBoxLayout, cap: int) -> Non
     host_layout.activate()
     inner = CARD_WIDTH - _MARGINS[0] - _MARGINS[2]
     wanted = host_layout.heightForWidth(inner) if host_layout.hasHeightForWidth() else host_layout.sizeHint().height()
-    scroll.setFixedHeight(max(0, min(wanted, cap)))
+    height = max(0, min(wanted, cap))
+    if scroll.minimumHeight() != height or scroll.maximumHeight() != height:  # each set lays the card out
+        scroll.setFixedHeight(height)
     scrolling = wanted > cap
-    scroll.setVerticalScrollBarPolicy(
-        Qt.ScrollBarPolicy.ScrollBarAsNeeded if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-    )
+    policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    if scroll.verticalScrollBarPolicy() != policy:
+        scroll.setVerticalScrollBarPolicy(policy)
     host_layout.setContentsMargins(0, 0, 10 if scrolling else 0, 0)
 
 
@@ -246,6 +249,13 @@ class CallCard(QWidget):
         finally:
             self.setUpdatesEnabled(True)
         self._fit()
+
+    def reuse(self, view: CallView) -> None:
+        """Give a spare card (built ahead, never shown: card/spare.py) its call."""
+        if self._shown_reported:
+            raise ValueError("a card that was shown belongs to its call")
+        self._view = replace(self._view, call_id=view.call_id)
+        self.render(view)
 
     def _show_state(self) -> None:
         self._header.show_state(self._view)

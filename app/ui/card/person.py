@@ -5,6 +5,7 @@ for each CRM that adds something (retailCRM's manager and orders). Renders a `co
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -38,6 +39,33 @@ def badge_html(source: Source) -> str:
     return f'<a href="{href}" style="color:{color(f"{kind.value}_fg")}; text-decoration:none;">{text}</a>'
 
 
+def _head_of(person: Person) -> tuple[object, ...]:
+    """What the header shows: the name, title · company and each CRM's badge."""
+    return person.name, person.job_title, person.company, tuple((s.account_label, s.record) for s in person.sources)
+
+
+def _jobs_of(person: Person) -> tuple[object, ...]:
+    """What the jobs part shows (its "+N more" links to the first CRM's record)."""
+    return person.jobs, person.sources[0].record.link
+
+
+def _job_texts(person: Person) -> tuple[str, tuple[str, ...]]:
+    """The jobs' heading, and the text of each job shown (with its CRMs when they differ by job)."""
+    sets = {job.labels for job in person.jobs}
+    shared = next(iter(sets)) if len(sets) == 1 else ()
+    heading = f"Open jobs ({len(person.jobs)})"
+    if shared:  # every job is in the same CRMs: say which once
+        heading += f" · in {_and(shared)}"
+    texts = []
+    for job in person.jobs[:MAX_JOBS]:
+        text = job_html(job.job)
+        if not shared:
+            where = html.escape(_and(job.labels), quote=False)
+            text += f'<br><span style="font-size:8pt; color:{color("muted")};">in {where}</span>'
+        texts.append(text)
+    return heading, tuple(texts)
+
+
 def _job_tip(job: MergedJob) -> str:
     lines = [fmt.job_line(job.job)]
     for account, found in job.found_in:
@@ -47,7 +75,7 @@ def _job_tip(job: MergedJob) -> str:
 
 
 class PersonBlock(QFrame):
-    """The merged header and body for one `Person`; `show_person` rebuilds it only when it changed.
+    """The merged header and body for one `Person`; `show_person` rebuilds only the parts that changed.
 
     Test accessors: `person`, `badges`, `name_label`, `detail_label`, `jobs_heading`, `job_labels`,
     `source_labels` (account id -> the labels of what that CRM adds), `rebuilds`."""
@@ -67,29 +95,44 @@ class PersonBlock(QFrame):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
-        self._box: QWidget | None = None
+        self._parts: list[QWidget] = []
+        for _ in range(3):  # placeholders, so each part has its index in the layout from the start
+            placeholder = QWidget()
+            placeholder.hide()
+            self._layout.addWidget(placeholder)
+            self._parts.append(placeholder)
 
     def show_person(self, person: Person) -> bool:
-        """Show `person`; returns whether anything changed."""
+        """Show `person`; returns whether anything changed. Only the parts that changed are built
+        again (jobs and what each CRM adds arrive after the header, which then stays as it is)."""
         if person == self.person:
             return False
-        self.person = person
+        before, self.person = self.person, person
         self.rebuilds += 1
-        if self._box is not None:
-            self._box.hide()
-            self._box.deleteLater()
-        # Built off the card, then shown once (see AccountSection._add_rows).
-        self._box = QWidget()
-        self._box.setObjectName("personBox")
-        column = QVBoxLayout(self._box)
+        if before is None or _head_of(before) != _head_of(person):
+            self._replace(0, self._build_head, person)
+        if (before is None or _jobs_of(before) != _jobs_of(person)) and not self._retitle_jobs(before, person):
+            self._replace(1, self._build_jobs, person)
+        if before is None or before.sources != person.sources:
+            self._replace(2, self._build_sources, person)
+        return True
+
+    def _replace(self, slot: int, build: Callable[[QVBoxLayout, Person], None], person: Person) -> None:
+        """Build one part (0 head, 1 jobs, 2 what the CRMs add) in a box off the card, then show it
+        once in its slot (see AccountSection._add_rows)."""
+        old = self._parts[slot]
+        box = QWidget()
+        box.setObjectName("personBox")
+        column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        self._build_head(column, person)
-        self._build_jobs(column, person)
-        self._build_sources(column, person)
-        self._layout.addWidget(self._box)
-        self._box.show()
-        return True
+        build(column, person)
+        self._parts[slot] = box
+        self._layout.removeWidget(old)
+        old.hide()
+        old.deleteLater()
+        self._layout.insertWidget(slot, box)
+        box.setVisible(column.count() > 0)
 
     def _build_head(self, column: QVBoxLayout, person: Person) -> None:
         first = person.sources[0].record
@@ -131,19 +174,11 @@ class PersonBlock(QFrame):
         self.jobs_heading, self.job_labels, self.more_label = None, [], None
         if not person.jobs:
             return
-        sets = {job.labels for job in person.jobs}
-        shared = next(iter(sets)) if len(sets) == 1 else ()
-        heading = f"Open jobs ({len(person.jobs)})"
-        if shared:  # every job is in the same CRMs: say which once
-            heading += f" · in {_and(shared)}"
+        heading, texts = _job_texts(person)
         self.jobs_heading = text_label(heading, name="jobsHeading", role="caption", wrap=True)
         column.addSpacing(6)
         column.addWidget(self.jobs_heading)
-        for job in person.jobs[:MAX_JOBS]:
-            text = job_html(job.job)
-            if not shared:
-                where = html.escape(_and(job.labels), quote=False)
-                text += f'<br><span style="font-size:8pt; color:{color("muted")};">in {where}</span>'
+        for job, text in zip(person.jobs, texts, strict=False):
             job_label = link_label(text, name="jobLink", has_link=bool(job.job.link))
             job_label.setToolTip(_job_tip(job))
             self.job_labels.append(job_label)
@@ -154,6 +189,20 @@ class PersonBlock(QFrame):
             self.more_label = link_label(link_html(f"+{len(person.jobs) - MAX_JOBS} more", first.link),
                                          name="moreJobs", has_link=bool(first.link))
             column.addWidget(self.more_label)
+
+    def _retitle_jobs(self, before: Person | None, person: Person) -> bool:
+        """The same jobs shown the same way, only now in more CRMs (one answered after the other): the
+        heading and tooltips change in place. Returns False when the jobs part must be built again."""
+        if before is None or not before.jobs or self.jobs_heading is None:
+            return False
+        if len(before.jobs) != len(person.jobs) or _jobs_of(before)[1:] != _jobs_of(person)[1:]:
+            return False
+        if _job_texts(before)[1] != _job_texts(person)[1]:
+            return False
+        self.jobs_heading.setText(_job_texts(person)[0])
+        for job_label, job in zip(self.job_labels, person.jobs, strict=False):
+            job_label.setToolTip(_job_tip(job))
+        return True
 
     def _build_sources(self, column: QVBoxLayout, person: Person) -> None:
         """What each CRM adds beyond the header, under its name; CRMs that add nothing get no section."""

@@ -119,28 +119,50 @@ class RecordRow(QFrame):
             self.links_label = link_label(links, name="recordLinks")
             column.addWidget(self.links_label)
 
+        self.jobs: tuple[Job, ...] = ()
         self.job_labels: list[QLabel] = []
         self.more_label: QLabel | None = None
-        if jobs:
-            heading = label(f"Open jobs ({len(jobs)})", name="jobsHeading", role="caption")
-            column.addSpacing(6)
-            column.addWidget(heading)
-            job_list = QVBoxLayout()
-            job_list.setSpacing(6)
-            column.addLayout(job_list)
-            for job in jobs[:MAX_JOBS]:
-                job_label = link_label(job_html(job), name="jobLink", has_link=bool(job.link))
-                tip = fmt.job_line(job)
-                job_label.setToolTip(f"{tip} ({job.employment_type})" if job.employment_type else tip)
-                self.job_labels.append(job_label)
-                job_list.addWidget(job_label)
-            if len(jobs) > MAX_JOBS:
-                more = len(jobs) - MAX_JOBS
-                self.more_label = link_label(
-                    link_html(f"+{more} more", record.link), name="moreJobs", has_link=bool(record.link)
-                )
-                self.more_label.setProperty("role", "muted")
-                job_list.addWidget(self.more_label)
+        self._column = column
+        self._jobs_box: QWidget | None = None
+        self.set_jobs(jobs)
+
+    def set_jobs(self, jobs: tuple[Job, ...]) -> bool:
+        """Show the record's open jobs (they arrive after the record): only the jobs' part of the row
+        is built again, in a box built off the card and shown once. Returns whether they changed."""
+        if jobs == self.jobs:
+            return False
+        self.jobs = jobs
+        if self._jobs_box is not None:
+            self._jobs_box.hide()
+            self._jobs_box.deleteLater()
+            self._jobs_box = None
+        self.job_labels, self.more_label = [], None
+        if not jobs:
+            return True
+        box = self._jobs_box = QWidget()
+        box.setObjectName("rowJobs")
+        part = QVBoxLayout(box)  # the spacing the row's column had around them
+        part.setContentsMargins(0, 6, 0, 0)
+        part.setSpacing(2)
+        part.addWidget(label(f"Open jobs ({len(jobs)})", name="jobsHeading", role="caption"))
+        job_list = QVBoxLayout()
+        job_list.setSpacing(6)
+        part.addLayout(job_list)
+        for job in jobs[:MAX_JOBS]:
+            job_label = link_label(job_html(job), name="jobLink", has_link=bool(job.link))
+            tip = fmt.job_line(job)
+            job_label.setToolTip(f"{tip} ({job.employment_type})" if job.employment_type else tip)
+            self.job_labels.append(job_label)
+            job_list.addWidget(job_label)
+        if len(jobs) > MAX_JOBS:
+            more = len(jobs) - MAX_JOBS
+            self.more_label = link_label(
+                link_html(f"+{more} more", self.record.link), name="moreJobs", has_link=bool(self.record.link)
+            )
+            self.more_label.setProperty("role", "muted")
+            job_list.addWidget(self.more_label)
+        add_shown(self._column, box)
+        return True
 
     @property
     def href(self) -> str | None:
@@ -192,7 +214,8 @@ class AccountSection(QFrame):
         self.note_label: QLabel | None = None  # found, but something else failed (open jobs)
         self.sign_in_button: QPushButton | None = None  # the lookup failed for want of a sign-in
         self.more_label: QLabel | None = None  # "and N more in …": records past the record limit
-        self.rebuilds = 0  # how many times the body was built (tests check updates stay in place)
+        self.loading_label: QLabel | None = None  # "Loading open jobs…"
+        self.rebuilds = 0  # how many times the body changed (tests check updates stay in place)
         self._group: QButtonGroup | None = None
         self.setObjectName("accountSection")
 
@@ -221,20 +244,26 @@ class AccountSection(QFrame):
         """Show `result`; returns whether anything changed."""
         if result == self.result and selected_key == self.selected_key:
             return False
-        same_rows = (
-            self.result is not None
-            and result.status == self.result.status
-            and result.records == self.result.records
-            and result.jobs == self.result.jobs
-            and result.error == self.result.error
-            and result.needs_sign_in == self.result.needs_sign_in
-            and result.account_label == self.result.account_label
-            and result.complete == self.result.complete
-            and result.more == self.result.more
+        before = self.result
+        same_records = (
+            before is not None
+            and result.status == before.status
+            and result.records == before.records
+            and result.needs_sign_in == before.needs_sign_in
+            and result.account_label == before.account_label
+            and result.more == before.more
         )
+        same_rows = (same_records and before is not None and result.jobs == before.jobs
+                     and result.error == before.error and result.complete == before.complete)
         self.result = result
         self.selected_key = selected_key
-        if not same_rows:
+        if same_records and result.status is LookupStatus.FOUND and result.records:
+            if not same_rows:  # the open jobs came (or failed): fill the rows in place
+                self.rebuilds += 1
+                for row in self.rows:
+                    row.set_jobs(result.jobs.get(row.record.key, ()))
+                self._show_tail(result)
+        elif not same_rows:
             self._rebuild(result)
         self._show_selection()
         self._show_meta(result)
@@ -257,6 +286,7 @@ class AccountSection(QFrame):
         self.note_label = None
         self.sign_in_button = None
         self.more_label = None
+        self.loading_label = None
         if self._group is not None:
             self._group.deleteLater()
             self._group = None
@@ -288,11 +318,22 @@ class AccountSection(QFrame):
         else:
             self._add_rows(result)
         if status is LookupStatus.FOUND and result.records:
-            if not result.complete:
-                add_shown(self._body, label("Loading open jobs…", name="loadingMore", role="pending"))
-            elif result.error:
-                self.note_label = label(result.error, name="sectionNote", wrap=True)
-                add_shown(self._body, self.note_label)
+            self._show_tail(result)
+
+    def _show_tail(self, result: AccountResult) -> None:
+        """Under the rows: "Loading open jobs…" until they come, then why they could not be fetched."""
+        for gone in (self.loading_label, self.note_label):
+            if gone is not None:
+                self._body.removeWidget(gone)
+                gone.hide()
+                gone.deleteLater()
+        self.loading_label = self.note_label = None
+        if not result.complete:
+            self.loading_label = label("Loading open jobs…", name="loadingMore", role="pending")
+            add_shown(self._body, self.loading_label)
+        elif result.error:
+            self.note_label = label(result.error, name="sectionNote", wrap=True)
+            add_shown(self._body, self.note_label)
 
     @staticmethod
     def _error_html(result: AccountResult) -> str:

@@ -140,3 +140,16 @@ def test_badges_wrap_within_the_card_and_other_accounts_keep_their_place(qtbot: 
     chain = card.focus_chain()
     assert chain.index(block.badges[0]) < chain.index(card.answer_button)
     assert block.y() < pending_section.y()  # the person at their first account's place, FixDigital after
+
+
+def test_the_same_jobs_from_a_second_crm_retitle_the_jobs_in_place(qtbot: QtBot) -> None:
+    card = _card(qtbot, _rw(), _tr(complete=False))
+    [block] = card.people()
+    shown = list(block.job_labels)
+    assert block.jobs_heading is not None and block.jobs_heading.text().endswith("· in Recruit Wizard")
+    card.render(call(_rw(), _tr()))
+    assert block.job_labels == shown  # the same labels, not built again
+    assert block.jobs_heading is not None and "in Recruit Wizard and TrackerRMS" in block.jobs_heading.text()
+    assert all("TrackerRMS: " in label.toolTip() for label in block.job_labels)
+    card.render(call(_rw(PRIYA_JOBS[:1]), _tr()))  # different jobs: the part is built again
+    assert len(block.job_labels) == 3 and block.job_labels != shown

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from app.core.cache import LookupCache
-from app.core.lookup import Account, LookupService
+from app.core.lookup import SEND_TURNS, Account, LookupService, after_requests_sent
 from app.core.models import AccountResult, Job, LookupStatus, Record, RecordType
 from app.core.phone import CallerNumber
 from app.core.ports import Capabilities, ConnectorBase
@@ -51,3 +53,60 @@ async def test_the_cache_keeps_the_limited_answer_and_its_count() -> None:
     await LookupService([Account(Crowd(120), max_records=10)], cache).run(NUMBER, lambda result: None)
     cached = cache.get("rw", "+61491570006")
     assert cached is not None and len(cached.records) == 10 and cached.more == 110
+
+
+class Contacts(Crowd):
+    """One contact, whose open jobs come when `jobs_go` is set."""
+
+    capabilities = Capabilities(lookup=True, open_jobs=True)
+
+    def __init__(self, jobs_go: asyncio.Event | None = None) -> None:
+        super().__init__(1)
+        self.jobs_go = jobs_go
+
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
+        return [Record(account_id="rw", type=RecordType.CONTACT, id="7", name="Priya Raman")]
+
+    async def open_jobs(self, record: Record) -> list[Job]:
+        if self.jobs_go is not None:
+            await self.jobs_go.wait()
+        return [Job(id="j1", title="Data engineer")]
+
+
+async def test_a_callback_waits_the_turns_a_request_takes_to_go_out() -> None:
+    turns: list[int] = []
+    called: list[int] = []
+
+    async def count_turns() -> None:
+        for n in range(SEND_TURNS + 2):
+            turns.append(n)
+            await asyncio.sleep(0)
+
+    counting = asyncio.get_running_loop().create_task(count_turns())
+    await asyncio.sleep(0)  # the counter has run its first turn
+    after_requests_sent(lambda: called.append(len(turns)))
+    assert called == []
+    await counting
+    assert called and called[0] >= SEND_TURNS  # not before the turns a request's write needs
+
+
+async def test_records_show_before_their_jobs_once_the_jobs_requests_are_out() -> None:
+    go = asyncio.Event()
+    published: list[AccountResult] = []
+    service = LookupService([Account(Contacts(go))])
+    running = asyncio.get_running_loop().create_task(service.run(NUMBER, published.append))
+    for _ in range(SEND_TURNS + 2):
+        await asyncio.sleep(0)
+    assert [r.complete for r in published] == [False]  # the records, while the jobs are fetched
+    go.set()
+    await running
+    assert [r.complete for r in published] == [False, True] and published[1].jobs
+
+
+async def test_jobs_that_come_at_once_are_shown_with_their_records_only() -> None:
+    published: list[AccountResult] = []
+    await LookupService([Account(Contacts())]).run(NUMBER, published.append)
+    for _ in range(SEND_TURNS + 2):
+        await asyncio.sleep(0)
+    first_complete = next(i for i, r in enumerate(published) if r.complete)
+    assert all(r.complete for r in published[first_complete:])  # never the records alone after the jobs

@@ -1,0 +1,69 @@
+"""A spare card, built ahead while nothing rings, takes the next call and shows only that call."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.views import CallState
+from app.ui.card.card import CallCard
+from app.ui.card.spare import SpareCard
+from tests.ui.helpers import ETHAN, PRIYA, PRIYA_JOBS, RW, TR, FakeControls, call, found, not_found, pending
+
+
+def test_a_spare_is_built_once_a_call_stopped_ringing_and_is_complete(qtbot: QtBot) -> None:
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    ringing = call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}), not_found(TR))
+    spare.seen(ringing)
+    qtbot.wait(20)
+    assert spare.card is None  # a ringing call: the recruiter is looking at it
+    spare.seen(replace(ringing, state=CallState.ANSWERED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    card = spare.card
+    assert card is not None and not card.isVisible()
+    assert [s.account_id for s in card.sections()] == ["rw", "tr"]
+    assert all(s.status_label is not None and s.status_label.text() == "Looking up…" for s in card.sections())
+    spare.close()
+
+
+def test_no_spare_while_another_call_is_still_looking_up(qtbot: QtBot) -> None:
+    busy = [True]
+    spare = SpareCard(FakeControls(), idle=lambda: not busy[0])
+    spare.seen(replace(call(not_found(RW)), state=CallState.ENDED))
+    qtbot.wait(20)
+    assert spare.card is None
+    busy[0] = False
+    spare.seen(replace(call(not_found(RW)), state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    spare.close()
+
+
+def test_the_next_call_takes_the_spare_and_shows_only_its_own_view(qtbot: QtBot) -> None:
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    spare.seen(replace(call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}), not_found(TR)), state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    built = spare.card
+    nxt = replace(call(found(RW, ETHAN), pending(TR)), call_id="next-call")
+    card = spare.take(nxt)
+    qtbot.addWidget(card)
+    assert card is built and spare.card is None
+    assert card.call_id == "next-call" and card.view is nxt
+    assert [r.record for r in card.record_rows()] == [ETHAN]
+    tr = card.section("tr")
+    assert tr is not None and tr.status_label is not None and tr.status_label.text() == "Looking up…"
+    # Without a spare, a card is built for the call.
+    other = spare.take(replace(nxt, call_id="other"))
+    qtbot.addWidget(other)
+    assert other is not card and other.call_id == "other"
+
+
+def test_a_card_that_was_shown_is_never_reused(qtbot: QtBot) -> None:
+    card = CallCard(FakeControls(), call(pending(RW)))
+    qtbot.addWidget(card)
+    card.show()
+    qtbot.waitExposed(card)
+    qtbot.waitUntil(lambda: card._shown_reported)
+    with pytest.raises(ValueError):
+        card.reuse(replace(card.view, call_id="another"))
