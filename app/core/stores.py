@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.core.models import NoteDraft, NoteStatus
+if TYPE_CHECKING:  # only annotations here: reading history needs no pydantic
+    from app.core.models import NoteDraft, NoteStatus
 
 # -- call history --------------------------------------------------------------------------------
 
