@@ -6,6 +6,7 @@ the connectors depend only on the protocols, so tests can hand them in-memory fa
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -50,7 +51,10 @@ class CallStore(Protocol):
         self, *, call_id: str, number: str, e164: str | None, direction: str, state: str, source: str,
         started_at: datetime, answered_at: datetime | None, ended_at: datetime | None,
         matches: list[dict[str, Any]], timings: dict[str, Any],
-    ) -> None: ...
+    ) -> Future[None]:
+        """Queue the call's latest state for writing, off the event loop and in the order queued; the
+        Future completes once it is committed (or holds why not). May raise at once instead."""
+        ...
 
 
 class HistoryStore(Protocol):

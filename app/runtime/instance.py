@@ -35,7 +35,7 @@ class NoInstance(RingsideError):
 
 @dataclass(frozen=True)
 class Handlers:
-    event: Callable[[CallEvent], str | None]  # the switchboard's `handle`
+    event: Callable[[CallEvent], Awaitable[str | None]]  # the switchboard's `handle`, once committed
     show: Callable[[], None]
     accounts_changed: Callable[[str | None], Awaitable[None]]
     default_region: Callable[[], str | None]
@@ -117,7 +117,7 @@ class InstanceServer:
         except BadEvent as exc:
             return _error(400, str(exc))
         try:
-            call_id = self._handlers.event(event)
+            call_id = await self._handlers.event(event)
         except NotStored as exc:  # the card showed, but "ok" would claim it was saved
             return _error(503, str(exc))
         return web.json_response({"ok": True, "call_id": call_id})

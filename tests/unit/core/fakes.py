@@ -4,6 +4,7 @@ no server, no Qt."""
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -177,9 +178,12 @@ class MemoryHistory:
 
     def save_call(self, *, call_id: str, number: str, e164: str | None, direction: str, state: str, source: str,
                   started_at: datetime, answered_at: datetime | None, ended_at: datetime | None,
-                  matches: list[dict[str, Any]], timings: dict[str, Any]) -> None:
+                  matches: list[dict[str, Any]], timings: dict[str, Any]) -> Future[None]:
         self.calls[call_id] = CallRow(call_id, number, e164, direction, state, source, started_at, answered_at,
                                       ended_at, matches, timings, [])
+        saved: Future[None] = Future()
+        saved.set_result(None)  # committed at once
+        return saved
 
     def recent_calls(self, limit: int = 20) -> list[CallRow]:
         return sorted(self.calls.values(), key=lambda r: r.started_at, reverse=True)[:limit]
