@@ -6,10 +6,11 @@ the connectors depend only on the protocols, so tests can hand them in-memory fa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:  # only annotations here: reading history needs no pydantic
     from app.core.models import NoteDraft, NoteStatus
@@ -113,6 +114,7 @@ class NoteStore(Protocol):
     def interrupted_notes(self) -> list[NoteRow]: ...
     def attention_count(self) -> int: ...
     def claim(self, note_id: int) -> bool: ...  # False: not pending, or already being sent
+    def release(self, note_id: int) -> None: ...  # claimed, but nothing was sent after all
     def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None: ...
     def mark_logged(self, note_id: int, remote_id: str | None) -> None: ...
     def mark_failed(self, note_id: int, error: str) -> None: ...
@@ -122,6 +124,17 @@ class NoteStore(Protocol):
     def retry_note(self, call_id: str, record_key: str) -> int | None: ...
     def confirm_note(self, call_id: str, record_key: str) -> int | None: ...
     def dismiss_note(self, call_id: str, record_key: str) -> int | None: ...
+
+
+T = TypeVar("T")
+
+
+@runtime_checkable
+class NoteWrites(Protocol):
+    """A note store that can write off the event loop: `write(store)` is run on its writer thread, with
+    the store as that thread sees it, in the order queued; the Future holds what it returned (or raised)."""
+
+    def write_notes(self, write: Callable[[NoteStore], T]) -> Future[T]: ...
 
 
 # -- the lookup cache ----------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
+from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow, NoteStore
 from app.storage.drafts_db import DraftsTable
 from app.storage.notes_db import NotesTable, note_dict
 from app.storage.reminders_db import RemindersTable
@@ -31,8 +32,12 @@ from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
 from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
 from app.storage.writer import Writer
 
+if TYPE_CHECKING:  # reading history needs no pydantic
+    from app.core.models import NoteDraft
+
 __all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NotStored", "NoteBusy", "NoteRow"]
 
+T = TypeVar("T")
 CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
 
 
@@ -61,6 +66,16 @@ class Database(NotesTable, DraftsTable, RemindersTable):
     def connection(self) -> sqlite3.Connection:
         """For other tables in the same file (the lookup cache)."""
         return self._conn
+
+    def enqueue_note(self, draft: NoteDraft) -> int:
+        """The call's queued writes first: a note is never committed before the call it is about."""
+        self._writer.settle()
+        return super().enqueue_note(draft)
+
+    def write_notes(self, write: Callable[[NoteStore], T]) -> Future[T]:
+        """Run `write` on the writer thread, against the note outbox as its connection sees it (the
+        durable note writes, which fsync, stay off the event loop)."""
+        return self._writer.submit(lambda conn: write(_NotesOn(conn)))
 
     @property
     def writer(self) -> Writer:
@@ -251,3 +266,10 @@ def _call(r: sqlite3.Row, notes: list[dict[str, Any]]) -> CallRow:
         answered_at=_dt(r["answered_at"]), ended_at=_dt(r["ended_at"]),
         matches=json.loads(r["matches"]), timings=json.loads(r["timings"]), notes=notes,
     )
+
+
+class _NotesOn(NotesTable):
+    """The note outbox on the writer thread's connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn

@@ -123,6 +123,9 @@ class MemoryNotes:
         self._set(note_id, sending=True)
         return True
 
+    def release(self, note_id: int) -> None:
+        self._set(note_id, sending=False)
+
     def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None:
         row = self.rows[note_id]
         self._set(note_id, attempts=row.attempts + 1, last_error=error, next_attempt_at=next_attempt_at,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.stores import NoteStore
 from app.storage.db import Database, NotStored
 from app.storage.writer import Writer
 
@@ -71,3 +72,28 @@ def test_a_writer_that_cannot_open_its_file_fails_each_write(tmp_path: Path) -> 
     writer.close()
     with pytest.raises(RuntimeError):
         writer.submit(lambda conn: None)
+
+
+def test_a_note_is_committed_after_the_writes_of_its_call(tmp_path: Path) -> None:
+    from app.core.models import Direction, NoteDraft, Record, RecordType
+
+    db = Database(tmp_path / "r.db")
+    gate = threading.Event()
+    db.writer.submit(lambda _conn: gate.wait(5))
+    _save(db, "c4", "ended")  # queued behind the gate
+    threading.Timer(0.05, gate.set).start()
+    record = Record(account_id="rw", type=RecordType.CONTACT, id="7", name="Priya Raman")
+    note_id = db.enqueue_note(NoteDraft(call_id="c4", account_id="rw", record=record, direction=Direction.INBOUND,
+                                        text="Called back.", call_started_at=T0, duration_s=30))
+    assert db.writer.submit(lambda conn: conn.execute(  # as the writer sees it: the call came first
+        "SELECT (SELECT rowid FROM calls WHERE call_id='c4') IS NOT NULL").fetchone()[0]).result(5) == 1
+    threads: list[str] = []
+
+    def claim(store: NoteStore) -> bool:
+        threads.append(threading.current_thread().name)
+        return store.claim(note_id)
+
+    assert db.write_notes(claim).result(5) is True
+    assert threads == ["ringside-db-writer"]
+    assert db.note(note_id).sending  # committed: the loop's connection reads it
+    db.close()
