@@ -137,9 +137,11 @@ class CallBook:
                 ended_at=session.ended_at, matches=matches(session), timings=timings(session),
             )
         except Exception as exc:
+            self._writing.pop(session.call_id, None)  # this failure is the latest word
             self._settled(session, exc)
             return
         if writing.done():
+            self._writing.pop(session.call_id, None)
             self._settled(session, writing.exception())
             return
         self._writing[session.call_id] = writing

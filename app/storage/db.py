@@ -5,10 +5,11 @@ A note is committed here before any network call is made, so nothing a recruiter
 a CRM outage or a crash; delivery state lives beside it. Opening never fails on a damaged file: it
 is moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went
 and `salvaged` how many unsent notes were recovered from it (salvage.py). A write that can't be
-committed raises NotStored. A call's row is written by the writer thread (writer.py), off the event loop:
-`save_call` returns a Future that completes once it is committed; reads of calls wait for the writes
-queued before them. The tables and their versions are in schema.py; housekeeping (open calls
-of a killed run, retention, forgetting a person) in upkeep.py.
+committed raises NotStored. A call's row, and a note's delivery states, are written by the writer
+thread (writer.py), off the event loop: `save_call` and `write_notes` return a Future that completes
+once the write is committed; reads of calls, and a new note, wait for the writes queued before them.
+The tables and their versions are in schema.py; housekeeping (open calls of a killed run,
+retention, forgetting a person) in upkeep.py.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
 
     @property
     def writer(self) -> Writer:
-        """The thread that writes the calls, with its own connection."""
+        """The thread that writes calls and note deliveries, with its own connection."""
         return self._writer
 
     def close(self) -> None:

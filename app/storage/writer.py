@@ -1,7 +1,8 @@
-"""One thread that writes to the database with a connection of its own, so the event loop never waits
-on the disk for a write: a write is queued and its Future completes once it is committed (or fails
-with what the write raised, `NotStored` among it). Writes are done one at a time in the order they were
-queued, so the rows of one call are never written out of order.
+"""One thread that writes to the database with a connection of its own, so the event loop does not wait
+on the disk for the writes queued here (calls, note deliveries): a write is queued and its Future
+completes once it is committed (or fails with what the write raised, `NotStored` among it). Writes are
+done one at a time in the order they were queued, so the rows of one call are never written out of
+order.
 
 The loop's own connection still reads (WAL lets it read while this one writes); a read that must see
 what was just queued waits for the queue to drain first (`settle`), which takes no longer than the
@@ -10,7 +11,6 @@ writes themselves.
 
 from __future__ import annotations
 
-import logging
 import queue
 import sqlite3
 import threading
@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.storage.sqlite_file import BUSY_MS, NotStored
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _Job = tuple[Callable[[sqlite3.Connection], Any], Future[Any]]
