@@ -6,8 +6,11 @@ them) and the record desk, so none of them has to call back into another to reac
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import wait as concurrent_wait
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +44,7 @@ class CallBook:
         self._policy = policy
         self._sessions: dict[str, CallSession] = {}
         self._unsaved: dict[str, str] = {}  # call id → why its latest state could not be committed
+        self._writing: dict[str, Future[None]] = {}  # call id → its latest write, until it is settled
         self._paused = False
         self.paused_until = ""  # "until 14:45" when a timed pause will end (core.pause)
 
@@ -109,24 +113,57 @@ class CallBook:
             self.publish(session)
 
     def not_stored(self, call_id: str) -> str | None:
-        """Why the call's latest state is not in history (its save failed), or None when it is."""
+        """Why the call's latest settled write did not reach history, or None when it did."""
         return self._unsaved.get(call_id)
 
-    def persist(self, session: CallSession) -> bool:
-        """Save the call as it is now; False when the store refused (the recruiter is told once per call)."""
+    async def stored(self, call_id: str) -> str | None:
+        """Once the call's latest write is settled: why it is not in history, or None when it is. What
+        a source that answers someone waits on before saying "ok"."""
+        while (writing := self._writing.get(call_id)) is not None and not writing.done():
+            await asyncio.wait([asyncio.wrap_future(writing)])
+        if writing is not None:  # done: its result says, even before _settled has run on the loop
+            failure = writing.exception()
+            return None if failure is None else str(failure)
+        return self._unsaved.get(call_id)
+
+    def persist(self, session: CallSession) -> None:
+        """Queue the call as it is now for history. The write is done off the event loop; a failure is
+        told to the recruiter once per call when it is known (a full disk must not stop calls)."""
         try:
-            self._store.save_call(
+            writing = self._store.save_call(
                 call_id=session.call_id, number=session.number.raw, e164=session.e164,
                 direction=session.direction.value, state=session.state.value, source=session.source,
                 started_at=session.started_at, answered_at=session.answered_at,
                 ended_at=session.ended_at, matches=matches(session), timings=timings(session),
             )
-        except Exception as exc:  # a full disk must not stop calls: the card shows, the failure is said
-            log.error("Could not save call %s to history: %s", session.call_id, exc)
-            if session.call_id not in self._unsaved:
-                self._listener.message(f"The call with {session.number} is shown but could not be saved "
-                                       f"to history ({exc}).", error=True)
-            self._unsaved[session.call_id] = str(exc)
-            return False
-        self._unsaved.pop(session.call_id, None)
-        return True
+        except Exception as exc:
+            self._writing.pop(session.call_id, None)  # this failure is the latest word
+            self._settled(session, exc)
+            return
+        if writing.done():
+            self._writing.pop(session.call_id, None)
+            self._settled(session, writing.exception())
+            return
+        self._writing[session.call_id] = writing
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a script): wait for it here
+            concurrent_wait([writing])
+            self._done(session, writing)
+            return
+        writing.add_done_callback(lambda _: loop.call_soon_threadsafe(self._done, session, writing))
+
+    def _done(self, session: CallSession, writing: Future[None]) -> None:
+        if self._writing.get(session.call_id) is writing:
+            del self._writing[session.call_id]
+        self._settled(session, writing.exception())
+
+    def _settled(self, session: CallSession, failure: BaseException | None) -> None:
+        if failure is None:
+            self._unsaved.pop(session.call_id, None)
+            return
+        log.error("Could not save call %s to history: %s", session.call_id, failure)
+        if session.call_id not in self._unsaved:
+            self._listener.message(f"The call with {session.number} is shown but could not be saved "
+                                   f"to history ({failure}).", error=True)
+        self._unsaved[session.call_id] = str(failure)

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.note_status import NoteStatus as NoteStatus  # here too: it lives apart for storage's light reads
 from app.core.phone import CallerNumber
 
 
@@ -152,15 +153,6 @@ class AccountResult(Frozen):
     elapsed_ms: float | None = None
     from_cache: bool = False
     more: int = Field(0, description="matches past the account's record limit, not in `records`")
-
-
-class NoteStatus(StrEnum):
-    PENDING = "pending"
-    LOGGED = "logged"
-    FAILED = "failed"
-    # Sent, but whether the CRM stored it is unknown (a timeout after sending, a crash mid-send):
-    # the recruiter checks the record, then confirms it or sends it again (never resent blindly).
-    UNCONFIRMED = "unconfirmed"
 
 
 class NoteDraft(Frozen):

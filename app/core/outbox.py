@@ -14,7 +14,8 @@ or restart only delays delivery: `run()` picks up every pending note again. What
       unreadable answer, a crash mid-request)  and confirms it, or sends it again
 
 Notes go out one at a time per account, oldest first, so a rate-limited CRM is not hammered and
-one account's outage never delays another's notes.
+one account's outage never delays another's notes. A delivery's writes (claimed, logged, failed …),
+which fsync, are done on the store's writer thread when it has one (`NoteWrites`), and awaited.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.core.models import NoteDraft, NoteStatus, Receipt
 from app.core.ports import Connector
-from app.core.stores import WAIT_SIGN_IN, NoteRow, NoteStore
+from app.core.stores import WAIT_SIGN_IN, NoteRow, NoteStore, NoteWrites
 from app.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 300.0
+T = TypeVar("T")
 RETRY_AFTER_CAP_S = 3600.0  # a Retry-After beyond this is taken as a mistake, not a day's silence
 
 
@@ -198,64 +201,85 @@ class Outbox:
             self._workers.pop(account_id, None)
             self.wake()
 
+    async def _write(self, write: Callable[[NoteStore], T]) -> T:
+        """A delivery's write, off the event loop when the store can do that; committed on return."""
+        if isinstance(self._store, NoteWrites):
+            return await asyncio.wrap_future(self._store.write_notes(write))
+        return write(self._store)
+
     async def _deliver(self, note: NoteRow) -> None:
         connector = self._connectors.get(note.account_id)
         if connector is None:
-            self._store.mark_failed(note.id, f"Account '{note.account_id}' is no longer configured.")
+            error = f"Account '{note.account_id}' is no longer configured."
+            await self._write(lambda store: store.mark_failed(note.id, error))
             self._changed(note.id)
             return
         label = connector.label
-        if not self._store.claim(note.id):  # durably, before the request can leave
+        if not await self._claim(note.id):  # durably, before the request can leave
             return  # another Ringside on this file took it (or it was settled meanwhile)
         try:
             async with asyncio.timeout(self.policy.delivery_timeout_s):
                 receipt: Receipt = await connector.log_call(note.draft)
         except TimeoutError:
-            self._unsure(note, connector, f"{label} didn't confirm within {self.policy.delivery_timeout_s:g} s")
+            await self._unsure(note, connector,
+                               f"{label} didn't confirm within {self.policy.delivery_timeout_s:g} s")
         except NeedsSignIn as exc:
-            self._store.mark_attempt(note.id, error=f"Waiting for you to sign in to {label} again: {exc}",
-                                     next_attempt_at=self._clock() + self.policy.sign_in_retry_s,
-                                     waiting=WAIT_SIGN_IN)
+            error, when = f"Waiting for you to sign in to {label} again: {exc}", \
+                self._clock() + self.policy.sign_in_retry_s
+            await self._write(lambda store: store.mark_attempt(note.id, error=error, next_attempt_at=when,
+                                                               waiting=WAIT_SIGN_IN))
         except Unavailable as exc:
             if exc.sent:
-                self._unsure(note, connector, _sentence(str(exc)))
+                await self._unsure(note, connector, _sentence(str(exc)))
             else:
-                self._retry(note, str(exc), None, pause=True)
+                await self._retry(note, str(exc), None, pause=True)
         except RateLimited as exc:
-            self._retry(note, str(exc), exc.retry_after, pause=True)
+            await self._retry(note, str(exc), exc.retry_after, pause=True)
         except Rejected as exc:
             if exc.status == 408:  # the server gave up waiting for the request: nothing was done
-                self._retry(note, str(exc), None, pause=False)
+                await self._retry(note, str(exc), None, pause=False)
             else:
-                self._store.mark_failed(note.id, str(exc))
+                await self._fail(note, str(exc))
         except BadResponse as exc:  # it answered, but not in a way that says the note was stored
-            self._unsure(note, connector, _sentence(str(exc)))
+            await self._unsure(note, connector, _sentence(str(exc)))
         except ConnectorError as exc:
-            self._store.mark_failed(note.id, str(exc))
+            await self._fail(note, str(exc))
         except Exception as exc:  # a bug must not kill the worker; the note stays visible as failed
             log.exception("Delivering note %s failed unexpectedly", note.id)
-            self._store.mark_failed(note.id, f"Unexpected problem ({exc.__class__.__name__}).")
+            await self._fail(note, f"Unexpected problem ({exc.__class__.__name__}).")
         else:
-            self._store.mark_logged(note.id, receipt.remote_id)
+            await self._write(lambda store: store.mark_logged(note.id, receipt.remote_id))
         # CancelledError (quitting mid-request) leaves the note marked as sending: the next start
         # treats it as an unknown outcome, which it is.
         self._changed(note.id)
 
-    def _retry(self, note: NoteRow, error: str, retry_after: float | None, *, pause: bool) -> None:
+    async def _claim(self, note_id: int) -> bool:
+        try:
+            return await self._write(lambda store: store.claim(note_id))
+        except asyncio.CancelledError:  # quitting while the claim was written: nothing was sent
+            if isinstance(self._store, NoteWrites):  # queued after the claim, done before the file closes
+                self._store.write_notes(lambda store: store.release(note_id))
+            raise
+
+    async def _fail(self, note: NoteRow, error: str) -> None:
+        await self._write(lambda store: store.mark_failed(note.id, error))
+
+    async def _retry(self, note: NoteRow, error: str, retry_after: float | None, *, pause: bool) -> None:
         delay = backoff(note.attempts, retry_after, initial=self.policy.backoff_initial_s,
                         maximum=self.policy.backoff_max_s)
         when = self._clock() + delay
         if pause:  # the CRM is down or asked us to slow down: the account's other notes wait too
             self._paused_until[note.account_id] = max(self._paused_until.get(note.account_id, 0.0), when)
-        self._store.mark_attempt(note.id, error=f"{_sentence(error)} Retrying in {_seconds(delay)}.",
-                                 next_attempt_at=when)
+        text = f"{_sentence(error)} Retrying in {_seconds(delay)}."
+        await self._write(lambda store: store.mark_attempt(note.id, error=text, next_attempt_at=when))
 
-    def _unsure(self, note: NoteRow, connector: Connector, error: str) -> None:
+    async def _unsure(self, note: NoteRow, connector: Connector, error: str) -> None:
         if connector.capabilities.idempotent_log:  # the CRM ignores a repeat of the same delivery key
-            self._retry(note, f"{error.rstrip('.')}; sending again is safe", None, pause=True)
+            await self._retry(note, f"{error.rstrip('.')}; sending again is safe", None, pause=True)
             return
         # The request may have reached the CRM: resending could log the call twice.
-        self._store.mark_unconfirmed(note.id, self._unsure_text(note, connector.label, error))
+        text = self._unsure_text(note, connector.label, error)
+        await self._write(lambda store: store.mark_unconfirmed(note.id, text))
 
     @staticmethod
     def _unsure_text(note: NoteRow, label: str, error: str) -> str:

@@ -6,11 +6,14 @@ the connectors depend only on the protocols, so tests can hand them in-memory fa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from app.core.models import NoteDraft, NoteStatus
+if TYPE_CHECKING:  # only annotations here: reading history needs no pydantic
+    from app.core.models import NoteDraft, NoteStatus
 
 # -- call history --------------------------------------------------------------------------------
 
@@ -49,7 +52,10 @@ class CallStore(Protocol):
         self, *, call_id: str, number: str, e164: str | None, direction: str, state: str, source: str,
         started_at: datetime, answered_at: datetime | None, ended_at: datetime | None,
         matches: list[dict[str, Any]], timings: dict[str, Any],
-    ) -> None: ...
+    ) -> Future[None]:
+        """Queue the call's latest state for writing, off the event loop and in the order queued; the
+        Future completes once it is committed (or holds why not). May raise at once instead."""
+        ...
 
 
 class HistoryStore(Protocol):
@@ -108,6 +114,7 @@ class NoteStore(Protocol):
     def interrupted_notes(self) -> list[NoteRow]: ...
     def attention_count(self) -> int: ...
     def claim(self, note_id: int) -> bool: ...  # False: not pending, or already being sent
+    def release(self, note_id: int) -> None: ...  # claimed, but nothing was sent after all
     def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None: ...
     def mark_logged(self, note_id: int, remote_id: str | None) -> None: ...
     def mark_failed(self, note_id: int, error: str) -> None: ...
@@ -117,6 +124,17 @@ class NoteStore(Protocol):
     def retry_note(self, call_id: str, record_key: str) -> int | None: ...
     def confirm_note(self, call_id: str, record_key: str) -> int | None: ...
     def dismiss_note(self, call_id: str, record_key: str) -> int | None: ...
+
+
+T = TypeVar("T")
+
+
+@runtime_checkable
+class NoteWrites(Protocol):
+    """A note store that can write off the event loop: `write(store)` is run on its writer thread, with
+    the store as that thread sees it, in the order queued; the Future holds what it returned (or raised)."""
+
+    def write_notes(self, write: Callable[[NoteStore], T]) -> Future[T]: ...
 
 
 # -- the lookup cache ----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ class NoInstance(RingsideError):
 
 @dataclass(frozen=True)
 class Handlers:
-    event: Callable[[CallEvent], str | None]  # the switchboard's `handle`
+    event: Callable[[CallEvent], Awaitable[str | None]]  # the switchboard's `handle`, once committed
     show: Callable[[], None]
     accounts_changed: Callable[[str | None], Awaitable[None]]
     default_region: Callable[[], str | None]
@@ -157,7 +157,7 @@ class InstanceServer:
         except BadEvent as exc:
             return refusal(400, str(exc))
         try:
-            call_id = self._handlers.event(event)
+            call_id = await self._handlers.event(event)
         except NotStored as exc:  # the card showed, but "ok" would claim it was saved
             return refusal(503, str(exc))
         return answer(200, call_id=call_id)

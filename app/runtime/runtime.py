@@ -121,7 +121,8 @@ class Runtime:
         from app.telephony.sources import SourceContext, build_sources
 
         sources = build_sources(self.settings.sources, SourceContext(
-            emit=self._handle_stored, notify=self.listener.message, data_dir=self.paths.data_dir,
+            emit=self.switchboard.handle, emit_stored=self._handle_stored, notify=self.listener.message,
+            data_dir=self.paths.data_dir,
             softphone_status=self.core.tray.softphone_status,
             default_region=lambda: self.switchboard.default_region))
         for source in sources:
@@ -339,11 +340,12 @@ class Runtime:
     def _open_settings(self, account_id: str) -> bool:
         return self.windows.open_settings(account_id)
 
-    def _handle_stored(self, event: CallEvent) -> str | None:
-        """The switchboard's `handle` for sources that answer someone: the card shows either way, but
-        NotStored says when the call could not be committed, so nobody is told "ok" about it."""
+    async def _handle_stored(self, event: CallEvent) -> str | None:
+        """The switchboard's `handle` for sources that answer someone: the card shows at once, the
+        answer waits until the call is committed, and NotStored says when it could not be, so nobody
+        is told "ok" about it."""
         call_id = self.switchboard.handle(event)
-        reason = self.core.book.not_stored(call_id) if call_id is not None else None
+        reason = await self.core.book.stored(call_id) if call_id is not None else None
         if reason is not None:
             raise NotStored(f"shown, not stored: {reason}")
         return call_id

@@ -5,8 +5,11 @@ A note is committed here before any network call is made, so nothing a recruiter
 a CRM outage or a crash; delivery state lives beside it. Opening never fails on a damaged file: it
 is moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went
 and `salvaged` how many unsent notes were recovered from it (salvage.py). A write that can't be
-committed raises NotStored. The tables and their versions are in schema.py; housekeeping (open calls
-of a killed run, retention, forgetting a person) in upkeep.py.
+committed raises NotStored. A call's row, and a note's delivery states, are written by the writer
+thread (writer.py), off the event loop: `save_call` and `write_notes` return a Future that completes
+once the write is committed; reads of calls, and a new note, wait for the writes queued before them.
+The tables and their versions are in schema.py; housekeeping (open calls of a killed run,
+retention, forgetting a person) in upkeep.py.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
+from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow, NoteStore
 from app.storage.drafts_db import DraftsTable
 from app.storage.notes_db import NotesTable, note_dict
 from app.storage.reminders_db import RemindersTable
@@ -26,9 +31,14 @@ from app.storage.salvage import salvage_pending_notes
 from app.storage.schema import has_search_index, open_database
 from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
 from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
+from app.storage.writer import Writer
+
+if TYPE_CHECKING:  # reading history needs no pydantic
+    from app.core.models import NoteDraft
 
 __all__ = ["CallRow", "Database", "DatabaseUnreadable", "MissedRow", "NotStored", "NoteBusy", "NoteRow"]
 
+T = TypeVar("T")
 CALLBACK_WINDOW = timedelta(days=30)  # older missed calls drop off the callback list (not history)
 
 
@@ -51,27 +61,48 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         self._indexed = has_search_index(self._conn)  # False on a SQLite without FTS5: search scans
         self.moved_aside: Path | None = opened.moved_aside
         self.salvaged = salvage_pending_notes(opened.moved_aside, self._conn) if opened.moved_aside else 0
+        self._writer = Writer(path)  # its thread starts at the first call saved
 
     @property
     def connection(self) -> sqlite3.Connection:
         """For other tables in the same file (the lookup cache)."""
         return self._conn
 
+    def enqueue_note(self, draft: NoteDraft) -> int:
+        """The call's queued writes first: a note is never committed before the call it is about."""
+        self._writer.settle()
+        return super().enqueue_note(draft)
+
+    def write_notes(self, write: Callable[[NoteStore], T]) -> Future[T]:
+        """Run `write` on the writer thread, against the note outbox as its connection sees it (the
+        durable note writes, which fsync, stay off the event loop)."""
+        return self._writer.submit(lambda conn: write(_NotesOn(conn)))
+
+    @property
+    def writer(self) -> Writer:
+        """The thread that writes calls and note deliveries, with its own connection."""
+        return self._writer
+
     def close(self) -> None:
+        """The queued writes are finished first."""
+        self._writer.close()
         self._conn.close()
 
     # -- housekeeping (upkeep.py) ----------------------------------------------------------------
 
     def close_interrupted_calls(self) -> int:
         """At start-up: calls a killed run left ringing or answered are closed as ended."""
+        self._writer.settle()
         return close_interrupted_calls(self._conn)
 
     def purge(self, keep_days: int) -> Purged:
         """Calls and notes older than `keep_days` days are erased (0: keep everything)."""
+        self._writer.settle()
         return purge_older_than(self._conn, keep_days)
 
     def forget(self, numbers: set[str]) -> Forgotten:
         """Erase one person's calls, notes, cache entries and queued uploads."""
+        self._writer.settle()
         return forget(self._conn, numbers)
 
     # -- calls -----------------------------------------------------------------------------
@@ -90,19 +121,25 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         ended_at: datetime | None,
         matches: list[dict[str, Any]],
         timings: dict[str, Any],
-    ) -> None:
-        with transaction(self._conn) as conn:
-            conn.execute(
-                """INSERT INTO calls (call_id, number, e164, direction, state, source, started_at,
-                     answered_at, ended_at, matches, timings) VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT(call_id) DO UPDATE SET e164=excluded.e164, state=excluded.state,
-                     answered_at=excluded.answered_at, ended_at=excluded.ended_at,
-                     matches=excluded.matches, timings=excluded.timings""",
-                (call_id, number, e164, direction, state, source, _ts(started_at), _ts(answered_at),
-                 _ts(ended_at), json.dumps(matches), json.dumps(timings)),
-            )
+    ) -> Future[None]:
+        """Queue the call's row (new, or its latest state) for the writer thread; the Future completes
+        when it is committed, or holds NotStored."""
+        row = (call_id, number, e164, direction, state, source, _ts(started_at), _ts(answered_at),
+               _ts(ended_at), json.dumps(matches), json.dumps(timings))  # now: the caller may change them
+
+        def write(conn: sqlite3.Connection) -> None:
+            with transaction(conn) as tx:
+                tx.execute(
+                    """INSERT INTO calls (call_id, number, e164, direction, state, source, started_at,
+                         answered_at, ended_at, matches, timings) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                       ON CONFLICT(call_id) DO UPDATE SET e164=excluded.e164, state=excluded.state,
+                         answered_at=excluded.answered_at, ended_at=excluded.ended_at,
+                         matches=excluded.matches, timings=excluded.timings""", row)
+
+        return self._writer.submit(write)
 
     def recent_calls(self, limit: int = 20) -> list[CallRow]:
+        self._writer.settle()
         rows = self._conn.execute(
             "SELECT * FROM calls ORDER BY started_at DESC LIMIT ?", (limit,)).fetchall()
         return self._with_notes(rows)
@@ -113,6 +150,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         stored, and a local number typed with its leading 0 also finds the E.164 form. Answered from
         the search index (schema version 4) when every part searched for has 3 characters or more;
         otherwise, or without the index, by scanning the calls newest first."""
+        self._writer.settle()
         words = text.strip()
         if not words:
             return self.recent_calls(limit)
@@ -160,6 +198,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
              "limit": limit}).fetchall()
 
     def call(self, call_id: str) -> CallRow | None:
+        self._writer.settle()
         rows = self._conn.execute("SELECT * FROM calls WHERE call_id=?", (call_id,)).fetchall()
         found = self._with_notes(rows)
         return found[0] if found else None
@@ -176,6 +215,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
 
     def last_call(self, e164: str, before: datetime) -> tuple[CallRow | None, int]:
         """Both reads walk the calls(e164, started_at) index: cheap enough for the ringing card."""
+        self._writer.settle()
         rows = self._conn.execute(
             "SELECT * FROM calls WHERE e164=? AND started_at<? ORDER BY started_at DESC LIMIT 1",
             (e164, _ts(before))).fetchall()
@@ -191,6 +231,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         """Numbers with missed inbound calls (of the last 30 days) that nobody has returned: no
         later outbound call to the number, no later answered call with it, and not dismissed.
         Newest first."""
+        self._writer.settle()
         since = _ts(datetime.now(UTC) - CALLBACK_WINDOW)
         rows = self._conn.execute(
             """SELECT m.* FROM calls m
@@ -211,6 +252,7 @@ class Database(NotesTable, DraftsTable, RemindersTable):
 
     def dismiss_callback(self, key: str) -> int:
         """Take a number's missed calls off the callback list (kept in history). Returns how many."""
+        self._writer.settle()
         with transaction(self._conn) as conn:
             return conn.execute(
                 "UPDATE calls SET callback_dismissed_at=? WHERE state='missed' AND direction='inbound' "
@@ -225,3 +267,10 @@ def _call(r: sqlite3.Row, notes: list[dict[str, Any]]) -> CallRow:
         answered_at=_dt(r["answered_at"]), ended_at=_dt(r["ended_at"]),
         matches=json.loads(r["matches"]), timings=json.loads(r["timings"]), notes=notes,
     )
+
+
+class _NotesOn(NotesTable):
+    """The note outbox on the writer thread's connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn

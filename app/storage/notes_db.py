@@ -10,26 +10,32 @@ note still marked sending at start-up was in flight when Ringside died: its outc
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.models import NoteDraft, NoteStatus
+from app.core.note_status import NoteStatus
 from app.core.stores import WAIT_SIGN_IN, NoteBusy, NoteRow
 from app.storage.sqlite_file import transaction
+
+if TYPE_CHECKING:  # imported when a note is read as a row: history alone needs no pydantic
+    from app.core.models import NoteDraft
 
 _ATTENTION = (NoteStatus.FAILED.value, NoteStatus.UNCONFIRMED.value)
 
 
 def note_dict(row: sqlite3.Row) -> dict[str, Any]:
-    """A note as history shows it (`ringside history --json`, the history window)."""
-    draft = NoteDraft.model_validate_json(row["draft"])
+    """A note as history shows it (`ringside history --json`, the history window). The draft's JSON is
+    read as plain JSON (it was written by `NoteDraft.model_dump_json`): no pydantic on this path."""
+    draft = json.loads(row["draft"])
+    record = draft["record"]
     return {
         "account_id": row["account_id"], "record_key": row["record_key"], "status": row["status"],
         "error": row["last_error"] or None, "attempts": row["attempts"], "logged_at": row["logged_at"],
-        "record_name": draft.record.name, "link": draft.record.link, "text": draft.text,
-        "record": draft.record.model_dump(mode="json"),
+        "record_name": record["name"], "link": record.get("link"), "text": draft["text"],
+        "record": record,
         "confirmed": bool(row["confirmed"]), "dismissed": bool(row["dismissed"]),
     }
 
@@ -200,6 +206,8 @@ class NotesTable:
 
 
 def _note(row: sqlite3.Row) -> NoteRow:
+    from app.core.models import NoteDraft
+
     return NoteRow(
         id=row["id"], call_id=row["call_id"], account_id=row["account_id"],
         record_key=row["record_key"], draft=NoteDraft.model_validate_json(row["draft"]),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from app.core.reminders import Reminder
 from app.storage.sqlite_file import transaction
+
+if TYPE_CHECKING:  # core.reminders brings asyncio and phone numbers: imported when reminders are read
+    from app.core.reminders import Reminder
 
 
 def _ts(value: datetime) -> str:
@@ -25,6 +28,8 @@ class RemindersTable:
             return int(cursor.lastrowid or 0)
 
     def open_reminders(self) -> list[Reminder]:
+        from app.core.reminders import Reminder
+
         rows = self._conn.execute(
             "SELECT * FROM reminders WHERE done_at IS NULL ORDER BY due_at, id").fetchall()
         return [Reminder(r["id"], r["call_id"], r["number"], r["name"], datetime.fromisoformat(r["due_at"]),

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from app.core.models import NoteStatus
+from app.core.note_status import NoteStatus
 from app.storage.sqlite_file import transaction
 
 log = logging.getLogger(__name__)

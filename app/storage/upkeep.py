@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from app.core.models import NoteStatus
+from app.core.note_status import NoteStatus
 from app.storage.sqlite_file import transaction
 
 _OPEN_STATES = ("ringing", "answered")

@@ -5,7 +5,7 @@ A plain kind → factory dict, as for connectors; build.spec can read it for hid
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +26,8 @@ class CallSource(Protocol):
 @dataclass(frozen=True)
 class SourceContext:
     emit: Callable[[CallEvent], str | None]  # the switchboard's `handle`
+    # The same, for a source that answers someone: returns once the call is committed (NotStored if not).
+    emit_stored: Callable[[CallEvent], Awaitable[str | None]]
     notify: Callable[..., None]  # the listener's `message(text, error=…)`
     default_region: Callable[[], str | None]
     data_dir: Path  # where the webhook token is kept
@@ -47,8 +49,8 @@ def _baresip(config: Source, ctx: SourceContext) -> CallSource:
 
 def _webhook(config: Source, ctx: SourceContext) -> CallSource:
     assert isinstance(config, WebhookSourceSettings)
-    return WebhookServer(config.listen, lambda: load_or_create_token(ctx.data_dir), ctx.emit, ctx.default_region,
-                         name=ctx.name)
+    return WebhookServer(config.listen, lambda: load_or_create_token(ctx.data_dir), ctx.emit_stored,
+                         ctx.default_region, name=ctx.name)
 
 
 FACTORIES: dict[str, Callable[[Source, SourceContext], CallSource]] = {

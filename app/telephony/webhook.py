@@ -104,14 +104,15 @@ def _error(status: int, message: str) -> web.Response:
 
 
 class WebhookServer:
-    """`emit` gets each accepted event (the switchboard's `handle`) and returns its call id; `token` is
+    """`emit` gets each accepted event (the switchboard's `handle`) and returns its call id once the call
+    is committed, so "ok" means stored; `token` is
     the token or a function that loads it (called by `start`, where a failure is reported)."""
 
     def __init__(
         self,
         listen: str,
         token: str | Callable[[], str],
-        emit: Callable[[CallEvent], str | None],
+        emit: Callable[[CallEvent], Awaitable[str | None]],
         default_region: Callable[[], str | None],
         *,
         name: str = SOURCE,
@@ -187,7 +188,7 @@ class WebhookServer:
         except BadEvent as exc:
             return _error(400, str(exc))
         try:
-            call_id = self._emit(event)
+            call_id = await self._emit(event)
         except NotStored as exc:  # the card showed, but "ok" would claim it was saved
             return _error(503, str(exc))
         return web.json_response({"ok": True, "call_id": call_id})

@@ -43,7 +43,10 @@ class Listeners:
     def __init__(self, data_dir: Path) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.webhook = WebhookServer(f"127.0.0.1:{closed_port()}", TOKEN, lambda _: "call-1", lambda: "AU")
+        async def stored(call_id: str) -> str:
+            return call_id
+
+        self.webhook = WebhookServer(f"127.0.0.1:{closed_port()}", TOKEN, lambda _: stored("call-1"), lambda: "AU")
 
         async def changed(_: str | None) -> None:
             return None
@@ -52,7 +55,7 @@ class Listeners:
             return "call-2"
 
         self.door = InstanceServer(data_dir / "instance.json", Handlers(
-            event=lambda _: "call-3", show=lambda: None, accounts_changed=changed, default_region=lambda: "AU",
+            event=lambda _: stored("call-3"), show=lambda: None, accounts_changed=changed, default_region=lambda: "AU",
             dial=dial))
 
     def call(self, coro: Any) -> Any:

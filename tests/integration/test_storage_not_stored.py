@@ -1,8 +1,9 @@
 """Nothing answers "ok" for a call that was not stored: the card pops, the recruiter is told, the
 webhook and the instance door answer 503 "shown, not stored", `ringside event` exits non-zero.
 
-The database is made read-only through SQLite itself (`PRAGMA query_only`: every write fails with
-SQLITE_READONLY, as on a read-only file; file modes can't do it where tests run as root). A full disk
+The database is made read-only through SQLite itself (`PRAGMA query_only` on both its connections, the
+loop's and the call writer's: every write fails with SQLITE_READONLY, as on a read-only file; file modes
+can't do it where tests run as root). A full disk
 (SQLITE_FULL) takes the same path: tests/unit/storage/test_sqlite_file.py makes one with
 `PRAGMA max_page_count`."""
 
@@ -26,6 +27,7 @@ from tests.integration.test_webhook import webhook_settings
 
 def make_read_only(rt: Runtime) -> None:
     rt.db.connection.execute("PRAGMA query_only=ON")
+    rt.db.writer.submit(lambda conn: conn.execute("PRAGMA query_only=ON")).result()  # calls are written there
 
 
 @pytest.fixture

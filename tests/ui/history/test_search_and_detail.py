@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.core.models import NoteStatus, Record, RecordType
 from app.core.views import CallState, MissedCall
 from app.ui.common.messages import MessageLog
+from app.ui.history.missed import ROWS_IN_VIEW
 from app.ui.history.rows import when_text, who_text
 from app.ui.history.window import MIN_RECENT_ROWS, HistoryWindow
 from tests.ui.helpers import HARBOURLINE, PRIYA, RW, T0, TR, FakeControls, call, error, found, not_found, with_notes
@@ -119,3 +120,16 @@ def test_messages_stay_readable_in_the_messages_tab(qtbot: QtBot, controls: Fake
     assert "Note logged to Priya Raman." in texts[0]
     assert "⚠ Recruit Wizard: signed out" in texts[1]
     assert not window.messages_panel.empty_label.isVisible()
+
+
+def test_the_missed_list_builds_the_rows_in_view_first_and_the_rest_after(qtbot: QtBot, window: HistoryWindow,
+                                                                          controls: FakeControls) -> None:
+    controls.missed = [MissedCall(key=f"+6149157{i:04d}", number=f"+6149157{i:04d}", number_display=f"0491 57{i:04d}",
+                                  e164=f"+6149157{i:04d}", count=1, last_at=T0, call_id=f"m{i}") for i in range(50)]
+    window.refresh()
+    assert len(window.missed_rows) == ROWS_IN_VIEW + 1  # no more before the window paints
+    assert window.missed_box._caption.text() == "MISSED — TO CALL BACK (50)"
+    qtbot.waitUntil(lambda: len(window.missed_rows) == 50)
+    assert [r.missed.call_id for r in window.missed_rows] == [f"m{i}" for i in range(50)]
+    window.refresh()  # the same list again: nothing rebuilt
+    assert len(window.missed_rows) == 50

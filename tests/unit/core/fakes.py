@@ -4,6 +4,7 @@ no server, no Qt."""
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -122,6 +123,9 @@ class MemoryNotes:
         self._set(note_id, sending=True)
         return True
 
+    def release(self, note_id: int) -> None:
+        self._set(note_id, sending=False)
+
     def mark_attempt(self, note_id: int, *, error: str, next_attempt_at: float, waiting: str = "") -> None:
         row = self.rows[note_id]
         self._set(note_id, attempts=row.attempts + 1, last_error=error, next_attempt_at=next_attempt_at,
@@ -177,9 +181,12 @@ class MemoryHistory:
 
     def save_call(self, *, call_id: str, number: str, e164: str | None, direction: str, state: str, source: str,
                   started_at: datetime, answered_at: datetime | None, ended_at: datetime | None,
-                  matches: list[dict[str, Any]], timings: dict[str, Any]) -> None:
+                  matches: list[dict[str, Any]], timings: dict[str, Any]) -> Future[None]:
         self.calls[call_id] = CallRow(call_id, number, e164, direction, state, source, started_at, answered_at,
                                       ended_at, matches, timings, [])
+        saved: Future[None] = Future()
+        saved.set_result(None)  # committed at once
+        return saved
 
     def recent_calls(self, limit: int = 20) -> list[CallRow]:
         return sorted(self.calls.values(), key=lambda r: r.started_at, reverse=True)[:limit]
