@@ -6,10 +6,10 @@ corner. The card of a ringing or live call is never closed by the app: when the 
 older cards fold to one-line headers (a click unfolds one), and what doesn't fit even folded is
 counted on a "+N more" line (card/stack.py). A ringing call takes a card built ahead while nothing
 was looking up (card/spare.py), so its first paint only fills it in. Note forms come one at a time
-when calls end, each titled with the caller, with the count of notes still waiting; neither cards
-nor forms take the keyboard from the program the recruiter is in. Cards of ended calls close by
-themselves once settled: the note form was dealt with and every note logged (a failed note keeps
-its card up).
+when calls end (note/queue.py), each titled with the caller, with the count of notes still waiting;
+neither cards nor forms take the keyboard from the program the recruiter is in. Cards of ended calls
+close by themselves once settled: the note form was dealt with and every note logged (a failed note
+keeps its card up). The Settings and History windows open on demand (windows.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.core.models import NoteStatus
@@ -30,11 +30,12 @@ from app.ui.card.spare import SpareCard
 from app.ui.card.stack import CardStack
 from app.ui.common.style import apply_style
 from app.ui.note.form import NoteForm
+from app.ui.note.queue import NoteQueue
 from app.ui.tray.tray import TrayController
+from app.ui.windows import OnDemandWindows
 
 if TYPE_CHECKING:  # windows opened on demand are imported then: the tray shows without them
     from app.accounts.backend import SettingsControls
-    from app.config.settings import Settings
     from app.ui.history.window import HistoryWindow
     from app.ui.settings.window import SettingsWindow
     from app.ui.tray.reminder import ReminderNotice
@@ -80,37 +81,37 @@ class UiShell(QObject):
         self._controls = controls
         self._settled_close_ms = settled_close_ms
         self._cards: dict[str, CallCard] = {}  # oldest first
-        self._forms: dict[str, NoteForm] = {}  # the form on screen (one), then those waiting, in order
+        self._notes = NoteQueue(controls, lambda: (tuple(settings.current().general.outcomes) if settings
+                                                   else DEFAULT_OUTCOMES), self._typed_on_card, self)
+        self._notes.formClosed.connect(self._form_closed)
         self._stack = CardStack()
         self._spare = SpareCard(controls, lambda: all(c.view.complete for c in self._cards.values()), self)
         self.more = self._stack.more
         self.more.clicked.connect(self._show_oldest_hidden)
         self._gone: set[str] = set()  # calls whose card closed: never popped again
-        self._forms_done: set[str] = set()
         self.paused = False
 
         self.tray = TrayController(controls, self, use_tray=use_tray, occupied=lambda: [
-            w.frameGeometry() for w in [*self._cards.values(), *self._forms.values()] if w.isVisible()])
+            w.frameGeometry() for w in [*self._cards.values(), *self._notes.forms()] if w.isVisible()])
         self.tray.quitRequested.connect(self.quitRequested)
         self.tray.pausedChanged.connect(self._set_paused)
-        # Tray → Settings (a window of its own, opened on demand; None: no settings to edit).
-        self._settings_controls = settings
-        self.settings_window: SettingsWindow | None = None
+        # Tray → Settings and Tray → Recent calls → History and missed calls: windows opened on demand
+        # (windows.py). Cards reopened from history stay up until closed.
+        self._windows = OnDemandWindows(controls, settings, self.tray.messages, card_requested=self.reopen_card,
+                                        saved=lambda saved: self.set_card_position(saved.general.card_position))
         self.card_position: str = settings.current().general.card_position if settings else "bottom-right"
         self.tray.settingsRequested.connect(lambda: self.open_settings())
         self.tray.menu.settings_action.setVisible(settings is not None)
         if self.tray.main_window is not None:
             self.tray.main_window.settings_button.setVisible(settings is not None)
-        # Tray → Recent calls → History and missed calls (opened on demand); cards reopened from it
-        # stay up until closed. The tray's missed-call badge follows every change the core reports.
-        self.history_window: HistoryWindow | None = None
+        # The tray's missed-call badge follows every change the core reports.
         self._reopened: set[str] = set()
         self.tray.historyRequested.connect(lambda: self.open_history())
         bridge.trayStateChanged.connect(lambda _state, _detail: self._history_changed())
         bridge.callUpdated.connect(lambda _view: self._history_changed(missed=False))
 
         bridge.callUpdated.connect(self.on_call_updated)
-        bridge.noteRequested.connect(self.on_note_requested)
+        bridge.noteRequested.connect(self._notes.request)
         bridge.trayStateChanged.connect(self.tray.set_state)
         bridge.messagePosted.connect(self.tray.show_message)
         bridge.showRequested.connect(self.show_main)
@@ -126,17 +127,11 @@ class UiShell(QObject):
 
     def open_history(self, call_id: str | None = None) -> HistoryWindow:
         """Show the history window (one, kept for next time), refreshed; at `call_id` when given."""
-        if self.history_window is None:
-            from app.ui.history.window import HistoryWindow
+        return self._windows.open_history(call_id)
 
-            self.history_window = HistoryWindow(self._controls, messages=self.tray.messages)
-            self.history_window.cardRequested.connect(self.reopen_card)
-        self.history_window.show()
-        self.history_window.raise_()
-        self.history_window.activateWindow()
-        if call_id is not None:
-            self.history_window.show_call(call_id)
-        return self.history_window
+    @property
+    def history_window(self) -> HistoryWindow | None:
+        return self._windows.history_window
 
     def show_reminder(self, reminder: Reminder) -> ReminderNotice:
         """A call-back reminder came due: a notice with Call back, kept in the Messages tab too."""
@@ -165,8 +160,8 @@ class UiShell(QObject):
     def _history_changed(self, *, missed: bool = True) -> None:
         if missed:
             self.tray.set_missed(len(self._controls.missed_calls()))
-        if self.history_window is not None:
-            self.history_window.schedule_refresh()
+        if self._windows.history_window is not None:
+            self._windows.history_window.schedule_refresh()
 
     @property
     def has_tray(self) -> bool:
@@ -174,29 +169,16 @@ class UiShell(QObject):
 
     def open_settings(self, account_id: str | None = None) -> SettingsWindow | None:
         """Show the Settings window (one at a time), at `account_id` when given."""
-        if self._settings_controls is None:
-            return None
-        if self.settings_window is None:
-            from app.ui.settings.window import SettingsWindow
+        return self._windows.open_settings(account_id)
 
-            window = SettingsWindow(self._settings_controls)
-            window.saved.connect(self._settings_saved)
-            window.destroyed.connect(self._settings_closed)
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.settings_window = window
-        self.settings_window.show_account(account_id)
-        return self.settings_window
+    @property
+    def settings_window(self) -> SettingsWindow | None:
+        return self._windows.settings_window
 
     def set_card_position(self, position: str) -> None:
         """Where cards stack: "bottom-right" (the default), "top-right", "bottom-left", "top-left"."""
         self.card_position = position
         self._restack()
-
-    def _settings_saved(self, settings: Settings) -> None:
-        self.set_card_position(settings.general.card_position)
-
-    def _settings_closed(self) -> None:
-        self.settings_window = None
 
     def show_main(self) -> None:
         """Someone started Ringside again: bring the window forward, or point at the tray."""
@@ -213,19 +195,12 @@ class UiShell(QObject):
 
     def shutdown(self) -> None:
         """Close every window Ringside opened (before the application quits)."""
-        for form in list(self._forms.values()):
-            form.hide()
-            form.deleteLater()
-        self._forms.clear()
+        self._notes.close_all()
         for card in list(self._cards.values()):
             card.close()
         self.more.close()
         self._spare.close()
-        if self.settings_window is not None:  # quitting discards unsaved settings, without asking
-            self.settings_window.dirty = False
-            self.settings_window.close()
-        if self.history_window is not None:
-            self.history_window.close()
+        self._windows.close()  # quitting discards unsaved settings, without asking
         self.tray.hide()
 
     # -- accessors -----------------------------------------------------------------------
@@ -237,14 +212,14 @@ class UiShell(QObject):
         return self._cards.get(call_id)
 
     def note_form(self, call_id: str) -> NoteForm | None:
-        return self._forms.get(call_id)
+        return self._notes.form(call_id)
 
     def note_forms(self) -> list[NoteForm]:
-        return list(self._forms.values())
+        return self._notes.forms()
 
     def note_form_shown(self) -> NoteForm | None:
         """The one note form on screen (the others wait their turn)."""
-        return next(iter(self._forms.values()), None)
+        return self._notes.shown()
 
     # -- bridge slots --------------------------------------------------------------------
 
@@ -258,7 +233,7 @@ class UiShell(QObject):
                 self.bring_forward(view.call_id)
         elif view.call_id not in self._gone and not self.paused:
             card = self._pop(view)
-        form = self._forms.get(view.call_id)
+        form = self._notes.form(view.call_id)
         if form is not None:
             form.update_view(view)
         if card is not None and self._settled(view):
@@ -284,29 +259,9 @@ class UiShell(QObject):
             self._restack()
             card.raise_()
 
-    def on_note_requested(self, view: CallView) -> None:
-        """A call ended: its note form shows when the ones before it are done (never taking the
-        keyboard: the recruiter may be typing elsewhere; a click on the form gives it the keyboard)."""
-        form = self._forms.get(view.call_id)
-        if form is None:
-            card = self._cards.get(view.call_id)
-            typed = card.notes_box.editor.toPlainText() if card is not None else ""
-            outcomes = (tuple(self._settings_controls.current().general.outcomes)
-                        if self._settings_controls else DEFAULT_OUTCOMES)
-            form = NoteForm(self._controls, view, draft=view.draft or typed, outcomes=outcomes)
-            form.formClosed.connect(self._form_closed)
-            self._forms[view.call_id] = form
-        else:
-            form.update_view(view)
-        self._show_forms()
-
-    def _show_forms(self) -> None:
-        forms = list(self._forms.values())
-        for index, form in enumerate(forms):
-            form.set_waiting(len(forms) - 1)
-            if index == 0 and not form.isVisible():
-                form.show()
-                form.raise_()
+    def _typed_on_card(self, call_id: str) -> str:
+        card = self._cards.get(call_id)
+        return card.notes_box.editor.toPlainText() if card is not None else ""
 
     # -- internals -----------------------------------------------------------------------
 
@@ -314,13 +269,13 @@ class UiShell(QObject):
         self.paused = paused
 
     def _settled(self, view: CallView) -> bool:
-        if view.state not in (CallState.ENDED, CallState.MISSED) or view.call_id in self._forms:
+        if view.state not in (CallState.ENDED, CallState.MISSED) or self._notes.form(view.call_id) is not None:
             return False
         if view.call_id in self._reopened:  # asked for from history: closed by the recruiter only
             return False
         if view.notes:
             return all(n.status is NoteStatus.LOGGED for n in view.notes)
-        return view.call_id in self._forms_done
+        return self._notes.dealt_with(view.call_id)
 
     def _close_later(self, call_id: str) -> None:
         QTimer.singleShot(self._settled_close_ms, self, lambda: self._close_if_settled(call_id))
@@ -331,11 +286,6 @@ class UiShell(QObject):
             card.close()
 
     def _form_closed(self, call_id: str) -> None:
-        form = self._forms.pop(call_id, None)
-        if form is not None:
-            form.deleteLater()
-        self._show_forms()
-        self._forms_done.add(call_id)
         card = self._cards.get(call_id)
         if card is not None and self._settled(card.view):
             self._close_later(call_id)
@@ -350,7 +300,7 @@ class UiShell(QObject):
     def _trim(self) -> None:
         """Close the oldest ended calls' cards beyond MAX_ENDED_CARDS; a live call's card stays."""
         ended = [c for c in self._cards.values() if c.view.state in (CallState.ENDED, CallState.MISSED)
-                 and c.call_id not in self._forms and c.call_id not in self._reopened]
+                 and self._notes.form(c.call_id) is None and c.call_id not in self._reopened]
         for oldest in ended[: max(0, len(ended) - MAX_ENDED_CARDS)]:
             self._cards.pop(oldest.call_id, None)
             self._gone.add(oldest.call_id)

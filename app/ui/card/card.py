@@ -3,9 +3,10 @@
 A frameless, always-on-top tool window near the tray that never steals focus. `render(view)`
 updates it in place: the header is re-labelled and only what changed below it is rebuilt — one
 block for a person several accounts found (person.py), a section for each other account (rows.py),
-kept in step by body.py. Its head is in header.py, the notes and buttons at its
-foot in footer.py, where it goes on screen in placement.py. A card built ahead while nothing rings
-(spare.py) takes the next call with `reuse(view)`. Widgets here only render `CallView`s and call `Controls`.
+kept in step by body.py, in a scroll area that grows with them (sections.py). Its head is in
+header.py, the notes and buttons at its foot in footer.py, where it goes on screen in placement.py,
+its keyboard in keys.py. A card built ahead while nothing rings (spare.py) takes the next call
+with `reuse(view)`. Widgets here only render `CallView`s and call `Controls`.
 
 Keyboard, once the card has focus (a click on it): Tab walks the record picks, the record and job
 links, Answer / Hang up and the close button in that order; Enter picks the focused record (or
@@ -14,56 +15,32 @@ opens the focused link, or presses the focused button); Esc dismisses the card.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QFrame,
-    QLabel,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
-from app.ui.card.body import CardBody
 from app.ui.card.collapsed import CollapsedBar
 from app.ui.card.context_lines import ContextLines
 from app.ui.card.create_record import CreateForms
 from app.ui.card.cv_drop import CvDrop
 from app.ui.card.footer import CallButtons, NoteLines
-from app.ui.card.header import CardHeader, set_text
+from app.ui.card.header import CardHeader
+from app.ui.card.keys import order_tabs, press
 from app.ui.card.notes_box import NotesBox
 from app.ui.card.person import PersonBlock
 from app.ui.card.placement import SCREEN_MARGIN, available_area, corner_position
 from app.ui.card.rows import AccountSection, RecordRow
+from app.ui.card.sections import CardSections
 from app.ui.common import off_taskbar
-from app.ui.common.widgets import label
 
 __all__ = ["CARD_WIDTH", "SCREEN_MARGIN", "CallCard"]
 
 CARD_WIDTH = 380
 _MARGINS = (16, 12, 12, 14)  # left, top, right, bottom inside the card's frame
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def fit_sections(scroll: QScrollArea, host_layout: QVBoxLayout, cap: int) -> None:
-    """Give the sections' scroll area the height of its content, scrolling only beyond `cap`."""
-    host_layout.activate()
-    inner = CARD_WIDTH - _MARGINS[0] - _MARGINS[2]
-    wanted = host_layout.heightForWidth(inner) if host_layout.hasHeightForWidth() else host_layout.sizeHint().height()
-    height = max(0, min(wanted, cap))
-    if scroll.minimumHeight() != height or scroll.maximumHeight() != height:  # each set lays the card out
-        scroll.setFixedHeight(height)
-    scrolling = wanted > cap
-    policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-    if scroll.verticalScrollBarPolicy() != policy:
-        scroll.setVerticalScrollBarPolicy(policy)
-    host_layout.setContentsMargins(0, 0, 10 if scrolling else 0, 0)
 
 
 class CallCard(QWidget):
@@ -127,33 +104,13 @@ class CallCard(QWidget):
         # Ringside's own knowledge of the caller (the last call, where they are), before any CRM answers.
         self.context = ContextLines(layout, self.historyRequested.emit)
 
-        self.invalid_label = label(name="invalidReason", wrap=True)
-        layout.addWidget(self.invalid_label)
-
-        self.empty_label = label(
-            "No CRM accounts are connected, so there is no one to look this number up in.",
-            name="noAccounts",
-            role="muted",
-            wrap=True,
-        )
-        layout.addWidget(self.empty_label)
-
-        # Account sections, scrolling only when there are more than the screen can hold.
-        self._host = QWidget()
-        self._host.setObjectName("sectionsHost")
-        self._sections_layout = QVBoxLayout(self._host)
-        self._sections_layout.setContentsMargins(0, 0, 0, 0)
-        self._sections_layout.setSpacing(12)
-        self._scroll = QScrollArea()
-        self._scroll.setObjectName("sectionsScroll")
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll.setWidget(self._host)
-        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its rows and links take focus, not the area
-        layout.addWidget(self._scroll)
-        self._body = CardBody(self._sections_layout, picked=self._pick,
-                              sign_in=controls.sign_in, create=self._open_create)
+        # Why there is nothing to look up, or the accounts' findings, scrolling only when there are
+        # more than the screen can hold.
+        self._sections = CardSections(layout, CARD_WIDTH - _MARGINS[0] - _MARGINS[2], picked=self._pick,
+                                      sign_in=controls.sign_in, create=self._open_create)
+        self._body = self._sections.body
+        self.invalid_label = self._sections.invalid_label
+        self.empty_label = self._sections.empty_label
 
         # A CV dropped on the card creates a candidate; the Create buttons open their forms.
         self.cv_drop = CvDrop(self, controls, lambda: self._view, self._frame)
@@ -228,19 +185,13 @@ class CallCard(QWidget):
         try:
             self._header.render(view)
             self.context.render(view)
-            invalid = view.invalid_reason is not None
-            self.invalid_label.setVisible(invalid)
-            set_text(self.invalid_label, view.invalid_reason or "")
-            self.empty_label.setVisible(not invalid and not view.accounts)
-            self._scroll.setVisible(not invalid and bool(view.accounts))
-            if not invalid:
-                self._body.render(view)
+            self._sections.render(view)
             self.notes_box.show_view(view)
             self.collapsed_bar.show_view(view)
             self._notes.render(view)
             self.create_forms.update_view(view)
             self._buttons.render(view)
-            self._order_focus()
+            order_tabs(self.focus_chain())
             if view.state is CallState.ANSWERED:
                 if not self._tick.isActive():
                     self._tick.start()
@@ -283,15 +234,9 @@ class CallCard(QWidget):
         stops += self.note_action_rows  # a note's Retry / It's there links
         return [*stops, self.answer_button, self.hang_up_button, self.call_back_button, self.close_button]
 
-    def _order_focus(self) -> None:
-        # Rows are created after the buttons, so Qt's default order (creation order) would put
-        # them last; set it explicitly on every render.
-        for first, second in itertools.pairwise(self.focus_chain()):
-            QWidget.setTabOrder(first, second)
-
     def _fit(self) -> None:
         """Size the window to its content (wrapped labels included), capped by the screen."""
-        fit_sections(self._scroll, self._sections_layout, int(self._available().height() * 0.7))
+        self._sections.fit(int(self._available().height() * 0.7))
         if not self.collapsed:
             self.adjustSize()
 
@@ -347,16 +292,9 @@ class CallCard(QWidget):
         self._controls.card_shown(self.call_id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys the focused widget left alone: Esc dismisses; Enter presses the focused button
-        (a record's pick, Answer, Hang up, close) — links handle Enter themselves."""
-        if event.key() == Qt.Key.Key_Escape:
-            self.dismiss()
-            return
-        focused = self.focusWidget()
-        if event.key() in _ENTER_KEYS and isinstance(focused, QAbstractButton) and focused.isVisible():
-            focused.click()
-            return
-        super().keyPressEvent(event)
+        """Keys the focused widget left alone: Esc dismisses, Enter presses the focused button (keys.py)."""
+        if not press(event, self.focusWidget(), self.dismiss):
+            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -29,20 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import AccountResult, Direction, Record
+from app.core.models import Direction, Record
 from app.core.outcomes import DEFAULT_OUTCOMES, compose
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
 from app.ui.card.card import CARD_WIDTH, SCREEN_MARGIN
 from app.ui.card.create_record import CreateForms
 from app.ui.common import format as fmt
-from app.ui.common.widgets import add_shown
 from app.ui.note.links import UnlinkedNotice
 from app.ui.note.outcome import HowItWent, open_jobs
+from app.ui.note.targets import NoteTargets
 
 FORM_WIDTH = 460
-NO_MATCH_TEXT = "No CRM record matched this number — the note will stay in Ringside's history."
-STILL_LOOKING_TEXT = "Still looking this number up — matches will appear here as your CRMs answer."
 
 
 def _when_text(view: CallView) -> str:
@@ -76,12 +73,6 @@ class NoteForm(QDialog):
         self._view = view
         self._done = False
         self._placed = False
-        self.target_checks: dict[str, QCheckBox] = {}
-        self.target_combos: dict[str, QComboBox] = {}
-        self._target_signature: tuple[object, ...] | None = None
-        # Records TrackerRMS couldn't resolve (CallView.unlinked): unticked once, with what to do instead.
-        self.unlinked_notices: dict[str, UnlinkedNotice] = {}
-        self._unlinked_seen: set[str] = set()
         self.create_forms = CreateForms(controls, self)
 
         self.setObjectName("noteForm")
@@ -111,19 +102,9 @@ class NoteForm(QDialog):
         header.addWidget(self.waiting_label)
         layout.addLayout(header)
 
-        self._targets_caption = QLabel("LOG AGAINST")
-        self._targets_caption.setObjectName("formCaption")
-        layout.addWidget(self._targets_caption)
-        self._targets_frame = QFrame()
-        self._targets_frame.setObjectName("formTargets")
-        self._targets = QVBoxLayout(self._targets_frame)
-        self._targets.setContentsMargins(0, 0, 0, 0)
-        self._targets.setSpacing(6)
-        layout.addWidget(self._targets_frame)
-        self.no_match_label = QLabel()
-        self.no_match_label.setObjectName("formNoMatch")
-        self.no_match_label.setWordWrap(True)
-        layout.addWidget(self.no_match_label)
+        # Log against: the records chosen, a pick where an account found several (targets.py).
+        self._targets = NoteTargets(layout, pick=self._pick_instead, create=self._create_instead,
+                                    changed=self.adjustSize)
 
         self.how = HowItWent(outcomes)
         layout.addWidget(self.how)
@@ -180,12 +161,23 @@ class NoteForm(QDialog):
 
     def selected_keys(self) -> list[str]:
         """The record keys the note will be logged against, in the order shown."""
-        keys = [key for key, box in self.target_checks.items() if box.isChecked()]
-        for combo in self.target_combos.values():
-            data = combo.currentData()
-            if isinstance(data, str) and data:
-                keys.append(data)
-        return keys
+        return self._targets.selected_keys()
+
+    @property
+    def target_checks(self) -> dict[str, QCheckBox]:
+        return self._targets.target_checks
+
+    @property
+    def target_combos(self) -> dict[str, QComboBox]:
+        return self._targets.target_combos
+
+    @property
+    def unlinked_notices(self) -> dict[str, UnlinkedNotice]:
+        return self._targets.unlinked_notices
+
+    @property
+    def no_match_label(self) -> QLabel:
+        return self._targets.no_match_label
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -197,7 +189,7 @@ class NoteForm(QDialog):
         self.title_label.setText(f"{arrow}  {fmt.direction_title(view.direction)} · {self.caller_text()}")
         self.setWindowTitle(f"Log call — {self.caller_text()}")
         self.when_label.setText(_when_text(view))
-        self._render_targets(view)
+        self._targets.render(view)
         self.how.set_jobs(open_jobs(view))
         self.create_forms.update_view(view)
 
@@ -211,95 +203,6 @@ class NoteForm(QDialog):
         """How many other notes wait their turn after this one."""
         self.waiting_label.setText(f"{count} more note{'s' if count != 1 else ''} waiting after this one")
         self.waiting_label.setVisible(count > 0)
-
-    def _render_targets(self, view: CallView) -> None:
-        chosen = view.chosen()
-        chosen_keys = {r.key for r in chosen}
-        undecided = [a for a in view.needs_pick() if not chosen_keys & {r.key for r in a.records}]
-        signature = (
-            tuple(r.key for r in chosen),
-            tuple((a.account_id, a.records) for a in undecided),
-            view.complete,
-            tuple(sorted((k, v) for k, v in view.unlinked.items() if k in chosen_keys)),
-        )
-        if signature == self._target_signature:
-            return
-        self._target_signature = signature
-
-        was_checked = {key: box.isChecked() for key, box in self.target_checks.items()}
-        was_picked = {aid: combo.currentData() for aid, combo in self.target_combos.items()}
-        while self._targets.count():
-            item = self._targets.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
-        self.target_checks = {}
-        self.target_combos = {}
-        self.unlinked_notices = {}
-
-        labels = {a.account_id: a.account_label for a in view.accounts}
-        for record in chosen:
-            box = QCheckBox(fmt.target_text(labels.get(record.account_id, record.account_id), record))
-            box.setObjectName("targetCheck")
-            unlinked = view.unlinked.get(record.key)
-            fresh = unlinked is not None and record.key not in self._unlinked_seen
-            box.setChecked(False if fresh else was_checked.get(record.key, unlinked is None))
-            self.target_checks[record.key] = box
-            add_shown(self._targets, box)
-            if unlinked is not None:
-                self._unlinked_seen.add(record.key)
-                notice = UnlinkedNotice(view, record, unlinked)
-                notice.pickRequested.connect(self._pick_instead)
-                notice.createRequested.connect(self._create_instead)
-                self.unlinked_notices[record.key] = notice
-                add_shown(self._targets, notice)
-        for result in undecided:
-            add_shown(self._targets, self._combo_row(result, was_picked.get(result.account_id)))
-
-        has_targets = bool(chosen or undecided)
-        self._targets_caption.setVisible(has_targets)
-        self._targets_frame.setVisible(has_targets)
-        if has_targets:
-            self.no_match_label.hide()
-        else:
-            self.no_match_label.setText(NO_MATCH_TEXT if view.complete else STILL_LOOKING_TEXT)
-            self.no_match_label.show()
-        self.adjustSize()
-
-    def _combo_row(self, result: AccountResult, previous: object) -> QWidget:
-        """'Recruit Wizard — 2 matches:' over a full-width choice (names with title and company
-        need the width)."""
-        row = QWidget()
-        row.setObjectName("targetChoice")
-        column = QVBoxLayout(row)
-        column.setContentsMargins(0, 2, 0, 0)
-        column.setSpacing(4)
-        count = max([len(result.records), *(r.one_of for r in result.records)])
-        label = QLabel(f"{result.account_label} — {count} matches: pick who this call was with")
-        label.setObjectName("targetChoiceLabel")
-        combo = QComboBox()
-        combo.setObjectName("targetCombo")
-        combo.setAccessibleName(f"Which {result.account_label} record was this call with?")
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(20)
-        combo.addItem("Choose who this call was with…", None)
-        for record in result.records:
-            combo.addItem(self._choice_text(record), record.key)
-        if isinstance(previous, str):
-            index = combo.findData(previous)
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        label.setBuddy(combo)
-        column.addWidget(label)
-        column.addWidget(combo)
-        self.target_combos[result.account_id] = combo
-        return row
-
-    @staticmethod
-    def _choice_text(record: Record) -> str:
-        detail = fmt.record_line(record)
-        return f"{record.name} ({record.display_type})" + (f" · {detail}" if detail else "")
 
     # -- intents -------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction
 from app.core.views import CallState, CallView
-from app.ui.note.form import NO_MATCH_TEXT, STILL_LOOKING_TEXT, NoteForm
+from app.ui.note.form import NoteForm
+from app.ui.note.targets import NO_MATCH_TEXT, STILL_LOOKING_TEXT
 from tests.ui.helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending
 
 
