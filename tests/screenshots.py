@@ -473,7 +473,6 @@ def main(argv: list[str]) -> int:
     accounts = DemoSettingsControls(demo.settings, demo.statuses)
     camera.shoot("settings-accounts", settings_accounts(accounts, "tr", {"timeout_s": "0"}))
     camera.shoot("settings-general", settings_general(accounts))
-    shoot_busy_desk(out)
     return 0
 
 
@@ -497,4 +496,6 @@ def shoot_busy_desk(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv))
+    done = main(sys.argv)
+    shoot_busy_desk(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "resources" / "screenshots")
+    raise SystemExit(done)

@@ -19,7 +19,7 @@ from typing import Protocol
 from app.core.call_rows import auto_note_text
 from app.core.calls import CallBook, CallPolicy
 from app.core.dialing import DIALER, NO_DIALER, Dialer, DialLinks, ManualCalls
-from app.core.lookup import LookupService
+from app.core.lookup import LookupService, after_requests_sent
 from app.core.models import AccountResult, CallEvent, Direction, EventType
 from app.core.notes import NoteTaker
 from app.core.notices import Notices
@@ -164,8 +164,9 @@ class Switchboard:
                 self._book.publish(session)  # a repeat caller: the whole card at once, from the cache
             else:
                 # Nothing to show but the number: the requests go out first and the ringing card is
-                # painted on the next turn of the loop (painting would delay every CRM's answer).
-                asyncio.get_running_loop().call_soon(self._book.publish, session)
+                # painted a few loop turns later, once they are on the wire (painting would delay every
+                # CRM's answer).
+                after_requests_sent(self._book.publish, session)
             # CRMs that pop their own card or keep call history: queued after the paint, never awaited.
             self._notices.tell(session, event)
         self._book.persist(session)

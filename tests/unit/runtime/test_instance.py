@@ -35,7 +35,7 @@ class Seen:
             self.dialled.append((number, show_errors))
             return "call-9"
 
-        def event(e: CallEvent) -> str:
+        async def event(e: CallEvent) -> str:
             self.events.append(e)
             return "call-1"
 
