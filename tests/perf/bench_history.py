@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import qasync
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -211,17 +210,15 @@ def send_burst(instance_file: Path, burst: Burst, started: threading.Event) -> N
     client = InstanceClient(instance_file)
     started.wait()
     t0 = time.perf_counter()
-    with httpx.Client(timeout=10) as http:
-        for at, kind, number, call_id in burst.events:
-            delay = at - (time.perf_counter() - t0)
-            if delay > 0:
-                time.sleep(delay)
-            response = http.post(f"{client._url}/v1/events", json={
-                "type": kind, "number": number, "direction": "inbound", "call_id": call_id},
-                headers={"Authorization": f"Bearer {client._token}"})
-            burst.sent += 1
-            if response.status_code != 200:
-                burst.refused.append(f"{kind} {call_id}: {response.status_code} {response.text}")
+    for at, kind, number, call_id in burst.events:
+        delay = at - (time.perf_counter() - t0)
+        if delay > 0:
+            time.sleep(delay)
+        answer = client.request("events", {"type": kind, "number": number, "direction": "inbound",
+                                           "call_id": call_id})
+        burst.sent += 1
+        if answer.get("status") != 200:
+            burst.refused.append(f"{kind} {call_id}: {answer.get('status')} {answer.get('error')}")
 
 
 def bench_burst(qapp: QApplication, sandbox: Sandbox, n_events: int, seconds: float) -> list[float]:
