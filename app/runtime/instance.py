@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_bounded
+from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_object
 from app.errors import InvalidNumber, NotStored, RingsideError
 from app.runtime import door_wire
 from app.runtime.door_wire import MAX_BODY, MAX_CONNECTIONS, MAX_LINE, READ_TIMEOUT_S, answer, refusal
@@ -132,12 +132,10 @@ class InstanceServer:
         except TimeoutError:
             return refusal(408, f"no complete request within {READ_TIMEOUT_S:g} s")
         try:
-            request = loads_bounded(line)
+            request = loads_object(line)
         except TooDeep:
             return refusal(400, f"body: JSON nested deeper than {MAX_DEPTH} levels")
-        except ValueError:
-            return refusal(400, "request: not a JSON object")
-        if not isinstance(request, dict):
+        except ValueError:  # not JSON, or not an object
             return refusal(400, "request: not a JSON object")
         if not self._use_unix and not _same_secret(str(request.get("token", "")), self._token):
             return refusal(401, "missing or wrong token")

@@ -29,7 +29,7 @@ from aiohttp import web
 
 from app.config.settings import split_address
 from app.core.models import CallEvent
-from app.crm._shared.json_limits import MAX_DEPTH, TooDeep, loads_bounded
+from app.crm._shared.json_limits import MAX_DEPTH, NotAnObject, TooDeep, loads_object
 from app.crm._shared.loopback import LoopbackServer, same_secret
 from app.errors import NotStored, RingsideError
 from app.telephony.event_request import BadEvent, parse_event
@@ -202,11 +202,10 @@ class WebhookServer:
         except web.HTTPRequestEntityTooLarge:
             return too_big
         try:
-            data = loads_bounded(raw)
+            return loads_object(raw)
         except TooDeep:
             return _error(400, f"body: JSON nested deeper than {MAX_DEPTH} levels")
+        except NotAnObject:
+            return _error(400, "body: not a JSON object")
         except ValueError:
             return _error(400, "body: not JSON (send a JSON object, or use GET with query parameters)")
-        if not isinstance(data, dict):
-            return _error(400, "body: not a JSON object")
-        return data

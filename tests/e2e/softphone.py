@@ -21,6 +21,7 @@ import os
 import shutil
 import socket
 import subprocess
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -233,3 +234,21 @@ class CtrlClient:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def two_phones(folder: Path, recruiter_number: str, other_number: str, *,
+                     recordings: Path | None = None) -> AsyncIterator[tuple[Softphone, Softphone]]:
+    """The recruiter's softphone (recording calls into `recordings` when given) and the other party's,
+    both started; stopped on the way out."""
+    baresip_binary()  # fails (not skips) when baresip is missing
+    (r_sip, r_ctrl), (o_sip, o_ctrl) = free_ports(2)
+    recruiter = Softphone(folder / "recruiter", recruiter_number, r_sip, r_ctrl, recordings=recordings)
+    other = Softphone(folder / "other", other_number, o_sip, o_ctrl)
+    try:
+        await recruiter.start()
+        await other.start()
+        yield recruiter, other
+    finally:
+        await other.stop()
+        await recruiter.stop()

@@ -17,7 +17,7 @@ from app.core.views import CallState, CallView
 from app.runtime.runtime import Runtime
 from app.telephony.baresip import BaresipSource
 from tests.conftest import RwEnv
-from tests.e2e.softphone import WAIT, CtrlClient, Softphone, baresip_binary, free_ports
+from tests.e2e.softphone import WAIT, CtrlClient, Softphone, two_phones
 from tests.integration.test_call_flow import PRIYA, Recorder
 from tests.support import until
 
@@ -31,17 +31,8 @@ Ringside = tuple[Runtime, Recorder, BaresipSource]
 
 @pytest.fixture
 async def phones(tmp_path: Path) -> AsyncIterator[Phones]:
-    baresip_binary()  # fails (not skips) when baresip is missing
-    (r_sip, r_ctrl), (p_sip, p_ctrl) = free_ports(2)
-    recruiter = Softphone(tmp_path / "recruiter", RECRUITER, r_sip, r_ctrl)
-    priya = Softphone(tmp_path / "priya", PRIYA, p_sip, p_ctrl)
-    try:
-        await recruiter.start()
-        await priya.start()
-        yield recruiter, priya
-    finally:
-        await priya.stop()
-        await recruiter.stop()
+    async with two_phones(tmp_path, RECRUITER, PRIYA) as both:
+        yield both
 
 
 @pytest.fixture

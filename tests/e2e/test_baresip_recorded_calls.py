@@ -22,7 +22,7 @@ from app.sandbox.retailcrm.server import DEMO_API_KEY, RetailCrmSandbox
 from app.sandbox.retailcrm.store import DEMO_CLIENT_ID, DEMO_SITE, RECRUITER_CODE, RECRUITER_ID
 from app.sandbox.runner import SandboxServer
 from tests.conftest import RwEnv
-from tests.e2e.softphone import WAIT, CtrlClient, Softphone, baresip_binary, free_ports
+from tests.e2e.softphone import WAIT, CtrlClient, Softphone, two_phones
 from tests.integration.test_call_flow import PRIYA, Recorder
 from tests.support import until
 
@@ -40,17 +40,8 @@ def retail() -> Iterator[tuple[RetailCrmSandbox, SandboxServer]]:
 
 @pytest.fixture
 async def phones(tmp_path: Path) -> AsyncIterator[tuple[Softphone, Softphone]]:
-    baresip_binary()
-    (r_sip, r_ctrl), (p_sip, p_ctrl) = free_ports(2)
-    recruiter = Softphone(tmp_path / "recruiter", RECRUITER, r_sip, r_ctrl, recordings=tmp_path / "recorded")
-    priya = Softphone(tmp_path / "priya", PRIYA, p_sip, p_ctrl)
-    try:
-        await recruiter.start()
-        await priya.start()
-        yield recruiter, priya
-    finally:
-        await priya.stop()
-        await recruiter.stop()
+    async with two_phones(tmp_path, RECRUITER, PRIYA, recordings=tmp_path / "recorded") as both:
+        yield both
 
 
 async def test_a_recorded_call_is_uploaded_with_a_record_url_that_serves_the_wav(

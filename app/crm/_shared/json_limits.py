@@ -45,3 +45,15 @@ def loads_bounded(raw: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
         return json.loads(data)
     except RecursionError:  # a lower recursion limit than usual: still a refusal, not a crash
         raise TooDeep(f"JSON nested deeper than this interpreter can read (limit {max_depth})") from None
+
+
+class NotAnObject(ValueError):
+    """Valid JSON, but not the object a request body must be."""
+
+
+def loads_object(raw: bytes | str, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
+    """A request body that must be a JSON object: TooDeep, NotAnObject, or ValueError (not JSON)."""
+    data = loads_bounded(raw, max_depth)
+    if not isinstance(data, dict):
+        raise NotAnObject("not a JSON object")
+    return data
