@@ -55,6 +55,14 @@ class CardBody:
                 self._layout.insertWidget(index, widget)
                 widget.show()
 
+    def prepare(self, view: CallView) -> None:
+        """Build ahead, hidden, the rows each account's section would show for `view`'s answers (the
+        spare card, for the last caller calling again)."""
+        for result in view.accounts:
+            section = self.sections.get(result.account_id)
+            if section is not None:
+                section.prepare(result)
+
     def _person_block(self, key: str, person: Person) -> PersonBlock:
         block = self.people.get(key)
         if block is None:
