@@ -40,6 +40,7 @@ class _Rows:
     more_label: QLabel | None
 
     def discard(self) -> None:
+        self.box.setParent(None)  # off the card at once (hidden anyway), deleted on a later turn
         self.box.deleteLater()
         if self.group is not None:
             self.group.deleteLater()
@@ -202,7 +203,7 @@ class AccountSection(QFrame):
         """Build the rows `result` would show ahead, hidden (the spare card does this for the last
         caller's answers): a repeat caller's card then takes them ready-made instead of building and
         styling them on the ringing frame (kept while it is looking up). Other rows shown discard them."""
-        self._drop_ready()
+        self.drop_ready()
         if result.status is LookupStatus.FOUND and result.records:
             self._ready = (result.records, result.more, result.account_label, self._build_rows(result))
 
@@ -247,7 +248,8 @@ class AccountSection(QFrame):
             rows.addWidget(built.more_label)
         return built
 
-    def _drop_ready(self) -> None:
+    def drop_ready(self) -> None:
+        """Discard the rows `prepare` built (no answer took them)."""
         if self._ready is not None:
             self._ready[3].discard()
             self._ready = None

@@ -99,3 +99,21 @@ def test_rows_built_ahead_give_way_to_another_callers(qtbot: QtBot) -> None:
     assert rw is not None and rw._ready is not None  # kept while the account is looking up
     card.render(replace(card.view, accounts=(found(RW, ETHAN),)))
     assert [r.record for r in card.record_rows()] == [ETHAN] and rw._ready is None
+
+
+def test_the_spare_holds_the_last_callers_merged_block_ready_and_drops_it_once_complete(qtbot: QtBot) -> None:
+    from tests.ui.card.test_person import PRIYA_TR, TR_JOBS
+
+    both = call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}), found(TR, PRIYA_TR, jobs={PRIYA_TR.key: TR_JOBS}))
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    spare.seen(replace(both, state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    built = spare.card
+    assert built is not None and built.people() == []
+    [ready] = built._body._ready_people.values()
+    # The same person again: the block built ahead is the one shown, nothing of it built again.
+    card = spare.take(replace(both, call_id="again"))
+    qtbot.addWidget(card)
+    assert card.people() == [ready] and ready.rebuilds == 1 and "Priya Raman" in ready.name_label.text()
+    assert card.sections() == [] and built._body._ready_people == {}
+    assert all(s._ready is None for s in built._body.sections.values())  # complete: nothing stale kept
