@@ -32,6 +32,7 @@ class CardBody:
         self.sections: dict[str, AccountSection] = {}
         self.people: dict[str, PersonBlock] = {}  # keyed by the person's first account
         self.order: list[PersonBlock | AccountSection] = []  # as shown, top to bottom
+        self._ready_people: dict[str, PersonBlock] = {}  # built ahead by `prepare`, hidden
 
     def render(self, view: CallView) -> None:
         people = merge_people(view.accounts)
@@ -50,15 +51,42 @@ class CardBody:
         self._drop(self.sections, {a for a in self.sections if a not in merged and _listed(view, a)})
         self._drop(self.people, {p.account_ids[0] for p in people})
         self.order = order
+        if view.complete:  # every answer is in: what was built ahead and not taken is stale
+            self.drop_ready()
         for index, widget in enumerate(order):
             if self._layout.indexOf(widget) != index:
                 self._layout.insertWidget(index, widget)
                 widget.show()
 
+    def prepare(self, view: CallView) -> None:
+        """Build ahead, hidden, the rows each account's section would show for `view`'s answers (the
+        spare card, for the last caller calling again), and the blocks of the people several found."""
+        host = self._layout.parentWidget()
+        for person in merge_people(view.accounts):
+            block = PersonBlock()
+            block.setParent(host)  # a child from the start: polished with the card, deleted with it
+            block.hide()
+            block.show_person(person)
+            self._ready_people[person.account_ids[0]] = block
+        for result in view.accounts:
+            section = self.sections.get(result.account_id)
+            if section is not None:
+                section.prepare(result)
+
+    def drop_ready(self) -> None:
+        """Discard what `prepare` built and no answer took."""
+        for block in self._ready_people.values():
+            block.setParent(None)  # off the card at once (hidden anyway), deleted on a later turn
+            block.deleteLater()
+        self._ready_people.clear()
+        for section in self.sections.values():
+            section.drop_ready()
+
     def _person_block(self, key: str, person: Person) -> PersonBlock:
         block = self.people.get(key)
-        if block is None:
-            block = self.people[key] = PersonBlock()
+        if block is None:  # one built ahead only rebuilds the parts that differ
+            ready = self._ready_people.pop(key, None)
+            block = self.people[key] = ready if ready is not None else PersonBlock()
         block.show_person(person)
         return block
 

@@ -208,6 +208,10 @@ class CallCard(QWidget):
         self._view = replace(self._view, call_id=view.call_id)
         self.render(view)
 
+    def prepare(self, view: CallView) -> None:
+        """Build ahead, never shown, what `view`'s answers would add to this spare card (body.py)."""
+        self._body.prepare(view)
+
     def _show_state(self) -> None:
         self._header.show_state(self._view)
         self.collapsed_bar.show_view(self._view)

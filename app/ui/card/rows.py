@@ -1,4 +1,5 @@
-"""The body of a call card: one `AccountSection` per account, holding a `RecordRow` per match.
+"""The body of a call card: one `AccountSection` per account, holding a `RecordRow` (record_row.py)
+per match.
 
 Rows and sections only render what an `AccountResult` says; a pick is reported upward with
 `AccountSection.recordPicked` and the card turns it into a `Controls.select_record` intent.
@@ -7,9 +8,9 @@ Rows and sections only render what an `AccountResult` says; a pick is reported u
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QMouseEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -17,179 +18,32 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QRadioButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.models import AccountResult, Job, LookupStatus, Record
+from app.core.models import AccountResult, LookupStatus, Record
 from app.ui.card.create_record import CreateBar
-from app.ui.common import format as fmt
-from app.ui.common.style import color
-from app.ui.common.widgets import add_shown, label, link_html, link_label, set_state_property
+from app.ui.card.record_row import MAX_JOBS, PickButton, RecordRow, job_html
+from app.ui.common.widgets import add_shown, label
 
-MAX_JOBS = 5
-
-
-def job_html(job: Job) -> str:
-    """Two lines: the title, linking to the job, then 'Kestrel Software · Barangaroo, NSW' smaller,
-    each part kept whole when that line wraps."""
-    title = link_html(job.title, job.link)
-    if not job.link:
-        title = f'<span style="color:{color("ink")};">{title}</span>'
-    parts = [html.escape(p, quote=False).replace(" ", "&nbsp;") for p in (job.employer, job.location) if p]
-    if not parts:
-        return title
-    return f'{title}<br><span style="font-size:9pt;">{" · ".join(parts)}</span>'
+__all__ = ["MAX_JOBS", "AccountSection", "PickButton", "RecordRow", "job_html"]
 
 
-class PickButton(QRadioButton):
-    """A record's pick. Qt gives a group of radio buttons a single Tab stop (arrows move within);
-    here each pick sits in its own row, before that row's links, so every pick is a Tab stop
-    (the arrows still work too)."""
+@dataclass
+class _Rows:
+    """An account's rows in their box (not yet on the card), their pick group and "and N more"."""
 
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)  # takes Tab focus away from the group's other buttons
-        group = self.group()
-        for button in group.buttons() if group is not None else ():
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    box: QWidget
+    rows: list[RecordRow]
+    group: QButtonGroup | None
+    more_label: QLabel | None
 
-
-class RecordRow(QFrame):
-    """One matched record: badge, name (a link when the CRM gave one), title · company, open jobs.
-
-    When its account has several matches the row carries a radio button: picking it (Space or
-    Enter on it, or a click anywhere on the row that is not a link) tells the switchboard which
-    record the call is about. The row is outlined while its radio button has keyboard focus."""
-
-    def __init__(self, record: Record, jobs: tuple[Job, ...], *, selectable: bool) -> None:
-        super().__init__()
-        self.record = record
-        self.setObjectName("recordRow")
-        self.setProperty("selected", False)
-        self.setProperty("selectable", selectable)
-        self.setProperty("focused", False)
-
-        outer = QHBoxLayout(self)
-        if selectable:
-            outer.setContentsMargins(8, 7, 10, 8)
-        else:
-            outer.setContentsMargins(0, 2, 0, 2)
-        outer.setSpacing(8)
-
-        self.radio: QRadioButton | None = None
-        if selectable:
-            self.radio = PickButton()
-            self.radio.setObjectName("recordPick")
-            self.radio.setAccessibleName(f"This call is about {record.name}")
-            self.radio.setToolTip(f"This call is about {record.name} (Space or Enter)")
-            self.radio.installEventFilter(self)
-            outer.addWidget(self.radio, 0, Qt.AlignmentFlag.AlignTop)
-
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        outer.addLayout(column, 1)
-
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.badge = label(record.display_type, name="recordBadge")
-        self.badge.setProperty("recordType", record.type.value)
-        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.name_label = link_label(link_html(record.name, record.link), name="recordName", has_link=bool(record.link))
-        if record.link:
-            self.name_label.setToolTip(f"Open {record.name} — {record.link}")
-            self.name_label.setAccessibleName(f"Open {record.name} in the CRM")
-        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.name_label, 1)
-        column.addLayout(top)
-
-        detail = fmt.record_line(record)
-        self.detail_label = label(detail, name="recordDetail", role="secondary", wrap=True)
-        self.detail_label.setVisible(bool(detail))
-        column.addWidget(self.detail_label)
-        # What else the CRM told (retailCRM: the responsible manager; last order, new order).
-        self.note_label: QLabel | None = None
-        if record.note:
-            self.note_label = label(record.note, name="recordNote", role="secondary", wrap=True)
-            column.addWidget(self.note_label)
-        self.links_label: QLabel | None = None
-        if record.extra_links:
-            links = " · ".join(link_html(text, url) for text, url in record.extra_links)
-            self.links_label = link_label(links, name="recordLinks")
-            column.addWidget(self.links_label)
-
-        self.jobs: tuple[Job, ...] = ()
-        self.job_labels: list[QLabel] = []
-        self.more_label: QLabel | None = None
-        self._column = column
-        self._jobs_box: QWidget | None = None
-        self.set_jobs(jobs)
-
-    def set_jobs(self, jobs: tuple[Job, ...]) -> bool:
-        """Show the record's open jobs (they arrive after the record): only the jobs' part of the row
-        is built again, in a box built off the card and shown once. Returns whether they changed."""
-        if jobs == self.jobs:
-            return False
-        self.jobs = jobs
-        if self._jobs_box is not None:
-            self._jobs_box.hide()
-            self._jobs_box.deleteLater()
-            self._jobs_box = None
-        self.job_labels, self.more_label = [], None
-        if not jobs:
-            return True
-        box = self._jobs_box = QWidget()
-        box.setObjectName("rowJobs")
-        part = QVBoxLayout(box)  # the spacing the row's column had around them
-        part.setContentsMargins(0, 6, 0, 0)
-        part.setSpacing(2)
-        part.addWidget(label(f"Open jobs ({len(jobs)})", name="jobsHeading", role="caption"))
-        job_list = QVBoxLayout()
-        job_list.setSpacing(6)
-        part.addLayout(job_list)
-        for job in jobs[:MAX_JOBS]:
-            job_label = link_label(job_html(job), name="jobLink", has_link=bool(job.link))
-            tip = fmt.job_line(job)
-            job_label.setToolTip(f"{tip} ({job.employment_type})" if job.employment_type else tip)
-            self.job_labels.append(job_label)
-            job_list.addWidget(job_label)
-        if len(jobs) > MAX_JOBS:
-            more = len(jobs) - MAX_JOBS
-            self.more_label = link_label(
-                link_html(f"+{more} more", self.record.link), name="moreJobs", has_link=bool(self.record.link)
-            )
-            self.more_label.setProperty("role", "muted")
-            job_list.addWidget(self.more_label)
-        add_shown(self._column, box)
-        return True
-
-    @property
-    def href(self) -> str | None:
-        return self.record.link
-
-    def focus_chain(self) -> list[QWidget]:
-        """The row's keyboard stops, in order: its radio button, then its links."""
-        stops: list[QWidget] = [self.radio] if self.radio is not None else []
-        stops += [w for w in (self.name_label, self.links_label, *self.job_labels, self.more_label) if w is not None]
-        return [w for w in stops if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
-
-    def set_selected(self, selected: bool) -> None:
-        if self.radio is not None and self.radio.isChecked() != selected:
-            self.radio.setChecked(selected)
-        set_state_property(self, "selected", selected)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.radio and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
-            set_state_property(self, "focused", event.type() == QEvent.Type.FocusIn)
-        return super().eventFilter(watched, event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self.radio is not None and event.button() == Qt.MouseButton.LeftButton:
-            self.radio.click()
-            event.accept()
-            return
-        super().mousePressEvent(event)
+    def discard(self) -> None:
+        self.box.setParent(None)  # off the card at once (hidden anyway), deleted on a later turn
+        self.box.deleteLater()
+        if self.group is not None:
+            self.group.deleteLater()
 
 
 class AccountSection(QFrame):
@@ -217,6 +71,8 @@ class AccountSection(QFrame):
         self.loading_label: QLabel | None = None  # "Loading open jobs…"
         self.rebuilds = 0  # how many times the body changed (tests check updates stay in place)
         self._group: QButtonGroup | None = None
+        # Rows built ahead by `prepare`: (records, more, account label) they show, and the rows.
+        self._ready: tuple[tuple[Record, ...], int, str, _Rows] | None = None
         self.setObjectName("accountSection")
 
         layout = QVBoxLayout(self)
@@ -343,30 +199,60 @@ class AccountSection(QFrame):
             text += f"<br><b>Sign in again</b> with the button below, or run <code>{command}</code>"
         return text
 
+    def prepare(self, result: AccountResult) -> None:
+        """Build the rows `result` would show ahead, hidden (the spare card does this for the last
+        caller's answers): a repeat caller's card then takes them ready-made instead of building and
+        styling them on the ringing frame (kept while it is looking up). Other rows shown discard them."""
+        self.drop_ready()
+        if result.status is LookupStatus.FOUND and result.records:
+            self._ready = (result.records, result.more, result.account_label, self._build_rows(result))
+
     def _add_rows(self, result: AccountResult) -> None:
-        """Build every row in a box that is not yet on the card, then show the box once: showing
-        each row on a visible card lays the card out again per row (quadratic in the rows)."""
+        """Show every row, built in a box that is not yet on the card and shown once: showing each row
+        on a visible card lays the card out again per row (quadratic in the rows)."""
+        ready, self._ready = self._ready, None
+        if ready is not None and ready[:3] == (result.records, result.more, result.account_label):
+            built = ready[3]
+            for row in built.rows:
+                row.set_jobs(result.jobs.get(row.record.key, ()))
+        else:
+            if ready is not None:
+                ready[3].discard()
+            built = self._build_rows(result)
+        self.rows, self._group, self.more_label = built.rows, built.group, built.more_label
+        add_shown(self._body, built.box)
+
+    def _build_rows(self, result: AccountResult) -> _Rows:
         selectable = len(result.records) > 1
+        group: QButtonGroup | None = None
         if selectable:
-            self._group = QButtonGroup(self)
-            self._group.setExclusive(True)
-            self._group.buttonClicked.connect(self._picked)
-        box = QWidget()
+            group = QButtonGroup(self)
+            group.setExclusive(True)
+            group.buttonClicked.connect(self._picked)
+        box = QWidget(self)  # a child from the start, so polishing the card styles it too
+        box.hide()
         box.setObjectName("recordRows")
         rows = QVBoxLayout(box)
         rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(self._body.spacing())
+        built = _Rows(box, [], group, None)
         for record in result.records:
             row = RecordRow(record, result.jobs.get(record.key, ()), selectable=selectable)
-            if self._group is not None and row.radio is not None:
-                self._group.addButton(row.radio)
-            self.rows.append(row)
+            if group is not None and row.radio is not None:
+                group.addButton(row.radio)
+            built.rows.append(row)
             rows.addWidget(row)
         if result.more:
-            self.more_label = label(f"and {result.more} more in {result.account_label}", name="moreRecords",
-                                    role="muted", wrap=True)
-            rows.addWidget(self.more_label)
-        add_shown(self._body, box)
+            built.more_label = label(f"and {result.more} more in {result.account_label}", name="moreRecords",
+                                     role="muted", wrap=True)
+            rows.addWidget(built.more_label)
+        return built
+
+    def drop_ready(self) -> None:
+        """Discard the rows `prepare` built (no answer took them)."""
+        if self._ready is not None:
+            self._ready[3].discard()
+            self._ready = None
 
     def _show_selection(self) -> None:
         if len(self.rows) < 2:

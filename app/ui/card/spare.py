@@ -18,9 +18,11 @@ _ids = itertools.count(1)
 
 class SpareCard(QObject):
     """Keeps one spare `CallCard`, never shown, with a pending section for each account the last call
-    asked. `seen(view)` after each update builds one, on the loop's next turn, once that call stopped
-    ringing with every answer in and `idle()` says no other call is still looking up (answered or
-    ended: nothing is waited on then); `take(view)` hands it to a new call (or builds a card)."""
+    asked and, hidden, the rows that call's answers showed (ready for the same caller again, whose
+    card is filled from the cache). `seen(view)` after each update builds one, on the loop's next turn,
+    once that call stopped ringing with every answer in and `idle()` says no other call is still looking
+    up (answered or ended: nothing is waited on then); `take(view)` hands it to a new call (or builds
+    a card)."""
 
     def __init__(self, controls: Controls, idle: Callable[[], bool], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,4 +66,5 @@ class SpareCard(QObject):
                         ended_at=None, accounts=pending, selected={}, notes=(), creations={}, unlinked={},
                         draft="", last_call=None, place=None)
         self.card = CallCard(self._controls, blank)
+        self.card.prepare(view)  # the last caller's rows, ready for a repeat call (from the cache)
         self.card.ensurePolished()  # the style's work on every widget, done now rather than at the ring

@@ -67,3 +67,53 @@ def test_a_card_that_was_shown_is_never_reused(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: card._shown_reported)
     with pytest.raises(ValueError):
         card.reuse(replace(card.view, call_id="another"))
+
+
+def test_the_spare_holds_the_last_callers_rows_ready_for_a_repeat_call(qtbot: QtBot) -> None:
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    last = call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}), not_found(TR))
+    spare.seen(replace(last, state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    built = spare.card
+    assert built is not None
+    assert built.record_rows() == []  # still only "Looking up…" on the card
+    rw = built.section("rw")
+    assert rw is not None and rw._ready is not None
+    ready = rw._ready[3].rows
+    # The same caller again, answered from the cache: the rows built ahead are shown, filled in.
+    card = spare.take(replace(last, call_id="again"))
+    qtbot.addWidget(card)
+    assert card.record_rows() == ready and [r.record for r in ready] == [PRIYA]
+    assert [label.text() for label in ready[0].job_labels] != [] and ready[0].jobs == PRIYA_JOBS
+    tr = card.section("tr")
+    assert tr is not None and tr.status_label is not None and tr.status_label.text() == "No match in TrackerRMS"
+
+
+def test_rows_built_ahead_give_way_to_another_callers(qtbot: QtBot) -> None:
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    spare.seen(replace(call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS})), state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    card = spare.take(replace(call(pending(RW)), call_id="next"))
+    qtbot.addWidget(card)
+    rw = card.section("rw")
+    assert rw is not None and rw._ready is not None  # kept while the account is looking up
+    card.render(replace(card.view, accounts=(found(RW, ETHAN),)))
+    assert [r.record for r in card.record_rows()] == [ETHAN] and rw._ready is None
+
+
+def test_the_spare_holds_the_last_callers_merged_block_ready_and_drops_it_once_complete(qtbot: QtBot) -> None:
+    from tests.ui.card.test_person import PRIYA_TR, TR_JOBS
+
+    both = call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}), found(TR, PRIYA_TR, jobs={PRIYA_TR.key: TR_JOBS}))
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    spare.seen(replace(both, state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    built = spare.card
+    assert built is not None and built.people() == []
+    [ready] = built._body._ready_people.values()
+    # The same person again: the block built ahead is the one shown, nothing of it built again.
+    card = spare.take(replace(both, call_id="again"))
+    qtbot.addWidget(card)
+    assert card.people() == [ready] and ready.rebuilds == 1 and "Priya Raman" in ready.name_label.text()
+    assert card.sections() == [] and built._body._ready_people == {}
+    assert all(s._ready is None for s in built._body.sections.values())  # complete: nothing stale kept
