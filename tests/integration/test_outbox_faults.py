@@ -235,8 +235,8 @@ def test_a_hundred_notes_through_faults_and_kills_arrive_exactly_once(app: App, 
                 faults.inject(ACTIVITIES, FaultKind.RESET)
             elif kind == "slow":
                 faults.set_latency(0.3, ACTIVITIES)
-            else:  # connection refused for the next few notes (lookups come from the cache meanwhile)
-                crm.down()
+            elif crm.server is not None:  # connection refused for the next few notes (lookups come
+                crm.down()  # from the cache meanwhile); already down from an earlier fault: stays down
         point = kill_at.get(i)
         if point == "unacked":
             type_note(i, wait=False)
