@@ -19,39 +19,14 @@ layouts) the goldens say so, and README's "what is verified against what" table 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from app.sandbox.fixdigital.server import FixDigitalSandbox
-from app.sandbox.retailcrm.server import DEMO_API_KEY, RetailCrmSandbox
-from app.sandbox.runner import SandboxServer
-from app.storage.secrets import KeyringSecrets, MemoryKeyring
+from tests.sandboxes import FdSandbox, RcSandbox, fd_sandbox, rc_sandbox, rc_secrets
 
-RcSandbox = tuple[RetailCrmSandbox, SandboxServer]
-FdSandbox = tuple[FixDigitalSandbox, SandboxServer]
-
-
-@pytest.fixture
-def rc_sandbox() -> Iterator[RcSandbox]:
-    sandbox = RetailCrmSandbox()
-    with SandboxServer(sandbox.make_app) as server:
-        yield sandbox, server
-
-
-@pytest.fixture
-def fd_sandbox() -> Iterator[FdSandbox]:
-    sandbox = FixDigitalSandbox()
-    with SandboxServer(sandbox.make_app) as server:
-        yield sandbox, server
-
-
-@pytest.fixture
-def rc_secrets() -> KeyringSecrets:
-    secrets = KeyringSecrets(backend=MemoryKeyring())
-    secrets.set("rc", "apikey", DEMO_API_KEY)
-    return secrets
+__all__ = ["FdSandbox", "RcSandbox", "fd_sandbox", "rc_sandbox", "rc_secrets"]  # fixtures, used by name
 
 
 @pytest.fixture

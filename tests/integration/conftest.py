@@ -18,12 +18,14 @@ from app.crm.retailcrm.settings import RetailCrmAccount
 from app.crm.trackerrms.connector import TrackerRmsConnector
 from app.crm.trackerrms.settings import TrackerRmsAccount
 from app.sandbox.recruitwizard.server import RecruitWizardSandbox
-from app.sandbox.retailcrm.server import RetailCrmSandbox
 from app.sandbox.runner import SandboxServer
 from app.sandbox.trackerrms.server import DEMO_API_KEY, TrackerRmsSandbox
 from app.sandbox.trackerrms.store import RECRUITER, default_users
 from app.storage.secrets import KeyringSecrets, MemoryKeyring, SecretStore
+from tests.sandboxes import FdSandbox, RcSandbox, fd_sandbox, rc_sandbox, rc_secrets
 from tests.support import free_redirect_uri
+
+__all__ = ["FdSandbox", "RcSandbox", "fd_sandbox", "rc_sandbox", "rc_secrets"]  # fixtures, used by name
 
 RW_CLIENT_ID = "ringside-it"
 RW_CLIENT_SECRET = "it-client-secret-value"
@@ -178,27 +180,10 @@ def tr_connector(
 
 RC_TZ = timezone(timedelta(hours=3), "MSK")  # the retailCRM account's zone in the upload tests
 
-RcSandbox = tuple[RetailCrmSandbox, SandboxServer]
 
 
 class RcConnectorFactory(Protocol):
     def __call__(self, *, timeout: float = 5.0, **changes: Any) -> RetailCrmConnector: ...
-
-
-@pytest.fixture
-def rc_sandbox() -> Iterator[RcSandbox]:
-    sandbox = RetailCrmSandbox()
-    with SandboxServer(sandbox.make_app) as server:
-        yield sandbox, server
-
-
-@pytest.fixture
-def rc_secrets() -> KeyringSecrets:
-    from app.sandbox.retailcrm.server import DEMO_API_KEY
-
-    secrets = KeyringSecrets(backend=MemoryKeyring())
-    secrets.set("rc", "apikey", DEMO_API_KEY)
-    return secrets
 
 
 @pytest.fixture

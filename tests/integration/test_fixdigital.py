@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -16,22 +16,13 @@ from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.registry import build_connector
 from app.errors import BadResponse, Rejected, Unavailable
 from app.sandbox.faults import FaultKind
-from app.sandbox.fixdigital.server import DEMO_CLIENT_ID, DEMO_EXTENSION, FixDigitalSandbox
-from app.sandbox.runner import SandboxServer
+from app.sandbox.fixdigital.server import DEMO_CLIENT_ID, DEMO_EXTENSION
 from app.storage.secrets import KeyringSecrets, MemoryKeyring
 from tests.integration.conftest import closed_port
+from tests.sandboxes import FdSandbox
 from tests.support import caller
 
 PRIYA = "+61491570006"
-FdSandbox = tuple[FixDigitalSandbox, SandboxServer]
-
-
-@pytest.fixture
-def fd_sandbox() -> Iterator[FdSandbox]:
-    sandbox = FixDigitalSandbox()
-    with SandboxServer(sandbox.make_app) as server:
-        yield sandbox, server
-
 
 @pytest.fixture
 def fd_connector(fd_sandbox: FdSandbox, http_clients: Callable[..., httpx.AsyncClient]) -> FixDigitalConnector:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import replace
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -17,24 +15,6 @@ from app.ui.card.placement import available_area
 from app.ui.card.stack import fit_stack
 from app.ui.shell import MAX_ENDED_CARDS, UiShell
 from tests.ui.helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending, with_notes
-
-
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
-@pytest.fixture
-def bridge() -> Bridge:
-    return Bridge()
-
-
-@pytest.fixture
-def shell(qtbot: QtBot, controls: FakeControls, bridge: Bridge) -> Iterator[UiShell]:
-    ui = UiShell(controls, bridge, settled_close_ms=0)
-    ui.start()
-    yield ui
-    ui.shutdown()
 
 
 def test_bridge_is_a_listener_that_emits_signals(qtbot: QtBot, bridge: Bridge) -> None:

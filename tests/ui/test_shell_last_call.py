@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
-
-import pytest
-from pytestqt.qtbot import QtBot
 
 from app.core.models import Direction
 from app.core.views import CallState, LastCall
 from app.ui.bridge import Bridge
 from app.ui.shell import UiShell
 from tests.ui.helpers import PRIYA, RW, T0, FakeControls, call, found, pending
-
-
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
-@pytest.fixture
-def bridge() -> Bridge:
-    return Bridge()
-
-
-@pytest.fixture
-def shell(qtbot: QtBot, controls: FakeControls, bridge: Bridge) -> Iterator[UiShell]:
-    ui = UiShell(controls, bridge, settled_close_ms=0)
-    ui.start()
-    yield ui
-    ui.shutdown()
 
 
 def test_the_last_call_opens_in_history(shell: UiShell, bridge: Bridge, controls: FakeControls) -> None:

@@ -15,11 +15,6 @@ from app.ui.tray.menu import TrayMenu
 from tests.ui.helpers import ETHAN, RW, TR, FakeControls, call, error, found
 
 
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
 def test_a_section_needing_sign_in_has_a_button_that_asks_for_it(qtbot: QtBot, controls: FakeControls) -> None:
     view = call(error(TR, "TrackerRMS needs you to sign in again.", needs_sign_in=True), found(RW, ETHAN))
     card = CallCard(controls, view)

@@ -32,11 +32,6 @@ from tests.ui.helpers import (
 )
 
 
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
 def make_card(qtbot: QtBot, controls: FakeControls, view: CallView) -> CallCard:
     card = CallCard(controls, view)
     qtbot.addWidget(card)

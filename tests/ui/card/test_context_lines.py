@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.caller_place import CallerPlace
@@ -18,11 +17,6 @@ from tests.ui.helpers import RW, FakeControls, call, pending
 SYDNEY = ZoneInfo("Australia/Sydney")
 LAST = LastCall(call_id="p1", started_at=datetime(2025, 12, 2, 14, 3, tzinfo=SYDNEY), direction=Direction.INBOUND,
                 state=CallState.ENDED, duration_s=241, note="Sending Ethan's CV Friday", earlier=3)
-
-
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
 
 
 def fixed_now(card: CallCard, now: datetime) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -22,11 +21,6 @@ UNKNOWN = "+61491570159"
 OFFICE_LINE = "+61370100200"
 TRACKER = Creatable(kinds=((NewRecordKind.CONTACT, "Contact"), (NewRecordKind.CANDIDATE, "Talent"),
                            (NewRecordKind.LEAD, "Lead")), from_resume=True)
-
-
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
 
 
 def unknown_call(*accounts: object, number: str = UNKNOWN, **kwargs: object) -> CallView:

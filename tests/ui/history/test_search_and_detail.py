@@ -27,11 +27,6 @@ SHARED = call(found(TR, *HARBOURLINE), call_id="c2", number="+61370100200", numb
 
 
 @pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, controls: FakeControls) -> HistoryWindow:
     w = HistoryWindow(controls)
     qtbot.addWidget(w)

@@ -30,11 +30,6 @@ MISSED_PRIYA = MissedCall(key="+61491570006", number="+61491570006", number_disp
 
 
 @pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, controls: FakeControls) -> HistoryWindow:
     w = HistoryWindow(controls)
     qtbot.addWidget(w)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -12,11 +11,6 @@ from app.core.views import CallState, CallView
 from app.ui.note.form import NoteForm
 from app.ui.note.targets import NO_MATCH_TEXT, STILL_LOOKING_TEXT
 from tests.ui.helpers import HARBOURLINE, PRIYA, RW, TR, FakeControls, call, found, not_found, pending
-
-
-@pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
 
 
 def ended(*accounts: object, **kwargs: object) -> CallView:

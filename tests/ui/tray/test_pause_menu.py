@@ -13,11 +13,6 @@ from tests.ui.helpers import FakeControls
 
 
 @pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
-@pytest.fixture
 def tray(qtbot: QtBot, controls: FakeControls) -> Iterator[TrayController]:
     controller = TrayController(controls, use_tray=False)
     if controller.main_window is not None:

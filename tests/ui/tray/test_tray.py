@@ -16,11 +16,6 @@ from tests.ui.helpers import PRIYA, RW, FakeControls, call, found, not_found, wi
 
 
 @pytest.fixture
-def controls() -> FakeControls:
-    return FakeControls()
-
-
-@pytest.fixture
 def tray(qtbot: QtBot, controls: FakeControls) -> Iterator[TrayController]:
     controller = TrayController(controls)
     if controller.main_window is not None:
