@@ -1,4 +1,5 @@
-"""Composition root: Qt application, qasync loop, runtime and UI, put together and run."""
+"""Composition root: Qt application, qasync loop, the tray and door first, then runtime and UI, put
+together and run."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from app.config.paths import Paths
-from app.config.settings import Settings
-from app.storage.secrets import KeyringSecrets, SecretStore
+
+if TYPE_CHECKING:  # loaded in the start's second step (see run_app)
+    from app.config.settings import Settings
+    from app.runtime.instance import InstanceServer
+    from app.runtime.runtime import Runtime
+    from app.storage.secrets import SecretStore
+    from app.ui.shell import UiShell
+    from app.ui.tray.tray import TrayController
 
 log = logging.getLogger(__name__)
 
@@ -45,52 +54,47 @@ def show_startup_error(text: str) -> None:
 
 def run_app(
     paths: Paths,
-    settings: Settings,
+    load_settings: Callable[[], Settings],
     *,
-    secrets: SecretStore | None = None,
+    secrets: Callable[[Settings], SecretStore] | None = None,
     demo_callers: list[tuple[str, str]] | None = None,
 ) -> int:
+    """Run the tray app until Quit. Two steps, so the recruiter sees Ringside at once:
+    1. the tray (or its window) and the instance door, with nothing but Qt and asyncio loaded: the
+       menu says "Starting…" and offers Quit; requests at the door wait for step 2;
+    2. config.toml read and validated and the core's modules imported on a worker thread (the loop
+       stays free), then the runtime and the windows built on the loop, the tray and door handed to them.
+    A broken config.toml raises ConfigError out of here, after hiding the tray."""
     started = time.perf_counter()
-    import qasync
-    from PySide6.QtCore import QTimer, QUrl
-    from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QApplication
 
-    from app.runtime.runtime import Runtime
-    from app.runtime.settings_door import LazySettingsControls
-    from app.ui.bridge import Bridge
-    from app.ui.shell import UiShell
+    from app.ui.common.pyside_imports import cheaper_module_check
+
+    cheaper_module_check()  # before anything else is imported: see its module
+    import qasync
+    from PySide6.QtCore import QTimer
+
+    from app.runtime.instance import InstanceServer
+    from app.ui.common.app_icon import app_icon
+    from app.ui.common.style import apply_style
+    from app.ui.tray.tray import TrayController
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Ringside")
     app.setQuitOnLastWindowClosed(False)  # a tray app lives on with no window open
     # Windows, task switchers and Wayland compositors show Ringside's own icon and find its menu entry.
-    from app.ui.common.app_icon import app_icon
-
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("ringside")
+    apply_style(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_log_loop_error)
 
-    bridge = Bridge()
-
-    def on_error(exc: BaseException) -> None:
-        log.error("Background task failed", exc_info=exc)
-        bridge.message(f"Something went wrong: {exc}", error=True)
-
-    # The parts, in the order they need each other: the bridge is the one door between them.
-    runtime = Runtime(paths=paths, settings=settings, listener=bridge, windows=bridge,
-                      notify_reminder=bridge.reminder_due,
-                      secrets=secrets or KeyringSecrets(), demo_callers=demo_callers or [], on_error=on_error,
-                      open_url=lambda url: QDesktopServices.openUrl(QUrl(url)))
-    # The Settings window's backend (account service, sign-in, checks) is built when the window needs it.
-    shell = UiShell(runtime.controls, bridge,
-                    settings=LazySettingsControls(runtime.account_hooks, lambda: runtime.settings))
-
+    door = InstanceServer(paths.instance_file)  # the runtime attaches its handlers in step 2
+    tray = TrayController(None)
     done = asyncio.Event()
-    shell.quitRequested.connect(done.set)
+    tray.quitRequested.connect(done.set)
     # Python only sees SIGINT/SIGTERM when it runs bytecode; a idle timer lets it, so Ctrl+C quits.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: loop.call_soon_threadsafe(done.set))
@@ -99,8 +103,21 @@ def run_app(
     ticker.timeout.connect(lambda: None)
 
     async def main() -> None:
-        # Door and tray first; listeners (webhook, CRM callbacks) and the connections' warm-up after.
-        await runtime.open_door()
+        await door.start()
+        tray.show()
+        log.info("Ringside's tray and door up in %.0f ms", (time.perf_counter() - started) * 1000)
+        print(f"Ringside is starting (tray {'icon' if tray.using_tray else 'window'} shown).", flush=True)
+        try:
+            settings = await asyncio.get_running_loop().run_in_executor(None, _prepare, load_settings)
+        except BaseException:
+            tray.hide()
+            await door.stop()
+            raise
+        if done.is_set():  # Quit while starting
+            await door.stop()
+            return
+        runtime, shell = _assemble(paths, settings, door, tray, secrets, demo_callers or [])
+        shell.quitRequested.connect(done.set)
         shell.start()
         log.info("Ringside ready in %.0f ms", (time.perf_counter() - started) * 1000)
         print(f"Ringside is ready (tray {'icon' if shell.has_tray else 'window'}).", flush=True)
@@ -112,6 +129,50 @@ def run_app(
     with loop:
         loop.run_until_complete(main())
     return 0
+
+
+def _prepare(load_settings: Callable[[], Settings]) -> Settings:
+    """On a worker thread: config.toml read and validated, and the modules step 2 builds from
+    imported, while the loop answers the door and paints the tray."""
+    settings = load_settings()
+    import app.runtime.runtime
+    import app.ui.bridge
+    import app.ui.shell  # noqa: F401  (widget classes only: no widget is made here)
+
+    return settings
+
+
+def _assemble(paths: Paths, settings: Settings, door: InstanceServer, tray: TrayController,
+              secrets: Callable[[Settings], SecretStore] | None,
+              demo_callers: list[tuple[str, str]]) -> tuple[Runtime, UiShell]:
+    """The parts, in the order they need each other: the bridge is the one door between them."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from app.runtime.runtime import Runtime
+    from app.runtime.settings_door import LazySettingsControls
+    from app.ui.bridge import Bridge
+    from app.ui.shell import UiShell
+
+    bridge = Bridge()
+
+    def on_error(exc: BaseException) -> None:
+        log.error("Background task failed", exc_info=exc)
+        bridge.message(f"Something went wrong: {exc}", error=True)
+
+    if secrets is None:
+        from app.storage.secrets import KeyringSecrets
+
+        store: SecretStore = KeyringSecrets()
+    else:
+        store = secrets(settings)
+    runtime = Runtime(paths=paths, settings=settings, listener=bridge, windows=bridge,
+                      notify_reminder=bridge.reminder_due, secrets=store, demo_callers=demo_callers,
+                      on_error=on_error, open_url=lambda url: QDesktopServices.openUrl(QUrl(url)), door=door)
+    # The Settings window's backend (account service, sign-in, checks) is built when the window needs it.
+    shell = UiShell(runtime.controls, bridge, tray=tray,
+                    settings=LazySettingsControls(runtime.account_hooks, lambda: runtime.settings))
+    return runtime, shell
 
 
 def _log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:

@@ -11,10 +11,15 @@ import logging
 import logging.handlers
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from app.cli.exit_codes import EXIT_FAIL, EXIT_OK
 from app.config.paths import Paths
 from app.errors import ConfigError, RingsideError
+
+if TYPE_CHECKING:
+    from app.config.settings import Settings
+    from app.storage.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +78,8 @@ def run(paths: Paths, *, demo: bool, from_desktop: bool = False) -> int:
             _check_system(qt_system_problem(), from_desktop)
             from app.main import run_app
 
-            return run_app(env.paths, env.settings, secrets=env.secrets, demo_callers=env.callers)
+            return run_app(env.paths, lambda: env.settings, secrets=lambda _settings: env.secrets,
+                           demo_callers=env.callers)
         finally:
             env.close()
     # A second `ringside` hands over to the one already running.
@@ -92,10 +98,13 @@ def run(paths: Paths, *, demo: bool, from_desktop: bool = False) -> int:
     try:
         setup_logging(paths)  # first: a broken config.toml is written to ringside.log as well
         install_crash_logging(paths)
-        from app.config import settings as settings_mod  # pydantic: not for the other commands
+        _check_system(qt_system_problem(), from_desktop)
+        from app.main import run_app
 
         try:
-            settings = settings_mod.load(paths.config_file)
+            # config.toml (pydantic) is read while the tray already shows: see run_app.
+            return run_app(paths, lambda: _load_settings(paths),
+                           secrets=lambda settings: _open_secrets(paths, settings))
         except ConfigError as exc:
             log.error("Ringside did not start: %s", exc)
             if from_desktop:  # no terminal to read it in: say it on screen
@@ -103,14 +112,21 @@ def run(paths: Paths, *, demo: bool, from_desktop: bool = False) -> int:
 
                 show_startup_error(f"Ringside did not start.\n\n{exc}\n\nFix the file and start Ringside again.")
             raise
-        _check_system(qt_system_problem(), from_desktop)
-        from app.main import run_app
-        from app.storage.secret_file import open_secrets
-
-        # The keyring; the owner-only file only where none is usable and the user opted in.
-        return run_app(paths, settings, secrets=open_secrets(paths, settings))
     finally:
         lock.release()
+
+
+def _load_settings(paths: Paths) -> Settings:
+    from app.config import settings as settings_mod  # pydantic: not for the other commands
+
+    return settings_mod.load(paths.config_file)
+
+
+def _open_secrets(paths: Paths, settings: Settings) -> SecretStore:
+    """The keyring; the owner-only file only where none is usable and the user opted in."""
+    from app.storage.secret_file import open_secrets
+
+    return open_secrets(paths, settings)
 
 
 def _hand_over(paths: Paths, wait_s: float = 0.0) -> bool:

@@ -21,6 +21,8 @@ from app.core.phone import NumberKind
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.reminders import Reminder
 from app.core.same_person import ambiguous
+from app.core.tray_enums import PauseFor as PauseFor
+from app.core.tray_enums import TrayState as TrayState
 
 
 class CallState(StrEnum):
@@ -28,22 +30,6 @@ class CallState(StrEnum):
     ANSWERED = "answered"
     ENDED = "ended"  # answered, then hung up
     MISSED = "missed"  # hung up without being answered
-
-
-class PauseFor(StrEnum):
-    """How long tray → Pause pops holds (pops resume by themselves after it)."""
-
-    QUARTER_HOUR = "15 minutes"
-    HOUR = "1 hour"
-    TOMORROW = "until tomorrow 09:00"
-
-
-class TrayState(StrEnum):
-    IDLE = "idle"
-    RINGING = "ringing"
-    IN_CALL = "in_call"
-    ATTENTION = "attention"  # a note failed, or an account needs sign-in
-    OFFLINE = "offline"  # a softphone Ringside listens to is not connected
 
 
 @dataclass(frozen=True)

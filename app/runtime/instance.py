@@ -50,9 +50,16 @@ class Handlers:
 
 
 class InstanceServer:
-    def __init__(self, instance_file: Path, handlers: Handlers, *, use_unix: bool = door_wire.USE_UNIX) -> None:
+    """The door. It can open before the app behind it is built (`handlers=None`): it answers a ping at
+    once, and every other request waits until `attach(handlers)`."""
+
+    def __init__(self, instance_file: Path, handlers: Handlers | None = None, *,
+                 use_unix: bool = door_wire.USE_UNIX) -> None:
         self._file = instance_file
-        self._handlers = handlers
+        self._handlers_set: Handlers | None = None
+        self._attached = asyncio.Event()
+        if handlers is not None:
+            self.attach(handlers)
         self._use_unix = use_unix
         self._token = "" if use_unix else secrets.token_urlsafe(24)
         self._server: asyncio.Server | None = None
@@ -63,12 +70,28 @@ class InstanceServer:
             "ping": self._ping, "events": self._event, "show": self._show,
             "accounts-changed": self._accounts_changed, "dial": self._dial}
 
+    def attach(self, handlers: Handlers) -> None:
+        """What the door's requests are for; requests that came before this are answered now."""
+        self._handlers_set = handlers
+        self._attached.set()
+
+    async def _handlers(self) -> Handlers:
+        if self._handlers_set is None:
+            await self._attached.wait()
+        assert self._handlers_set is not None
+        return self._handlers_set
+
     @property
     def port(self) -> int:
         """The TCP port (0 on a unix socket)."""
         if self._server is None or self._use_unix:
             return 0
         return int(self._server.sockets[0].getsockname()[1])
+
+    @property
+    def connections(self) -> int:
+        """Requests being served now (those waiting for `attach` among them)."""
+        return self._open
 
     @property
     def listening(self) -> bool:
@@ -150,22 +173,23 @@ class InstanceServer:
     async def _event(self, body: Any) -> bytes:
         from app.telephony.event_request import BadEvent, parse_event
 
+        handlers = await self._handlers()
         try:
-            event = parse_event(body, self._handlers.default_region(), source="cli")
+            event = parse_event(body, handlers.default_region(), source="cli")
         except BadEvent as exc:
             return refusal(400, str(exc))
         try:
-            call_id = await self._handlers.event(event)
+            call_id = await handlers.event(event)
         except NotStored as exc:  # the card showed, but "ok" would claim it was saved
             return refusal(503, str(exc))
         return answer(200, call_id=call_id)
 
     async def _show(self, _body: Any) -> bytes:
-        self._handlers.show()
+        (await self._handlers()).show()
         return answer(200)
 
     async def _accounts_changed(self, body: Any) -> bytes:
-        await self._handlers.accounts_changed(body.get("account_id") if isinstance(body, dict) else None)
+        await (await self._handlers()).accounts_changed(body.get("account_id") if isinstance(body, dict) else None)
         return answer(200)
 
     async def _dial(self, data: Any) -> bytes:
@@ -178,10 +202,11 @@ class InstanceServer:
             body = DialRequest.model_validate(data)
         except ValidationError as exc:
             return refusal(400, validation_message(exc))
-        if self._handlers.dial is None:
+        dial = (await self._handlers()).dial
+        if dial is None:
             return refusal(409, "This Ringside can't place calls.")
         try:
-            call_id = await self._handlers.dial(body.number, body.show_errors)
+            call_id = await dial(body.number, body.show_errors)
         except InvalidNumber as exc:
             return refusal(400, f"number: {exc}")
         except RingsideError as exc:  # no dialer, Puzzel status, softphone down…: said in words

@@ -72,6 +72,8 @@ class Runtime:
     on_error: Callable[[BaseException], None] = log_error
     # The app's clock (UTC): when a sign-in's end is near. Tests set it.
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    # The door the app opened before building the runtime (None: the runtime makes its own).
+    door: InstanceServer | None = None
 
     def __post_init__(self) -> None:
         self.paths.ensure()
@@ -108,7 +110,8 @@ class Runtime:
         # queue): made when an account of theirs is configured.
         self._peer: TelephonyPeer | None = None
         self._attach_peer()
-        self.instance = InstanceServer(self.paths.instance_file, Handlers(
+        self.instance = self.door or InstanceServer(self.paths.instance_file)
+        self.instance.attach(Handlers(
             event=self._handle_stored, show=self._show, accounts_changed=self.reload_accounts,
             default_region=lambda: self.switchboard.default_region,
             dial=self.switchboard.place_call,

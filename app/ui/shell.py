@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.core.models import NoteStatus
@@ -45,8 +45,9 @@ SETTLED_CLOSE_MS = 4000
 
 
 class UiShell(QObject):
-    """Constructor: `UiShell(controls, bridge, parent=None, *, use_tray=None)` (`use_tray=None`
-    asks Qt whether there is a system tray). Call `start()` to show the tray or its window.
+    """Constructor: `UiShell(controls, bridge, parent=None, *, use_tray=None, tray=None)` (`use_tray=None`
+    asks Qt whether there is a system tray; `tray`: the one the app already shows while it started,
+    taken over). Call `start()` to show the tray or its window.
 
     Signals:
         quitRequested()   the recruiter chose Quit; the composition root closes the app
@@ -73,6 +74,7 @@ class UiShell(QObject):
         use_tray: bool | None = None,
         settled_close_ms: int = SETTLED_CLOSE_MS,
         settings: SettingsControls | None = None,
+        tray: TrayController | None = None,
     ) -> None:
         super().__init__(parent)
         app = QApplication.instance()
@@ -91,8 +93,15 @@ class UiShell(QObject):
         self._gone: set[str] = set()  # calls whose card closed: never popped again
         self.paused = False
 
-        self.tray = TrayController(controls, self, use_tray=use_tray, occupied=lambda: [
-            w.frameGeometry() for w in [*self._cards.values(), *self._notes.forms()] if w.isVisible()])
+        def occupied() -> list[QRect]:
+            return [w.frameGeometry() for w in [*self._cards.values(), *self._notes.forms()] if w.isVisible()]
+
+        if tray is None:
+            tray = TrayController(controls, self, use_tray=use_tray, occupied=occupied)
+        else:  # the tray the app showed while this was being built
+            tray.setParent(self)
+            tray.attach(controls, occupied)
+        self.tray = tray
         self.tray.quitRequested.connect(self.quitRequested)
         self.tray.pausedChanged.connect(self._set_paused)
         # Tray → Settings and Tray → Recent calls → History and missed calls: windows opened on demand

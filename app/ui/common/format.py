@@ -9,17 +9,11 @@ from datetime import datetime
 
 from app.core.models import Direction, Job, NoteStatus, Record
 from app.core.phone import try_normalise
-from app.core.views import CallState, CallView, NoteTarget, TrayState
+from app.core.views import CallState, CallView, NoteTarget
+from app.ui.common.tray_words import TRAY_STATE_WORDS as TRAY_STATE_WORDS
+from app.ui.common.tray_words import tray_tooltip as tray_tooltip
 
 ARROW = {Direction.INBOUND: "↙", Direction.OUTBOUND: "↗"}
-
-TRAY_STATE_WORDS = {
-    TrayState.IDLE: "Ready",
-    TrayState.RINGING: "Ringing",
-    TrayState.IN_CALL: "In call",
-    TrayState.ATTENTION: "Needs attention",
-    TrayState.OFFLINE: "Softphone not connected",
-}
 
 
 def duration_text(seconds: int) -> str:
@@ -137,12 +131,3 @@ def note_summary(view: CallView) -> str:
 def recent_call_text(view: CallView) -> str:
     """'14:02 ↙ Priya Raman · logged'"""
     return f"{local_time(view.started_at)} {ARROW[view.direction]} {caller_name(view)} · {note_summary(view)}"
-
-
-def tray_tooltip(state: str, detail: str) -> str:
-    try:
-        word = TRAY_STATE_WORDS[TrayState(state)]
-    except ValueError:
-        word = state
-    # "Ready" with the detail "Ready" says it once.
-    return f"Ringside — {word}" + (f"\n{detail}" if detail and detail != word else "")

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.common import format as fmt
 from app.ui.common.style import tray_icon
+from app.ui.common.tray_words import tray_tooltip
 from app.ui.common.widgets import set_state_property
 from app.ui.tray.menu import TrayMenu
 
@@ -114,16 +114,31 @@ class MainWindow(QWidget):
             button.setAutoDefault(False)
 
         self.set_state("idle", "")
+        if menu.starting:
+            self.set_starting()
+
+    def set_starting(self) -> None:
+        """Until the app behind the window is built: say so, and offer only Quit."""
+        self.state_label.setText("Starting…")
+        self.detail_label.setText("Loading settings and accounts")
+        for widget in (self.dial_button, self.simulate_button, self.recent_button, self.pause_check,
+                       self.settings_button):
+            widget.setEnabled(False)
+
+    def attached(self) -> None:
+        for widget in (self.dial_button, self.simulate_button, self.recent_button, self.pause_check,
+                       self.settings_button):
+            widget.setEnabled(True)
 
     def set_state(self, state: str, detail: str) -> None:
         self.state = state
         self.icon_label.setPixmap(tray_icon(state).pixmap(40, 40))
-        self.state_label.setText(fmt.tray_tooltip(state, "").removeprefix("Ringside — "))
+        self.state_label.setText(tray_tooltip(state, "").removeprefix("Ringside — "))
         set_state_property(self.state_label, "trayState", state)
         word = self.state_label.text()
         self.detail_label.setText(detail if detail and detail != word else "Waiting for calls")
         self.setWindowIcon(tray_icon(state))
-        self.setToolTip(fmt.tray_tooltip(state, detail))
+        self.setToolTip(tray_tooltip(state, detail))
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """The latest message under the buttons, as tall as it needs, until it expires (the history

@@ -14,11 +14,10 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from app.core.models import Direction
-from app.core.views import CallView, Controls, PauseFor
-from app.ui.common import format as fmt
+from app.core.tray_enums import PauseFor
 
-if TYPE_CHECKING:  # the Dial… window is imported when first opened
+if TYPE_CHECKING:  # the Dial… window is imported when first opened; core's views once the app is built
+    from app.core.views import CallView, Controls
     from app.ui.dial.window import DialDialog
 
 RECENT_LIMIT = 10
@@ -51,9 +50,11 @@ class TrayMenu(QMenu):
     settingsRequested = Signal()  # Settings… was chosen
     historyRequested = Signal()  # Recent calls ▸ History and missed calls…
 
-    def __init__(self, controls: Controls, parent: QWidget | None = None) -> None:
+    def __init__(self, controls: Controls | None, parent: QWidget | None = None) -> None:
+        """`controls=None`: the app behind the menu is still being built; until `attach(controls)` it
+        shows "Starting…" and offers only Quit."""
         super().__init__(parent)
-        self._controls = controls
+        self._late: Controls | None = controls
         self.setObjectName("trayMenu")
         self.number_dialog: QInputDialog | None = None
 
@@ -109,6 +110,29 @@ class TrayMenu(QMenu):
         self.quit_action = self.addAction("Quit Ringside")
         self.quit_action.triggered.connect(self.quitRequested)
 
+        self._starting_actions = [self.dial_action, self.simulate_menu.menuAction(), self.recent_menu.menuAction(),
+                                  self.settings_action, self.pause_menu.menuAction()]
+        if controls is None:
+            for action in self._starting_actions:
+                action.setEnabled(False)
+            self.set_status("Ringside — Starting…")
+        else:
+            self.attach(controls)
+
+    @property
+    def starting(self) -> bool:
+        return self._late is None
+
+    @property
+    def _controls(self) -> Controls:
+        assert self._late is not None, "the menu's actions are disabled until attach()"
+        return self._late
+
+    def attach(self, controls: Controls) -> None:
+        """The app behind the menu is built: every action works from now on."""
+        self._late = controls
+        for action in self._starting_actions:
+            action.setEnabled(True)
         self.refresh_simulate()
         self.refresh_recent()
 
@@ -118,6 +142,8 @@ class TrayMenu(QMenu):
         self.status_action.setText(text)
 
     def refresh_sign_in(self) -> None:
+        if self._late is None:
+            return
         for action in self.sign_in_actions:
             self.removeAction(action)
             action.deleteLater()
@@ -129,6 +155,8 @@ class TrayMenu(QMenu):
             self.sign_in_actions.append(action)
 
     def refresh_simulate(self) -> None:
+        from app.ui.common import format as fmt
+
         self.simulate_menu.clear()
         for label, number in self._controls.demo_callers():
             action = self.simulate_menu.addAction(f"{label}\t{fmt.number_text(number)}")
@@ -138,6 +166,8 @@ class TrayMenu(QMenu):
         self.simulate_menu.addAction(self.other_number_action)
 
     def refresh_recent(self) -> None:
+        from app.ui.common import format as fmt
+
         self.recent_menu.clear()
         views = self._controls.recent_calls(RECENT_LIMIT)
         if not views:
@@ -217,6 +247,8 @@ class TrayMenu(QMenu):
             self.dial_dialog = None
 
     def _ring_from(self, text: str) -> None:
+        from app.core.models import Direction
+
         number = text.strip()
         if number:
             self._controls.simulate_call(number, Direction.INBOUND)
@@ -239,7 +271,9 @@ class TrayMenu(QMenu):
 
     def sync_paused(self) -> None:
         """Follow core's pause (a timed one ended, or began): the check mark, Resume and pausedChanged."""
-        paused = self._controls.is_paused()
+        if self._late is None:
+            return
+        paused = self._late.is_paused()
         if paused == self.pause_action.isChecked():
             return
         self._syncing = True

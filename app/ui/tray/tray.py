@@ -4,20 +4,24 @@ QT_QPA_PLATFORM=offscreen), the small fallback `MainWindow` with the same action
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from app.core.views import Controls, TrayState
-from app.ui.common import format as fmt
+from app.core.tray_enums import TrayState
 from app.ui.common.messages import MessageLog
 from app.ui.common.style import tray_icon
+from app.ui.common.tray_words import tray_tooltip
 from app.ui.tray.badge import badged_tray_icon
 from app.ui.tray.main_window import MainWindow
 from app.ui.tray.menu import TrayMenu
 from app.ui.tray.toast import Toast
+
+if TYPE_CHECKING:
+    from app.core.views import Controls
 
 BALLOON_MS = 6000
 
@@ -40,9 +44,11 @@ class TrayController(QObject):
     settingsRequested = Signal()  # tray → Settings…
     historyRequested = Signal()  # tray → Recent calls → History and missed calls…
 
-    def __init__(self, controls: Controls, parent: QObject | None = None, *, use_tray: bool | None = None,
+    def __init__(self, controls: Controls | None, parent: QObject | None = None, *, use_tray: bool | None = None,
                  occupied: Callable[[], list[QRect]] | None = None) -> None:
-        """`occupied`: the screen rectangles of the cards and forms shown, which toasts keep clear of."""
+        """`controls=None`: shown while the app behind it is built ("Starting…", only Quit works) until
+        `attach(controls)`. `occupied`: the screen rectangles of the cards and forms shown, which
+        toasts keep clear of."""
         super().__init__(parent)
         self.messages = MessageLog(self)  # every notice, for the history window's Messages tab
         self._occupied = occupied or list
@@ -67,6 +73,15 @@ class TrayController(QObject):
             self.main_window.quitRequested.connect(self.quitRequested)
         self.set_state(self.state, "")
 
+    def attach(self, controls: Controls, occupied: Callable[[], list[QRect]] | None = None) -> None:
+        """The app is built: the menu and window work, and show its state."""
+        self.menu.attach(controls)
+        if occupied is not None:
+            self._occupied = occupied
+        if self.main_window is not None:
+            self.main_window.attached()
+        self.set_state(self.state, self.detail)
+
     def show(self) -> None:
         if self.tray_icon is not None:
             self.tray_icon.show()
@@ -85,12 +100,16 @@ class TrayController(QObject):
         missed = f"\n{self.missed} missed call(s) to return" if self.missed else ""
         if self.state == TrayState.IDLE.value and self.detail.startswith("Paused"):  # "Paused until 14:45"
             return f"Ringside — {self.detail}{missed}"
-        return fmt.tray_tooltip(self.state, self.detail) + missed
+        return tray_tooltip(self.state, self.detail) + missed
 
     def set_state(self, state: str, detail: str) -> None:
         self.state = state
         self.detail = detail
         self.menu.sync_paused()  # a timed pause may just have ended
+        if self.menu.starting:
+            if self.tray_icon is not None:
+                self.tray_icon.setToolTip("Ringside — Starting…")
+            return
         tip = self.tooltip()
         self.menu.set_status(tip.splitlines()[0])
         if self.tray_icon is not None:

@@ -4,7 +4,7 @@ Ringside was started from its desktop entry (never from a terminal or in tests).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,12 @@ def broken_home(tmp_path: Path) -> Path:
 def run(home: Path, *flags: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
     shown: list[str] = []
     monkeypatch.setattr("app.main.show_startup_error", shown.append)
-    monkeypatch.setattr("app.main.run_app", lambda *a, **k: pytest.fail("must not start"))
+
+    def run_app(_paths: Path, load_settings: Callable[[], object], **_: object) -> int:
+        load_settings()  # what the app does while its tray shows "Starting…"
+        pytest.fail("must not start with a broken config.toml")
+
+    monkeypatch.setattr("app.main.run_app", run_app)
     code = cli.main(["--home", str(home), *flags])
     return code, shown
 

@@ -16,6 +16,7 @@ import pytest
 from app.core.models import CallEvent
 from app.errors import InvalidNumber, RingsideError
 from app.runtime.instance import Handlers, InstanceClient, InstanceServer, NoInstance
+from tests.support import until
 
 
 class Seen:
@@ -156,3 +157,25 @@ def test_nobody_at_the_door_is_no_instance(tmp_path: Path) -> None:
     assert not client.alive()
     with pytest.raises(NoInstance):
         client.show()
+
+
+async def test_a_door_opened_before_the_app_is_built_answers_pings_and_holds_requests(tmp_path: Path) -> None:
+    """The app opens its door while it is still loading: a second `ringside` sees it is running at
+    once, and an event sent then is handled (not refused, not lost) once the app is built."""
+    seen = Seen()
+    server = InstanceServer(tmp_path / "instance.json")
+    await server.start()
+    try:
+        client = InstanceClient(tmp_path / "instance.json")
+        assert await asyncio.to_thread(client.alive)
+        sent = asyncio.ensure_future(asyncio.to_thread(client.send_event, "ring", "0491 570 006", "inbound", "c1"))
+        shown = asyncio.ensure_future(asyncio.to_thread(client.show))
+        await until(lambda: server.connections == 2, what="both requests at the door")
+        await asyncio.sleep(0)
+        assert not sent.done() and not shown.done() and seen.events == [] and seen.shown == 0  # held
+        server.attach(seen.handlers())
+        assert await sent == "call-1" and str(seen.events[0].number.e164) == "+61491570006"
+        await shown
+        assert seen.shown == 1
+    finally:
+        await server.stop()
