@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Section(BaseModel):
     # Unknown keys are an error, so a typo ("defualt_region") is reported rather than ignored.
-    model_config = ConfigDict(extra="forbid")
+    # Validators are built on first use, not at import: reading config.toml builds only the models
+    # the file needs (an account kind's model only when the file has such an account).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def http_url(value: str) -> str:

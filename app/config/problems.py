@@ -24,7 +24,8 @@ _TYPES = {
     "int_from_float": "must be a whole number",
     "float_type": "must be a number", "float_parsing": "must be a number",
     "string_type": "must be text in quotes", "list_type": "must be a list, like [\"a\", \"b\"]",
-    "dict_type": "must be a table", "model_type": "must be a table", "missing": "required key is missing",
+    "dict_type": "must be a table", "model_type": "must be a table", "model_attributes_type": "must be a table",
+    "missing": "required key is missing",
 }
 
 

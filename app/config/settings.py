@@ -2,7 +2,8 @@
 it; see migrations.py); a broken file is reported (file, line, key; problems.py) and left exactly as it is.
 
 The general sections live here; each account kind's model lives with its system
-(app/crm/<system>/settings.py) and joins the `Account` union below."""
+(app/crm/<system>/settings.py). `Account` is their union for the type checker; at run time an account
+table is read by its kind's model alone, imported and built on first use (account_kinds.py)."""
 
 from __future__ import annotations
 
@@ -10,32 +11,30 @@ import logging
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
-import tomli_w
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from app.config import migrations
+from app.config import account_kinds, migrations
 from app.config.account_base import Section
-from app.config.paths import make_private_dir
-from app.config.problems import describe
 from app.core.outcomes import DEFAULT_OUTCOMES
-from app.crm.fixdigital.settings import FixDigitalAccount
-from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
-from app.crm.recruitwizard.settings import RecruitWizardAccount
-from app.crm.retailcrm.settings import RetailCrmAccount
-from app.crm.trackerrms.settings import TrackerRmsAccount
+from app.crm.puzzel.settings import PuzzelDialerSettings
 from app.errors import ConfigError
+
+if TYPE_CHECKING:
+    from app.crm.fixdigital.settings import FixDigitalAccount
+    from app.crm.puzzel.settings import PuzzelAccount
+    from app.crm.recruitwizard.settings import RecruitWizardAccount
+    from app.crm.retailcrm.settings import RetailCrmAccount
+    from app.crm.trackerrms.settings import TrackerRmsAccount
+
+    Account = RecruitWizardAccount | TrackerRmsAccount | RetailCrmAccount | FixDigitalAccount | PuzzelAccount
+else:
+    Account = account_kinds.LAZY_ACCOUNT
 
 SCHEMA_VERSION = migrations.CURRENT
 log = logging.getLogger(__name__)
-
-
-Account = Annotated[
-    RecruitWizardAccount | TrackerRmsAccount | RetailCrmAccount | FixDigitalAccount | PuzzelAccount,
-    Field(discriminator="kind"),
-]
 
 
 class GeneralSettings(Section):
@@ -220,7 +219,9 @@ def load(path: Path) -> Settings:
     try:
         settings = Settings.model_validate(upgraded)
     except ValidationError as exc:
-        raise ConfigError(describe(path, text, upgraded, exc, keys=_all_keys(Settings))) from None
+        from app.config.problems import describe  # only a broken file needs the words for it
+
+        raise ConfigError(describe(path, text, upgraded, exc, keys=_vocabulary())) from None
     # An older file is rewritten only when valid and really changed, its original kept beside it.
     if version < migrations.CURRENT and migrations.changed(data, upgraded):
         try:
@@ -265,8 +266,16 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def _all_keys(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+def _vocabulary() -> set[str]:
     """Every key any table of the file may hold (the vocabulary for "did you mean")."""
+    keys = _all_keys(Settings)
+    for model in account_kinds.all_models():
+        keys |= _all_keys(model)
+    return keys
+
+
+def _all_keys(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    """Every key of `model`'s table and the tables under it."""
     seen = seen if seen is not None else set()
     seen.add(model)
     keys: set[str] = set()
@@ -285,11 +294,15 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def dump(settings: Settings) -> str:
+    import tomli_w  # writing is rare: not on the start path
+
     return tomli_w.dumps(settings.model_dump(mode="json", exclude_none=True))
 
 
 def save(path: Path, settings: Settings) -> None:
     """Write atomically (a crash mid-write never leaves half a config)."""
+    from app.config.paths import make_private_dir
+
     make_private_dir(path.parent)  # `account connect` may be the first to make the folder
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(dump(settings), encoding="utf-8")

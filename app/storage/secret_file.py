@@ -14,11 +14,14 @@ import os
 import stat
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.config.paths import Paths
-from app.config.settings import Settings
 from app.errors import SecretStoreError
 from app.storage.secrets import KeyringSecrets, SecretStore, keyring_problem
+
+if TYPE_CHECKING:
+    from app.config.paths import Paths
+    from app.config.settings import Settings
 
 log = logging.getLogger(__name__)
 

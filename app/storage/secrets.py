@@ -2,18 +2,24 @@
 
 `keyring` honours PYTHON_KEYRING_BACKEND, so tests and the demo choose their own backend. With no
 usable backend we say so and how to fix it; we never fall back to a plain file on our own.
+
+The `keyring` library (and the backend it picks) is imported only when a secret is really read,
+written or deleted, or the keyring is asked whether it is usable: a Ringside with no accounts, or none
+with secrets, never loads it.
 """
 
 from __future__ import annotations
 
 import os
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
 
 from app.core.stores import SecretStore
 from app.errors import SecretStoreError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+    from app.storage.memory_keyring import MemoryKeyring
 
 __all__ = ["LOCKED_HELP", "NO_BACKEND_HELP", "SERVICE", "KeyringSecrets", "MemoryKeyring", "SecretStore",
            "keyring_problem"]
@@ -40,6 +46,8 @@ def _chosen_backend(backend: KeyringBackend | None) -> KeyringBackend:
     "fail" backend, a Secret Service that is neither running nor activatable (keyring raises while
     choosing), or a plain-text file backend keyring picked on its own (one the user named in
     PYTHON_KEYRING_BACKEND is their choice)."""
+    import keyring
+
     try:
         ring = backend or keyring.get_keyring()
     except Exception as exc:  # keyring raises RuntimeError when the named backend can't run at all
@@ -77,6 +85,8 @@ class KeyringSecrets:
         return _chosen_backend(self._backend)
 
     def get(self, account_id: str, name: str) -> str | None:
+        import keyring.errors
+
         try:
             return self._ring().get_password(self._service, f"{account_id}:{name}")
         except keyring.errors.KeyringLocked:
@@ -85,6 +95,8 @@ class KeyringSecrets:
             raise SecretStoreError(f"The keyring refused to read a secret: {exc}") from None
 
     def set(self, account_id: str, name: str, value: str) -> None:
+        import keyring.errors
+
         try:
             self._ring().set_password(self._service, f"{account_id}:{name}", value)
         except keyring.errors.KeyringLocked:
@@ -93,6 +105,8 @@ class KeyringSecrets:
             raise SecretStoreError(f"The keyring refused to store a secret: {exc}") from None
 
     def delete(self, account_id: str, name: str) -> None:
+        import keyring.errors
+
         try:
             self._ring().delete_password(self._service, f"{account_id}:{name}")
         except keyring.errors.PasswordDeleteError:
@@ -103,24 +117,10 @@ class KeyringSecrets:
             raise SecretStoreError(f"The keyring refused to delete a secret: {exc}") from None
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything on exit: used by `ringside --demo`, so the demo's
-    throwaway tokens never reach the user's real keyring."""
+def __getattr__(name: str) -> object:
+    """MemoryKeyring, still importable from here, defined where importing it loads `keyring`."""
+    if name == "MemoryKeyring":
+        from app.storage.memory_keyring import MemoryKeyring
 
-    # Below the "fail" backend's 0: keyring itself must never pick (or chain) a keyring that
-    # forgets; it is used only where passed in explicitly.
-    priority = -1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self._store.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
+        return MemoryKeyring
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
