@@ -3,7 +3,8 @@
 Each account gets its own deadline; a slow or broken CRM delays only its own section of the card.
 Each shows at most its `max_records` records; the rest are counted (`AccountResult.more`).
 With a cache (core.cache), an account that answered for this number before is shown at once from
-it; the CRM is asked anyway, and its answer replaces the cached one only where something changed.
+it; the CRM is asked anyway (once that card is painted), and its answer replaces the cached one only
+where something changed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ Publish = Callable[[AccountResult], None]
 
 
 DEFAULT_MAX_RECORDS = 50
+# How long a cached account's refresh waits for the cached card's paint (several frames).
+CACHED_REFRESH_AFTER_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class LookupService:
                    cached: AccountResult | None = None) -> None:
         """Ask one account. With a cached answer already shown, publish only a changed answer (or the
         cached one with the reason it could not be refreshed)."""
+        if cached is not None:
+            # The card is complete from the cache: the refresh's request (a millisecond of the loop's
+            # time) waits until that card is on screen.
+            await asyncio.sleep(CACHED_REFRESH_AFTER_S)
         started = time.perf_counter()
 
         def elapsed() -> float:

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from app.core.call_rows import auto_note_text
 from app.core.calls import CallBook, CallPolicy
+from app.core.collector import Collector
 from app.core.dialing import DIALER, NO_DIALER, Dialer, DialLinks, ManualCalls
 from app.core.lookup import LookupService, after_requests_sent
 from app.core.models import AccountResult, CallEvent, Direction, EventType
@@ -71,6 +72,7 @@ class Switchboard:
         self._no_dialer = NO_DIALER
         self._links = DialLinks()  # our dialled calls ↔ the softphone's ids
         self._notices = Notices(lambda: self.lookup.accounts, tasks.spawn, listener)
+        self._collector = Collector()
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -170,7 +172,11 @@ class Switchboard:
             # CRMs that pop their own card or keep call history: queued after the paint, never awaited.
             self._notices.tell(session, event)
         self._book.persist(session)
-        self._tray.refresh()
+        if session.results:
+            # The tray's redraw (icon, missed count) waits until the requests are on the wire too.
+            after_requests_sent(self._tray.refresh)
+        else:
+            self._tray.refresh()
         return session
 
     def _look_up(self, session: CallSession) -> None:
@@ -189,10 +195,14 @@ class Switchboard:
         started = True
         for task in tasks:
             self._tasks.own(task)
+        self._collector.looking_up()
         self._tasks.spawn(self._looked_up(session, tasks))
 
     async def _looked_up(self, session: CallSession, tasks: list[asyncio.Task[None]]) -> None:
-        await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            self._collector.looked_up()
         self._book.persist(session)
         self._tray.refresh()
 
