@@ -2,13 +2,13 @@
 
 Save (Ctrl+Enter) hands the text (headed by the outcome and job chosen) and the checked record keys
 to `Controls.save_note` and says "Saving…"; once the note is committed it sets the call-back reminder
-if one was chosen and closes, and the call's card then shows how logging went in each CRM. A note the
-disk refused leaves the form open with its text (the recruiter has been told why). Skip (Esc, or closing the window) calls
-`Controls.skip_note`; typed words are never thrown away: a form holding text keeps it as the call's
-draft (`Controls.keep_draft`, shown in history) and says so. It opens with what was typed on the
-card during the call, titled with the caller's name and number, shown without taking the keyboard
-(a click on it gives it the keyboard). The form never decides anything itself: it shows the view
-and reports picks.
+if one was chosen and closes, and the call's card then shows how logging went in each CRM. A note
+the disk refused leaves the form open with its text (the recruiter has been told why). Skip (Esc, or
+closing the window) calls `Controls.skip_note`; typed words are never thrown away: a form holding
+text keeps it as the call's draft (`Controls.keep_draft`, shown in history) and says so. It opens
+with what was typed on the card during the call, titled with the caller's name and number, shown
+without taking the keyboard (a click on it gives it the keyboard). The form never decides anything
+itself: it shows the view and reports picks.
 """
 
 from __future__ import annotations
