@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -224,6 +225,8 @@ class NoteForm(QDialog):
         self._controls.save_note(self.call_id, text, self.selected_keys(), saved=self._saved)
 
     def _saved(self, stored: bool) -> None:
+        if not shiboken6.isValid(self):  # the app quit while the note was written
+            return
         self._saving = False
         self.save_button.setText("Save note")
         self.save_button.setEnabled(True)
