@@ -22,10 +22,12 @@ from app.storage.reminders_db import RemindersTable
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import Recorder, event, runtime
 from tests.integration.test_storage_not_stored import make_read_only
+from tests.support import until
 
 __all__ = ["runtime"]  # a fixture
 
 UNKNOWN = "+61491570159"
+PRIYA_NUMBER = "+61491570006"
 WRITES: list[tuple[type, str]] = [
     (NotesTable, "enqueue_note"), (NotesTable, "claim"), (NotesTable, "mark_logged"),
     (DraftsTable, "save_draft"), (DraftsTable, "delete_draft"),
@@ -108,3 +110,31 @@ async def test_a_refused_note_is_not_shown_saved_keeps_its_text_and_saves_once_t
     assert saved == [False, True] and session.draft == ""
     await rec.view(lambda v: v.call_id == "r1" and any(n.status is NoteStatus.LOGGED for n in v.notes))
     assert [a["Notes"] for a in rw_env.sandbox.activities()] == ["Wants two Java devs by March."]
+
+
+async def test_old_calls_are_erased_on_the_writer_thread(rw_env: RwEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.storage.db as db_module
+    from app.config import paths
+    from app.storage.db import Database
+
+    threads: list[str] = []
+    purge = db_module.purge_older_than
+
+    def spy(conn: Any, keep_days: int) -> Any:
+        threads.append(threading.current_thread().name)
+        return purge(conn, keep_days)
+
+    monkeypatch.setattr(db_module, "purge_older_than", spy)
+    old = datetime.now(UTC) - timedelta(days=40)
+    db = Database(paths.resolve().database)
+    db.save_call(call_id="old", number=PRIYA_NUMBER, e164=PRIYA_NUMBER, direction="inbound", state="ended",
+                 source="test", started_at=old, answered_at=None, ended_at=old, matches=[], timings={}).result(5)
+    db.close()
+    rt = Runtime(paths=paths.resolve(), settings=rw_env.settings(keep_days=30), listener=Recorder(),
+                 secrets=rw_env.secrets)
+    await rt.start()
+    try:
+        await until(lambda: rt.db.call("old") is None, what="the old call to be erased")
+        assert threads == ["ringside-db-writer"]
+    finally:
+        await rt.stop()
