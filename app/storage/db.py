@@ -279,6 +279,7 @@ class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
         ]
 
     def dismiss_callback(self, key: str) -> int:
+        """Here, on the calling thread (a command, a test), after the queued writes; the app uses `off_loop`."""
         self._writer.settle()
         return super().dismiss_callback(key)
 
