@@ -5,8 +5,9 @@ Entries are per account and normalised (E.164) number. Matches are shown for `fo
 match" for the shorter `not_found_ttl_s` (a new contact is more likely than a vanished one). Only
 complete, error-free answers are stored, and none longer than `max_entry_bytes` (an entry that long,
 left by an older version, is dropped unread rather than parsed on every ring). Records created from
-Ringside call `invalidate`, so the next ring asks the CRM. A broken cache never breaks a lookup: its
-errors are logged and ignored.
+Ringside call `invalidate`, so the next ring asks the CRM. Writes go to the database's writer thread
+(`stores.write_off_loop`), off the event loop; a read waits for the writes queued before it. A broken
+cache never breaks a lookup: its errors are logged and ignored.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import ValidationError
 
 from app.core.models import AccountResult, LookupStatus
-from app.core.stores import CacheBackend
+from app.core.stores import CacheBackend, write_off_loop
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class LookupCache:
             status, payload, stored_at = entry
             if len(payload) > self.policy.max_entry_bytes:
                 log.info("Dropping an oversized cache entry for %s (%d bytes)", account_id, len(payload))
-                self._backend.delete(account_id, e164)
+                self._queue(lambda backend: backend.delete(account_id, e164), "cache entry removal")
                 return None
             ttl = self.policy.found_ttl_s if status == LookupStatus.FOUND.value else self.policy.not_found_ttl_s
             if self._clock() - stored_at >= ttl:
@@ -77,28 +81,34 @@ class LookupCache:
         if len(payload) > self.policy.max_entry_bytes:
             log.info("Not caching %s's answer: %d bytes is over the limit", result.account_id, len(payload))
             return
-        try:
-            self._backend.put(result.account_id, e164, result.status.value, payload, self._clock())
-        except Exception:
-            log.exception("Lookup cache write failed")
+        account, status, stored_at = result.account_id, result.status.value, self._clock()
+        self._queue(lambda backend: backend.put(account, e164, status, payload, stored_at), "Lookup cache write")
 
-    def invalidate(self, account_id: str | None = None, e164: str | None = None) -> int:
+    def invalidate(self, account_id: str | None = None, e164: str | None = None) -> Future[int]:
         """Forget what an account (or every account) said about a number (or every number): after a
-        record was created from Ringside, say. Returns how many entries went."""
-        try:
-            return self._backend.delete(account_id, e164)
-        except Exception:
-            log.exception("Lookup cache invalidation failed")
-            return 0
+        record was created from Ringside, say. Queued; the Future says how many entries went."""
+        return self._queue(lambda backend: backend.delete(account_id, e164), "Lookup cache invalidation")
 
-    def prune(self) -> int:
-        """Drop entries too old to be shown any more."""
+    def prune(self) -> Future[int]:
+        """Drop entries too old to be shown any more. Queued; the Future says how many went."""
         oldest = max(self.policy.found_ttl_s, self.policy.not_found_ttl_s)
+        cutoff = self._clock() - oldest
+        return self._queue(lambda backend: backend.delete(older_than=cutoff), "Lookup cache pruning")
+
+    def _queue(self, write: Callable[[CacheBackend], T], what: str) -> Future[T]:
+        """Queue a write to the cache; its failure is logged (and held by the Future), never raised."""
         try:
-            return self._backend.delete(older_than=self._clock() - oldest)
-        except Exception:
-            log.exception("Lookup cache pruning failed")
-            return 0
+            future = write_off_loop(self._backend, write)
+        except Exception as exc:  # the database is closing, say
+            future = Future()
+            future.set_exception(exc)
+
+        def done(finished: Future[T]) -> None:
+            if not finished.cancelled() and (exc := finished.exception()) is not None:
+                log.error("%s failed: %s", what, exc)
+
+        future.add_done_callback(done)
+        return future
 
 
 def differs(cached: AccountResult, fresh: AccountResult) -> bool:

@@ -1,15 +1,19 @@
 """The recruiter's intents (`views.Controls`): what the card, note form, tray and history window ask.
 
 Calls in memory are reached through the `CallBook`; calls no longer in memory through `CallHistory`,
-so a call from last week can be noted, retried or confirmed like one that just ended.
+so a call from last week can be noted, retried or confirmed like one that just ended. An intent that
+writes (a note, a draft, a reminder, a dismissal) is written off the event loop: it returns the task
+that waits for the commit (core and tests await it; the UI hears the outcome through the listener,
+the tray, or `save_note`'s `saved`), and nothing is reported done before it is committed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,30 +119,45 @@ class AppControls:
 
     # -- notes -------------------------------------------------------------------------------------
 
-    def save_note(self, call_id: str, text: str, record_keys: list[str]) -> None:
+    def save_note(self, call_id: str, text: str, record_keys: list[str],
+                  saved: Callable[[bool], None] | None = None) -> asyncio.Task[bool]:
+        return self._tasks.spawn(self._save_note(call_id, text, record_keys, saved or _ignore))
+
+    async def _save_note(self, call_id: str, text: str, record_keys: list[str], saved: Callable[[bool], None]) -> bool:
         session = self._book.get(call_id)
         if session is not None:
-            self._notes.save(session, text, record_keys)
-            return
+            stored = await self._notes.save(session, text, record_keys)
+        else:
+            stored = await self._save_past_note(call_id, text, record_keys)
+            self._tray.refresh()
+        saved(stored)
+        return stored
+
+    async def _save_past_note(self, call_id: str, text: str, record_keys: list[str]) -> bool:
         try:  # a call no longer in memory: logged as of that call
-            self._history.save_note(call_id, text, record_keys)
+            await self._history.save_note(call_id, text, record_keys)
         except KeyError:
             self._listener.message("That call is no longer in history; its note could not be saved.", error=True)
         except Exception as exc:  # NoteBusy, a full disk: the recruiter's text is still in the form
             self._listener.message(f"Could not store the note: {exc}", error=True)
-        self._tray.refresh()
+        else:
+            return True
+        return False
 
     def skip_note(self, call_id: str) -> None:
         session = self._book.get(call_id)
         if session is not None:
             session.note_closed = True
 
-    def keep_draft(self, call_id: str, text: str) -> None:
+    def keep_draft(self, call_id: str, text: str) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._keep_draft(call_id, text))
+
+    async def _keep_draft(self, call_id: str, text: str) -> None:
         session = self._book.get(call_id)
         if session is not None:
-            self._notes.keep_draft(session, text)
+            await self._notes.keep_draft(session, text)
         else:
-            self._drafts.keep(call_id, text)
+            await self._drafts.keep(call_id, text)
         self._tray.refresh()
 
     def drafts(self) -> list[DraftView]:
@@ -146,25 +165,33 @@ class AppControls:
         return [DraftView(r.call_id, r.text, r.updated_at, tuple(labels.get(a, a) for a in r.needs_pick))
                 for r in self._drafts.all()]
 
-    def discard_draft(self, call_id: str) -> None:
+    def discard_draft(self, call_id: str) -> asyncio.Task[None]:
         session = self._book.get(call_id)
         if session is not None:
             session.draft = ""
-        self._drafts.forget(call_id)
+        return self._tasks.spawn(self._discard_draft(call_id))
+
+    async def _discard_draft(self, call_id: str) -> None:
+        await self._drafts.forget(call_id)
         self._tray.refresh()
 
-    def retry_note(self, call_id: str, record_key: str) -> None:
-        self._decided(self._outbox.retry(call_id, record_key))
+    def retry_note(self, call_id: str, record_key: str) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._decided(self._outbox.retry(call_id, record_key)))
 
-    def confirm_note(self, call_id: str, record_key: str) -> None:
-        self._decided(self._outbox.confirm(call_id, record_key))
+    def confirm_note(self, call_id: str, record_key: str) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._decided(self._outbox.confirm(call_id, record_key)))
 
-    def dismiss_note(self, call_id: str, record_key: str) -> None:
-        self._decided(self._outbox.dismiss(call_id, record_key))
+    def dismiss_note(self, call_id: str, record_key: str) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._decided(self._outbox.dismiss(call_id, record_key)))
 
-    def _decided(self, row: NoteRow | None) -> None:
-        if row is None:  # delivered, or retried from elsewhere, meanwhile
-            self._listener.message("That note has changed meanwhile; nothing was done.")
+    async def _decided(self, deciding: Awaitable[NoteRow | None]) -> None:
+        try:
+            row = await deciding
+        except RingsideError as exc:  # a full or read-only disk: nothing changed, and the recruiter knows
+            self._listener.message(f"Could not store that: {exc}", error=True)
+        else:
+            if row is None:  # delivered, or retried from elsewhere, meanwhile
+                self._listener.message("That note has changed meanwhile; nothing was done.")
         self._tray.refresh()
 
     # -- history and the callback list -------------------------------------------------------------
@@ -186,13 +213,22 @@ class AppControls:
     def missed_calls(self) -> list[MissedCall]:
         return self._history.missed()
 
-    def dismiss_missed(self, key: str) -> None:
-        self._history.dismiss_missed(key)
+    def dismiss_missed(self, key: str) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._dismiss_missed(key))
+
+    async def _dismiss_missed(self, key: str) -> None:
+        try:
+            await self._history.dismiss_missed(key)
+        except RingsideError as exc:  # still on the list, as it still is in the database
+            self._listener.message(f"Could not take that number off the list: {exc}", error=True)
         self._tray.refresh()
 
     # -- call-back reminders (the note form's "Call back in…", history's to-call-back list) ---------
 
-    def call_back_later(self, call_id: str, due_at: datetime) -> None:
+    def call_back_later(self, call_id: str, due_at: datetime) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._call_back_later(call_id, due_at))
+
+    async def _call_back_later(self, call_id: str, due_at: datetime) -> None:
         session = self._book.get(call_id)
         view = session.view() if session is not None else self._history.view(call_id)
         if view is None:
@@ -200,15 +236,21 @@ class AppControls:
             return
         chosen = view.chosen()
         try:
-            self._reminders.add(call_id, view.number, chosen[0].name if chosen else "", due_at)
+            await self._reminders.add(call_id, view.number, chosen[0].name if chosen else "", due_at)
         except RingsideError as exc:  # a full or read-only disk: say so rather than forget silently
             self._listener.message(f"Could not store the reminder: {exc}", error=True)
 
     def reminders(self) -> list[Reminder]:
         return self._reminders.open()
 
-    def reminder_done(self, reminder_id: int) -> None:
-        self._reminders.done(reminder_id)
+    def reminder_done(self, reminder_id: int) -> asyncio.Task[None]:
+        return self._tasks.spawn(self._reminder_done(reminder_id))
+
+    async def _reminder_done(self, reminder_id: int) -> None:
+        try:
+            await self._reminders.done(reminder_id)
+        except RingsideError as exc:  # still listed, as it still is in the database
+            self._listener.message(f"Could not mark the reminder done: {exc}", error=True)
 
     # -- the tray ----------------------------------------------------------------------------------
 
@@ -260,6 +302,10 @@ class AppControls:
 
     def accounts_needing_sign_in(self) -> list[tuple[str, str]]:
         return self._tray.accounts_needing_sign_in()
+
+
+def _ignore(_stored: bool) -> None:
+    pass
 
 
 def _check_protocol(controls: AppControls) -> Controls:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from app.core.stores import written
+
 log = logging.getLogger(__name__)
 
 
@@ -52,25 +54,29 @@ class MemoryDrafts:
 
 
 class Drafts:
-    """Keeps and forgets drafts; a storage failure is logged, never raised into a call."""
+    """Keeps and forgets drafts, off the event loop where the store has a writer thread; a storage
+    failure is logged, never raised into a call."""
 
     def __init__(self, store: DraftStore, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._store = store
         self._now = now
 
-    def keep(self, call_id: str, text: str, needs_pick: tuple[str, ...] = ()) -> None:
-        """Store the text (an empty text with nothing waiting forgets the draft)."""
+    async def keep(self, call_id: str, text: str, needs_pick: tuple[str, ...] = ()) -> bool:
+        """Store the text (an empty text with nothing waiting forgets the draft). False: not stored."""
+        row = DraftRow(call_id, text, self._now(), needs_pick)
         try:
             if not text.strip() and not needs_pick:
-                self._store.delete_draft(call_id)
+                await written(self._store, lambda store: store.delete_draft(call_id))
             else:
-                self._store.save_draft(DraftRow(call_id, text, self._now(), needs_pick))
+                await written(self._store, lambda store: store.save_draft(row))
         except Exception as exc:  # a full disk must not stop the call
             log.error("Could not keep the draft note of call %s: %s", call_id, exc)
+            return False
+        return True
 
-    def forget(self, call_id: str) -> None:
+    async def forget(self, call_id: str) -> None:
         try:
-            self._store.delete_draft(call_id)
+            await written(self._store, lambda store: store.delete_draft(call_id))
         except Exception as exc:
             log.error("Could not forget the draft note of call %s: %s", call_id, exc)
 

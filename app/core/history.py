@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from app.core.models import AccountResult, Direction, LookupStatus, NoteDraft, NoteStatus, Record, RecordType
 from app.core.outbox import Outbox
 from app.core.phone import CallerNumber, NumberKind, try_normalise
-from app.core.stores import CallRow, HistoryStore, NoteRow
+from app.core.stores import CallbackStore, CallRow, HistoryStore, NoteRow, written
 from app.core.views import CallState, CallView, LastCall, MissedCall, NoteTarget
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,9 @@ class CallHistory:
         row = self._store.call(call_id)
         return to_view(row, self._labels(), self._region()) if row is not None else None
 
-    def save_note(self, call_id: str, text: str, record_keys: list[str]) -> list[NoteRow]:
-        """Log a note for a call that is no longer in memory, as of that call. Raises KeyError when
-        the call is unknown; NoteBusy as Outbox.submit does."""
+    async def save_note(self, call_id: str, text: str, record_keys: list[str]) -> list[NoteRow]:
+        """Log a note for a call that is no longer in memory, as of that call; returns once committed.
+        Raises KeyError when the call is unknown; NoteBusy and NotStored as Outbox.submit does."""
         view = self.view(call_id)
         if view is None:
             raise KeyError(call_id)
@@ -58,7 +58,7 @@ class CallHistory:
             draft = NoteDraft(call_id=call_id, account_id=record.account_id, record=record,
                               direction=view.direction, text=text, call_started_at=view.started_at,
                               duration_s=view.duration_s)
-            rows.append(self._outbox.submit(draft))
+            rows.append(await self._outbox.submit(draft))
         return rows
 
     def missed(self, limit: int = 50) -> list[MissedCall]:
@@ -77,8 +77,9 @@ class CallHistory:
             ))
         return out
 
-    def dismiss_missed(self, key: str) -> int:
-        return self._store.dismiss_callback(key)
+    async def dismiss_missed(self, key: str) -> int:
+        """Off the event loop where the store writes there; returns once committed."""
+        return await written(self._store, _dismiss(key))
 
     def last_call(self, e164: str, before: datetime) -> LastCall | None:
         return last_call(self._store, e164, before)
@@ -97,6 +98,10 @@ def last_call(store: HistoryStore, e164: str, before: datetime) -> LastCall | No
                     direction=Direction.OUTBOUND if row.direction == Direction.OUTBOUND.value else Direction.INBOUND,
                     state=state, duration_s=max(0, round(talked.total_seconds())) if talked else 0, note=note,
                     earlier=earlier)
+
+
+def _dismiss(key: str) -> Callable[[CallbackStore], int]:
+    return lambda store: store.dismiss_callback(key)
 
 
 @lru_cache(maxsize=512)

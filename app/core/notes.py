@@ -1,5 +1,6 @@
 """Notes of calls in memory: a saved note becomes one outbox entry per chosen record, and what the
-outbox later says about each (logged, failed, unconfirmed) is shown on the call's card and the tray."""
+outbox later says about each (logged, failed, unconfirmed) is shown on the call's card and the tray.
+Saving is awaited: the notes are written off the event loop, and shown as saved once committed."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ class NoteTaker:
         self._tray = tray
         self._listener = listener
 
-    def save(self, session: CallSession, text: str, record_keys: list[str]) -> None:
-        """Queue the note for each record (by key) the recruiter ticked; the card shows each one's state.
-        The call's draft is done with."""
-        session.note_closed = True
-        session.draft = ""
-        self.drafts.forget(session.call_id)
+    async def save(self, session: CallSession, text: str, record_keys: list[str]) -> bool:
+        """Queue the note for each record (by key) the recruiter ticked; the card shows each one's state
+        once it is committed. True when every one was stored: the call's draft is then done with.
+        False when one was refused (a full or read-only disk; an earlier text still on its way): the
+        recruiter is told, and the text stays the call's draft."""
+        stored = True
         for key in record_keys:
             record = session.record(key)
             if record is None:
@@ -38,32 +39,42 @@ class NoteTaker:
                 direction=session.direction, text=text, call_started_at=session.started_at,
                 duration_s=session.duration_s,
             )
-            session.notes[key] = NoteProgress(record.account_id, label, record, NoteStatus.PENDING)
             try:
-                row = self._outbox.submit(draft)  # not pending when already logged or being checked
-                session.notes[key].status, session.notes[key].message = row.status, row.last_error
+                row = await self._outbox.submit(draft)  # not pending when already logged or being checked
             except NoteBusy as exc:  # the earlier text is on the wire: it stays pending, as it is
+                session.notes.setdefault(key, NoteProgress(record.account_id, label, record, NoteStatus.PENDING))
                 self._listener.message(str(exc), error=True)
-            except Exception as exc:
-                session.notes[key].status = NoteStatus.FAILED
-                session.notes[key].message = f"Could not store the note: {exc}"
-                self._listener.message(f"Could not store the note: {exc}", error=True)
+                stored = False
+            except Exception as exc:  # shown on the card as today; the text stays in the form and draft
+                problem = f"Could not store the note: {exc}"
+                session.notes[key] = NoteProgress(record.account_id, label, record, NoteStatus.FAILED, problem)
+                self._listener.message(problem, error=True)
+                stored = False
+            else:
+                session.notes[key] = NoteProgress(record.account_id, label, record, row.status, row.last_error)
+        if stored:
+            session.note_closed = True
+            session.draft = ""
+            await self.drafts.forget(session.call_id)
+        else:  # what was typed is kept where history shows it (if the disk takes that)
+            await self.keep_draft(session, text)
         self._listener.call_updated(session.view())
         self._tray.refresh()
+        return stored
 
-    def keep_draft(self, session: CallSession, text: str, needs_pick: tuple[str, ...] = ()) -> None:
+    async def keep_draft(self, session: CallSession, text: str, needs_pick: tuple[str, ...] = ()) -> None:
         """What the recruiter typed so far (or an auto-logged note waiting for picks), kept."""
         session.draft = text
-        self.drafts.keep(session.call_id, text, needs_pick)
+        await self.drafts.keep(session.call_id, text, needs_pick)
 
-    def auto_log(self, session: CallSession, text: str) -> None:
+    async def auto_log(self, session: CallSession, text: str) -> None:
         """`auto_log = true`: log to every account with a settled match; where the number matched
         several people and nobody picked, nothing is logged and the note waits as "needs a pick"."""
         view = session.view()
-        self.save(session, text, [r.key for r in view.chosen()])
+        await self.save(session, text, [r.key for r in view.chosen()])
         waiting = tuple(a.account_id for a in view.needs_pick())
         if waiting:
-            self.keep_draft(session, text, waiting)
+            await self.keep_draft(session, text, waiting)
 
 
 class NoteTracker:

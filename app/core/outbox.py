@@ -14,8 +14,9 @@ or restart only delays delivery: `run()` picks up every pending note again. What
       unreadable answer, a crash mid-request)  and confirms it, or sends it again
 
 Notes go out one at a time per account, oldest first, so a rate-limited CRM is not hammered and
-one account's outage never delays another's notes. A delivery's writes (claimed, logged, failed …),
-which fsync, are done on the store's writer thread when it has one (`NoteWrites`), and awaited.
+one account's outage never delays another's notes. Every write (a new note, claimed, logged,
+failed …, the recruiter's retry or confirmation), many of which fsync, is done on the store's writer
+thread when it has one (`stores.written`), and awaited: nothing is reported before it is committed.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from app.core.models import NoteDraft, NoteStatus, Receipt
 from app.core.ports import Connector
-from app.core.stores import WAIT_SIGN_IN, NoteRow, NoteStore, NoteWrites
+from app.core.stores import WAIT_SIGN_IN, NoteRow, NoteStore, write_off_loop, written
 from app.errors import BadResponse, ConnectorError, NeedsSignIn, RateLimited, Rejected, Unavailable
 
 log = logging.getLogger(__name__)
@@ -97,25 +100,27 @@ class Outbox:
         """Accounts were reloaded (after a sign-in, among others): notes waiting for a sign-in go now."""
         self._connectors = connectors
         self._paused_until.clear()
-        self._store.wake_waiting()
+        # Queued now, so the worker's next read (which waits for queued writes) finds them due.
+        waking = write_off_loop(self._store, lambda store: store.wake_waiting())
+        waking.add_done_callback(_log_failure("Notes waiting for a sign-in could not be made due"))
         self.wake()
 
-    def submit(self, draft: NoteDraft) -> NoteRow:
+    async def submit(self, draft: NoteDraft) -> NoteRow:
         """Commit the note, then nudge the worker. Returns the stored row (pending, unless that
-        call+record was already logged or is awaiting confirmation). Raises NoteBusy while an
-        earlier text of it is on its way."""
-        note_id = self._store.enqueue_note(draft)
+        call+record was already logged or is awaiting confirmation) once it is committed. Raises
+        NoteBusy while an earlier text of it is on its way; NotStored when it could not be written."""
+        note_id = await self._write(lambda store: store.enqueue_note(draft))
         self.wake()
         return self._store.note(note_id)
 
-    def retry(self, call_id: str, record_key: str) -> NoteRow | None:
-        return self._decided(self._store.retry_note(call_id, record_key))
+    async def retry(self, call_id: str, record_key: str) -> NoteRow | None:
+        return self._decided(await self._write(lambda store: store.retry_note(call_id, record_key)))
 
-    def confirm(self, call_id: str, record_key: str) -> NoteRow | None:
-        return self._decided(self._store.confirm_note(call_id, record_key))
+    async def confirm(self, call_id: str, record_key: str) -> NoteRow | None:
+        return self._decided(await self._write(lambda store: store.confirm_note(call_id, record_key)))
 
-    def dismiss(self, call_id: str, record_key: str) -> NoteRow | None:
-        return self._decided(self._store.dismiss_note(call_id, record_key))
+    async def dismiss(self, call_id: str, record_key: str) -> NoteRow | None:
+        return self._decided(await self._write(lambda store: store.dismiss_note(call_id, record_key)))
 
     def _decided(self, note_id: int | None) -> NoteRow | None:
         if note_id is None:
@@ -128,28 +133,28 @@ class Outbox:
 
     # -- the worker ----------------------------------------------------------------------------
 
-    def recover(self) -> None:
+    async def recover(self) -> None:
         """At start-up: pending notes go at once (a new start often means a new network); notes that
         were on the wire when Ringside last stopped are resent where the CRM ignores repeats, and
         otherwise left for the recruiter to confirm (they may have arrived)."""
         self._recovered = True
-        self._store.make_due()
+        await self._write(lambda store: store.make_due())
         for note in self._store.interrupted_notes():
             connector = self._connectors.get(note.account_id)
             label = connector.label if connector else note.account_id
             if connector is not None and connector.capabilities.idempotent_log:
-                self._store.mark_attempt(note.id, error="", next_attempt_at=0.0)
+                await self._write(partial(_resend, note.id))
                 log.info("Note %s was being sent when Ringside stopped; resending (idempotent)", note.id)
             else:
-                self._store.mark_unconfirmed(note.id, self._unsure_text(
-                    note, label, f"Ringside stopped while sending this note to {label}"))
+                text = self._unsure_text(note, label, f"Ringside stopped while sending this note to {label}")
+                await self._write(partial(_unconfirmed, note.id, text))
                 log.warning("Note %s was being sent when Ringside stopped; needs confirmation", note.id)
             self._changed(note.id)
 
     async def run(self) -> None:
         if not self._recovered:
             try:
-                self.recover()
+                await self.recover()
             except Exception:  # e.g. a read-only database: notes still go out, their states can't be saved
                 log.exception("Notes of the last run could not be brought up to date")
         try:
@@ -202,10 +207,8 @@ class Outbox:
             self.wake()
 
     async def _write(self, write: Callable[[NoteStore], T]) -> T:
-        """A delivery's write, off the event loop when the store can do that; committed on return."""
-        if isinstance(self._store, NoteWrites):
-            return await asyncio.wrap_future(self._store.write_notes(write))
-        return write(self._store)
+        """A write, off the event loop when the store can do that; committed on return."""
+        return await written(self._store, write)
 
     async def _deliver(self, note: NoteRow) -> None:
         connector = self._connectors.get(note.account_id)
@@ -257,8 +260,8 @@ class Outbox:
         try:
             return await self._write(lambda store: store.claim(note_id))
         except asyncio.CancelledError:  # quitting while the claim was written: nothing was sent
-            if isinstance(self._store, NoteWrites):  # queued after the claim, done before the file closes
-                self._store.write_notes(lambda store: store.release(note_id))
+            # Queued after the claim, so done before the file closes.
+            write_off_loop(self._store, lambda store: store.release(note_id))
             raise
 
     async def _fail(self, note: NoteRow, error: str) -> None:
@@ -296,6 +299,21 @@ class Outbox:
         if always or row.status is not NoteStatus.PENDING or row.attempts:
             self._on_change(row)
         return row
+
+
+def _resend(note_id: int, store: NoteStore) -> None:
+    store.mark_attempt(note_id, error="", next_attempt_at=0.0)
+
+
+def _unconfirmed(note_id: int, text: str, store: NoteStore) -> None:
+    store.mark_unconfirmed(note_id, text)
+
+
+def _log_failure(what: str) -> Callable[[Future[Any]], None]:
+    def done(future: Future[Any]) -> None:
+        if not future.cancelled() and (exc := future.exception()) is not None:
+            log.error("%s: %s", what, exc)
+    return done
 
 
 def _sentence(text: str) -> str:

@@ -9,11 +9,16 @@ time by hand instead of waiting.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Protocol, runtime_checkable
 
+from app.core.stores import written
+
+log = logging.getLogger(__name__)
 CHECK_EVERY_S = 30.0  # the longest the timer sleeps: a clock change or a new reminder is seen by then
 
 
@@ -68,6 +73,10 @@ class MemoryReminders:
         self._rows.pop(reminder_id, None)
 
 
+def _fired(reminder_id: int, store: ReminderStore) -> None:
+    store.reminder_fired(reminder_id)
+
+
 class Reminders:
     def __init__(self, store: ReminderStore, notify: Callable[[Reminder], None], *,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -80,8 +89,9 @@ class Reminders:
         self._changed = changed  # the history window and tray refresh on this
         self._wake = asyncio.Event()
 
-    def add(self, call_id: str, number: str, name: str, due_at: datetime) -> int:
-        reminder_id = self._store.add_reminder(call_id, number, name, due_at)
+    async def add(self, call_id: str, number: str, name: str, due_at: datetime) -> int:
+        """Returns once committed (off the event loop where the store writes there); NotStored if not."""
+        reminder_id = await written(self._store, lambda store: store.add_reminder(call_id, number, name, due_at))
         self._wake.set()
         self._changed()
         return reminder_id
@@ -90,18 +100,18 @@ class Reminders:
         """Every reminder not yet done (due or not), soonest first: history's to-call-back list."""
         return self._store.open_reminders()
 
-    def done(self, reminder_id: int) -> None:
-        self._store.reminder_done(reminder_id)
+    async def done(self, reminder_id: int) -> None:
+        await written(self._store, lambda store: store.reminder_done(reminder_id))
         self._changed()
 
-    def tick(self) -> list[Reminder]:
+    async def tick(self) -> list[Reminder]:
         """Notify about each reminder that has come due and was not notified yet; returns them."""
         now = self._now()
         fired = []
         for reminder in self._store.open_reminders():
             if reminder.fired or reminder.due_at > now:
                 continue
-            self._store.reminder_fired(reminder.id)
+            await written(self._store, partial(_fired, reminder.id))
             self._notify(reminder)
             fired.append(reminder)
         return fired
@@ -115,7 +125,10 @@ class Reminders:
     async def run(self) -> None:
         """Fire what is due now (reminders that came while Ringside was closed), then at each due time."""
         while True:
-            self.tick()
+            try:
+                await self.tick()
+            except Exception:  # a read-only disk: notified again next time rather than never
+                log.exception("Due reminders could not be marked as notified")
             self._wake.clear()
             sleeper = asyncio.ensure_future(self._sleep(self.seconds_to_next()))
             woken = asyncio.ensure_future(self._wake.wait())

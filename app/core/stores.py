@@ -1,7 +1,9 @@
 """What core needs of storage: the store protocols and the rows they return.
 
 Storage implements these (SQLite tables in `app.storage`, the OS keyring for secrets); core and
-the connectors depend only on the protocols, so tests can hand them in-memory fakes.
+the connectors depend only on the protocols, so tests can hand them in-memory fakes. Core writes
+through `written` / `write_off_loop`, which keep the disk off the event loop for a store that has a
+writer thread (`WritesOffLoop`).
 """
 
 from __future__ import annotations
@@ -58,14 +60,19 @@ class CallStore(Protocol):
         ...
 
 
-class HistoryStore(Protocol):
+class CallbackStore(Protocol):
+    def dismiss_callback(self, key: str) -> int:
+        """Take a number off the missed-call callback list; how many calls that was."""
+        ...
+
+
+class HistoryStore(CallbackStore, Protocol):
     """Past calls and the missed-call callback list, as stored."""
 
     def recent_calls(self, limit: int = 20) -> list[CallRow]: ...
     def call(self, call_id: str) -> CallRow | None: ...
     def search_calls(self, text: str, limit: int = 200) -> list[CallRow]: ...
     def missed_callbacks(self, limit: int = 50) -> list[MissedRow]: ...
-    def dismiss_callback(self, key: str) -> int: ...
     def last_call(self, e164: str, before: datetime) -> tuple[CallRow | None, int]:
         """The latest call with `e164` started before `before` (with its notes), and how many
         calls with it came before that one."""
@@ -126,15 +133,39 @@ class NoteStore(Protocol):
     def dismiss_note(self, call_id: str, record_key: str) -> int | None: ...
 
 
+# -- writing off the event loop -------------------------------------------------------------------
+
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 @runtime_checkable
-class NoteWrites(Protocol):
-    """A note store that can write off the event loop: `write(store)` is run on its writer thread, with
-    the store as that thread sees it, in the order queued; the Future holds what it returned (or raised)."""
+class WritesOffLoop(Protocol):
+    """A store that writes off the event loop: `write(store)` is run on its writer thread, with the
+    store as that thread sees it, after the writes queued before it; the Future holds what it returned
+    once committed (or what it raised: `NotStored` among it). The store's reads wait for those writes."""
 
-    def write_notes(self, write: Callable[[NoteStore], T]) -> Future[T]: ...
+    def off_loop(self, write: Callable[[Any], T]) -> Future[T]: ...
+
+
+def write_off_loop(store: S, write: Callable[[S], T]) -> Future[T]:
+    """Queue `write(store)` now: on the store's writer thread when it has one, else (a store in memory)
+    run here and now. Either way the Future holds the result or the exception."""
+    if isinstance(store, WritesOffLoop):
+        return store.off_loop(write)
+    done: Future[T] = Future()
+    try:
+        done.set_result(write(store))
+    except Exception as exc:  # handed back on the Future, as the writer thread does
+        done.set_exception(exc)
+    return done
+
+
+async def written(store: S, write: Callable[[S], T]) -> T:
+    """`write_off_loop`, awaited: returns once the write is committed, or raises what it raised."""
+    import asyncio  # here: reading history (this module's rows) runs no event loop
+
+    return await asyncio.wrap_future(write_off_loop(store, write))
 
 
 # -- the lookup cache ----------------------------------------------------------------------------

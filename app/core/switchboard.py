@@ -210,7 +210,7 @@ class Switchboard:
         self._book.publish(session)
         self._book.persist(session)
         if self.auto_log:
-            self._notes.auto_log(session, session.draft.strip() or auto_note_text(session))
+            self._tasks.spawn(self._notes.auto_log(session, session.draft.strip() or auto_note_text(session)))
         elif self._wants_note(session):
             self._records.check_links(session)
             self._listener.note_requested(session.view())

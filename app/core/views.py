@@ -233,7 +233,11 @@ class Controls(Protocol):
     """Intents the UI may send."""
 
     def select_record(self, call_id: str, account_id: str, record_key: str) -> None: ...
-    def save_note(self, call_id: str, text: str, record_keys: list[str]) -> None: ...
+    def save_note(self, call_id: str, text: str, record_keys: list[str],
+                  saved: Callable[[bool], None] | None = None) -> object:
+        """Log the note to these records. Written off the event loop: `saved(True)` once it is committed,
+        `saved(False)` when it was not (a full or read-only disk; the recruiter has been told why, and
+        the text is kept as the call's draft where the disk allows)."""
     def skip_note(self, call_id: str) -> None: ...
     def dismiss(self, call_id: str) -> None: ...
     def simulate_call(self, number: str, direction: Direction = Direction.INBOUND) -> None: ...
@@ -292,37 +296,40 @@ class Controls(Protocol):
         """Past and current calls, newest first, with their notes as stored (texts included); with
         `search`, only calls whose number, matched name or company, or note text holds it."""
 
-    def retry_note(self, call_id: str, record_key: str) -> None:
+    # The intents below that write return what core awaits (the UI ignores it); their outcome reaches
+    # the UI as a tray refresh or a message, once committed.
+
+    def retry_note(self, call_id: str, record_key: str) -> object:
         """Send a failed note again; for an unconfirmed one: the recruiter checked, it isn't there."""
 
-    def confirm_note(self, call_id: str, record_key: str) -> None:
+    def confirm_note(self, call_id: str, record_key: str) -> object:
         """An unconfirmed note: the recruiter found it in the CRM, so it is logged (never resent)."""
 
-    def dismiss_note(self, call_id: str, record_key: str) -> None:
+    def dismiss_note(self, call_id: str, record_key: str) -> object:
         """Give up on a failed note: it stays in history but stops asking for attention."""
 
-    def keep_draft(self, call_id: str, text: str) -> None:
+    def keep_draft(self, call_id: str, text: str) -> object:
         """What is typed in a card's notes box or a note form closed unsaved: kept in the database
         (the card calls it debounced as the recruiter types, and at hang-up)."""
 
     def drafts(self) -> list[DraftView]:
         """Notes not yet saved, newest first: drafts and auto-logged notes that need a pick."""
 
-    def discard_draft(self, call_id: str) -> None:
+    def discard_draft(self, call_id: str) -> object:
         """The recruiter threw a draft away (from history)."""
 
     def missed_calls(self) -> list[MissedCall]:
         """The callback list: missed inbound calls not yet returned (by a call back or a later
         answered call) nor dismissed, one entry per number, newest first."""
 
-    def dismiss_missed(self, key: str) -> None:
+    def dismiss_missed(self, key: str) -> object:
         """Take a number off the callback list (remembered across restarts)."""
 
-    def call_back_later(self, call_id: str, due_at: datetime) -> None:
+    def call_back_later(self, call_id: str, due_at: datetime) -> object:
         """The note form's "Call back in…": a reminder at `due_at`, kept across restarts."""
 
     def reminders(self) -> list[Reminder]:
         """Reminders not yet done, soonest first (history's to-call-back list)."""
 
-    def reminder_done(self, reminder_id: int) -> None:
+    def reminder_done(self, reminder_id: int) -> object:
         """The recruiter called back (the list's Done button): off the list."""

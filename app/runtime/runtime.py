@@ -89,7 +89,7 @@ class Runtime:
         self.token_clients: dict[str, OAuthClient] = {}  # OAuth accounts' token clients, by account id
         self.connectors: dict[str, Connector] = self._build_connectors()
         cache = self.settings.cache
-        self.cache = LookupCache(CacheStore(self.db.connection), CachePolicy(
+        self.cache = LookupCache(CacheStore(self.db.connection, self.db.writer), CachePolicy(
             cache.enabled, cache.found_ttl_hours * 3600, cache.not_found_ttl_hours * 3600))
         self.lookup = LookupService(self._accounts(), self.cache)
         callers = self.demo_callers or list(self.settings.simulator.callers.items())
@@ -244,7 +244,7 @@ class Runtime:
         """[general] keep_days: older calls and notes are erased now and once a day."""
         while True:
             try:
-                purged = self.db.purge(self.settings.general.keep_days)
+                purged = await asyncio.wrap_future(self.db.purge_off_loop(self.settings.general.keep_days))
                 if purged.calls or purged.notes:
                     log.info("Erased %d call(s) and %d note(s) older than %d days", purged.calls,
                              purged.notes, self.settings.general.keep_days)

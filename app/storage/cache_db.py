@@ -1,25 +1,47 @@
 """The lookup cache's table: what each account last said about each number, in the history file.
 
 Rows hold the account's whole answer (records and open jobs) as JSON with the time it was stored;
-what counts as fresh is decided by `app.core.cache.LookupCache`.
+what counts as fresh is decided by `app.core.cache.LookupCache`. Given the database's writer
+(the running app), `off_loop` runs the cache's writes on its thread and reads wait for them.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from app.storage.sqlite_file import transaction
+from app.storage.writer import Writer
+
+T = TypeVar("T")
 
 
 class CacheStore:
-    """On a connection to Ringside's database (`Database.connection`), which has the table (schema.py)."""
+    """On a connection to Ringside's database (`Database.connection`), which has the table (schema.py),
+    and that database's writer, when writes are to leave the event loop (`Database.writer`)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, writer: Writer | None = None) -> None:
         self._conn = conn
+        self._writer = writer
+
+    def off_loop(self, write: Callable[[CacheStore], T]) -> Future[T]:
+        """Run `write` against the cache on the writer thread, in the order queued (without a writer:
+        here and now); the Future holds what it returned or raised."""
+        if self._writer is not None:
+            return self._writer.submit(lambda conn: write(CacheStore(conn)))
+        done: Future[T] = Future()
+        try:
+            done.set_result(write(self))
+        except Exception as exc:  # handed back on the Future, as the writer thread does
+            done.set_exception(exc)
+        return done
 
     def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None:
         """(status, result JSON, stored_at) or None."""
+        if self._writer is not None:
+            self._writer.settle()
         row = self._conn.execute(
             "SELECT status, result, stored_at FROM lookup_cache WHERE account_id=? AND e164=?",
             (account_id, e164)).fetchone()
@@ -49,4 +71,6 @@ class CacheStore:
             return conn.execute(sql, args).rowcount
 
     def count(self) -> int:
+        if self._writer is not None:
+            self._writer.settle()
         return int(self._conn.execute("SELECT COUNT(*) FROM lookup_cache").fetchone()[0])

@@ -5,9 +5,10 @@ A note is committed here before any network call is made, so nothing a recruiter
 a CRM outage or a crash; delivery state lives beside it. Opening never fails on a damaged file: it
 is moved aside and a fresh database started (sqlite_file.py), with `moved_aside` saying where it went
 and `salvaged` how many unsent notes were recovered from it (salvage.py). A write that can't be
-committed raises NotStored. A call's row, and a note's delivery states, are written by the writer
-thread (writer.py), off the event loop: `save_call` and `write_notes` return a Future that completes
-once the write is committed; reads of calls, and a new note, wait for the writes queued before them.
+committed raises NotStored. What the running app writes goes to the writer thread (writer.py), off
+the event loop and in the order queued: `save_call` for a call's row, `off_loop(write)` for the rest
+(notes and their delivery states, drafts, reminders, dismissed callbacks), each returning a Future
+that completes once the write is committed. Every read waits for the writes queued before it.
 The tables and their versions are in schema.py; housekeeping (open calls of a killed run,
 retention, forgetting a person) in upkeep.py.
 """
@@ -23,13 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow, NoteStore
+from app.core.stores import CallRow, MissedRow, NoteBusy, NoteRow
 from app.storage.drafts_db import DraftsTable
 from app.storage.notes_db import NotesTable, note_dict
 from app.storage.reminders_db import RemindersTable
 from app.storage.salvage import salvage_pending_notes
 from app.storage.schema import has_search_index, open_database
-from app.storage.sqlite_file import DatabaseUnreadable, NotStored, transaction
+from app.storage.sqlite_file import DatabaseUnreadable, NotStored, Table, transaction
 from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
 from app.storage.writer import Writer
 
@@ -51,7 +52,26 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Database(NotesTable, DraftsTable, RemindersTable):
+class CallbacksTable(Table):
+    """The callback list's own write: a number dismissed from it."""
+
+    def dismiss_callback(self, key: str) -> int:
+        """Take a number's missed calls off the callback list (kept in history). Returns how many."""
+        with transaction(self._conn) as conn:
+            return conn.execute(
+                "UPDATE calls SET callback_dismissed_at=? WHERE state='missed' AND direction='inbound' "
+                "AND callback_dismissed_at IS NULL AND COALESCE(e164, number)=?",
+                (_ts(datetime.now(UTC)), key)).rowcount
+
+
+class WriterTables(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
+    """The tables as the writer thread's connection sees them (what `Database.off_loop` hands a write)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+
+class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
     def __init__(self, path: Path | str, *, recover: bool = True) -> None:
         """`recover`: move an unreadable file aside and start afresh (the app); False raises
         DatabaseUnreadable instead (read-only CLI commands)."""
@@ -73,10 +93,18 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         self._writer.settle()
         return super().enqueue_note(draft)
 
-    def write_notes(self, write: Callable[[NoteStore], T]) -> Future[T]:
-        """Run `write` on the writer thread, against the note outbox as its connection sees it (the
-        durable note writes, which fsync, stay off the event loop)."""
-        return self._writer.submit(lambda conn: write(_NotesOn(conn)))
+    def off_loop(self, write: Callable[[WriterTables], T]) -> Future[T]:
+        """Run `write` on the writer thread, against the tables as its connection sees them, after the
+        writes queued before it; the Future holds what it returned (committed) or raised (NotStored)."""
+        return self._writer.submit(lambda conn: write(WriterTables(conn)))
+
+    def purge_off_loop(self, keep_days: int) -> Future[Purged]:
+        """`purge`, on the writer thread (it may erase thousands of rows)."""
+        return self._writer.submit(lambda conn: purge_older_than(conn, keep_days))
+
+    def _reading(self) -> sqlite3.Connection:
+        self._writer.settle()
+        return self._conn
 
     @property
     def writer(self) -> Writer:
@@ -251,13 +279,9 @@ class Database(NotesTable, DraftsTable, RemindersTable):
         ]
 
     def dismiss_callback(self, key: str) -> int:
-        """Take a number's missed calls off the callback list (kept in history). Returns how many."""
+        """Here, on the calling thread (a command, a test), after the queued writes; the app uses `off_loop`."""
         self._writer.settle()
-        with transaction(self._conn) as conn:
-            return conn.execute(
-                "UPDATE calls SET callback_dismissed_at=? WHERE state='missed' AND direction='inbound' "
-                "AND callback_dismissed_at IS NULL AND COALESCE(e164, number)=?",
-                (_ts(datetime.now(UTC)), key)).rowcount
+        return super().dismiss_callback(key)
 
 
 def _call(r: sqlite3.Row, notes: list[dict[str, Any]]) -> CallRow:
@@ -267,10 +291,3 @@ def _call(r: sqlite3.Row, notes: list[dict[str, Any]]) -> CallRow:
         answered_at=_dt(r["answered_at"]), ended_at=_dt(r["ended_at"]),
         matches=json.loads(r["matches"]), timings=json.loads(r["timings"]), notes=notes,
     )
-
-
-class _NotesOn(NotesTable):
-    """The note outbox on the writer thread's connection."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from app.core.drafts import DraftRow
-from app.storage.sqlite_file import transaction
+from app.storage.sqlite_file import Table, transaction
 
 
 def _row(r: sqlite3.Row) -> DraftRow:
@@ -15,8 +15,7 @@ def _row(r: sqlite3.Row) -> DraftRow:
                     tuple(json.loads(r["needs_pick"] or "[]")))
 
 
-class DraftsTable:
-    _conn: sqlite3.Connection
+class DraftsTable(Table):
 
     def save_draft(self, row: DraftRow) -> None:
         with transaction(self._conn) as tx:
@@ -28,11 +27,11 @@ class DraftsTable:
                  row.updated_at.astimezone(UTC).isoformat(timespec="microseconds")))
 
     def draft(self, call_id: str) -> DraftRow | None:
-        found = self._conn.execute("SELECT * FROM drafts WHERE call_id=?", (call_id,)).fetchone()
+        found = self._reading().execute("SELECT * FROM drafts WHERE call_id=?", (call_id,)).fetchone()
         return _row(found) if found is not None else None
 
     def drafts(self, limit: int = 200) -> list[DraftRow]:
-        rows = self._conn.execute("SELECT * FROM drafts ORDER BY updated_at DESC LIMIT ?", (limit,)).fetchall()
+        rows = self._reading().execute("SELECT * FROM drafts ORDER BY updated_at DESC LIMIT ?", (limit,)).fetchall()
         return [_row(r) for r in rows]
 
     def delete_draft(self, call_id: str) -> None:

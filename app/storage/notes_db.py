@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.note_status import NoteStatus
 from app.core.stores import WAIT_SIGN_IN, NoteBusy, NoteRow
-from app.storage.sqlite_file import transaction
+from app.storage.sqlite_file import Table, transaction
 
 if TYPE_CHECKING:  # imported when a note is read as a row: history alone needs no pydantic
     from app.core.models import NoteDraft
@@ -40,8 +40,7 @@ def note_dict(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-class NotesTable:
-    _conn: sqlite3.Connection
+class NotesTable(Table):
 
     def enqueue_note(self, draft: NoteDraft) -> int:
         """Store a note for delivery (durably, before anything is sent). Saving the same call+record
@@ -73,36 +72,36 @@ class NotesTable:
             return int(row["id"])
 
     def note(self, note_id: int) -> NoteRow:
-        row = self._conn.execute("SELECT * FROM notes WHERE id=?", (note_id,)).fetchone()
+        row = self._reading().execute("SELECT * FROM notes WHERE id=?", (note_id,)).fetchone()
         if row is None:
             raise KeyError(note_id)
         return _note(row)
 
     def note_for(self, call_id: str, record_key: str) -> NoteRow | None:
-        row = self._conn.execute(
+        row = self._reading().execute(
             "SELECT * FROM notes WHERE call_id=? AND record_key=?", (call_id, record_key)).fetchone()
         return _note(row) if row is not None else None
 
     def due_notes(self, now: float) -> list[NoteRow]:
-        rows = self._conn.execute(
+        rows = self._reading().execute(
             "SELECT * FROM notes WHERE status=? AND next_attempt_at<=? AND sending_at IS NULL ORDER BY id",
             (NoteStatus.PENDING.value, now)).fetchall()
         return [_note(r) for r in rows]
 
     def pending_notes(self) -> list[NoteRow]:
-        rows = self._conn.execute(
+        rows = self._reading().execute(
             "SELECT * FROM notes WHERE status=? ORDER BY id", (NoteStatus.PENDING.value,)).fetchall()
         return [_note(r) for r in rows]
 
     def interrupted_notes(self) -> list[NoteRow]:
         """Notes that were on the wire when the last run ended."""
-        rows = self._conn.execute(
+        rows = self._reading().execute(
             "SELECT * FROM notes WHERE sending_at IS NOT NULL ORDER BY id").fetchall()
         return [_note(r) for r in rows]
 
     def attention_count(self) -> int:
         """Notes the recruiter has to act on: failed (not given up on) or unconfirmed."""
-        row = self._conn.execute(
+        row = self._reading().execute(
             "SELECT COUNT(*) FROM notes WHERE status IN (?,?) AND dismissed=0", _ATTENTION).fetchone()
         return int(row[0])
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from app.storage.sqlite_file import transaction
+from app.storage.sqlite_file import Table, transaction
 
 if TYPE_CHECKING:  # core.reminders brings asyncio and phone numbers: imported when reminders are read
     from app.core.reminders import Reminder
@@ -17,8 +16,7 @@ def _ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class RemindersTable:
-    _conn: sqlite3.Connection
+class RemindersTable(Table):
 
     def add_reminder(self, call_id: str, number: str, name: str, due_at: datetime) -> int:
         with transaction(self._conn) as tx:
@@ -30,7 +28,7 @@ class RemindersTable:
     def open_reminders(self) -> list[Reminder]:
         from app.core.reminders import Reminder
 
-        rows = self._conn.execute(
+        rows = self._reading().execute(
             "SELECT * FROM reminders WHERE done_at IS NULL ORDER BY due_at, id").fetchall()
         return [Reminder(r["id"], r["call_id"], r["number"], r["name"], datetime.fromisoformat(r["due_at"]),
                          r["fired_at"] is not None) for r in rows]

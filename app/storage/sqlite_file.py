@@ -46,7 +46,17 @@ class DatabaseUnreadable(RingsideError):
     pass
 
 
-__all__ = ["DatabaseUnreadable", "NotStored", "Opened", "open_connection", "transaction"]
+__all__ = ["DatabaseUnreadable", "NotStored", "Opened", "Table", "open_connection", "transaction"]
+
+
+class Table:
+    """A table's methods on a connection: `_conn` writes; reads go through `_reading()`, which the
+    loop's `Database` makes wait for the writes queued on its writer thread."""
+
+    _conn: sqlite3.Connection
+
+    def _reading(self) -> sqlite3.Connection:
+        return self._conn
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ async def _log_note(rt: Runtime, rec: Recorder, view: CallView) -> None:
     (note_request,) = [v for v in rec.note_requests if v.call_id == view.call_id]
     (chosen,) = note_request.chosen()
     assert chosen.name == "Priya Raman"
-    rt.controls.save_note(view.call_id, "Talked through the Java role.", [chosen.key])
+    await rt.controls.save_note(view.call_id, "Talked through the Java role.", [chosen.key])
     await rec.view(lambda v: v.call_id == view.call_id and any(n.status is NoteStatus.LOGGED for n in v.notes), WAIT)
 
 

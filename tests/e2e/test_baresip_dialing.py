@@ -68,7 +68,7 @@ async def test_dial_from_ringside_rings_the_other_phone_and_logs_type_4(
     (note_request,) = rec.note_requests
     assert note_request.call_id == card.call_id
     (chosen,) = ended.chosen()
-    rt.controls.save_note(card.call_id, "Called about the Java role.", [chosen.key])
+    await rt.controls.save_note(card.call_id, "Called about the Java role.", [chosen.key])
     await rec.view(lambda v: v.call_id == card.call_id and any(n.status is NoteStatus.LOGGED for n in v.notes),
                    WAIT)
     (activity,) = rw_env.sandbox.activities()

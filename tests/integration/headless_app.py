@@ -61,8 +61,8 @@ async def note(rt: Runtime, call_id: str, number: str, text: str) -> None:
     if not chosen:
         say(f"unsaved {call_id} no record to log against")
         return
-    rt.controls.save_note(call_id, text, [r.key for r in chosen])
-    say(f"saved {call_id}")
+    stored = await rt.controls.save_note(call_id, text, [r.key for r in chosen])
+    say(f"saved {call_id}" if stored else f"unsaved {call_id} not stored")
 
 
 async def main() -> None:
@@ -81,10 +81,10 @@ async def main() -> None:
             if command == "note":
                 await note(rt, args[0], args[1], args[2].strip())
             elif command == "retry":
-                rt.controls.retry_note(args[0], args[1].strip())
+                await rt.controls.retry_note(args[0], args[1].strip())
                 say("done")
             elif command == "confirm":
-                rt.controls.confirm_note(args[0], args[1].strip())
+                await rt.controls.confirm_note(args[0], args[1].strip())
                 say("done")
     finally:
         await rt.stop()

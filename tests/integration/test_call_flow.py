@@ -100,7 +100,7 @@ async def test_note_after_hangup_reaches_recruit_wizard_with_the_right_ids(
     assert request.state is CallState.ENDED
     (chosen,) = request.chosen()
 
-    rt.controls.save_note("c1", "Wants two Java devs by March.", [chosen.key])
+    await rt.controls.save_note("c1", "Wants two Java devs by March.", [chosen.key])
     logged = await rec.view(lambda v: any(n.status is NoteStatus.LOGGED for n in v.notes))
     assert logged.notes[0].record.name == "Priya Raman"
     (body,) = rw_env.sandbox.activities()

@@ -61,7 +61,7 @@ async def test_a_pick_in_one_crm_is_carried_to_trackerrms_and_logged_there(
     handle(CallEvent(type=EventType.ANSWER, number=caller(SHARED_LINE), call_id="shared-1", at=datetime.now(UTC)))
     handle(CallEvent(type=EventType.HANGUP, number=caller(SHARED_LINE), call_id="shared-1", at=datetime.now(UTC)))
     ended = await rec.view(lambda v: v.call_id == "shared-1" and v.ended_at is not None)
-    runtime.controls.save_note("shared-1", "Wants two forklift drivers", [r.key for r in ended.chosen()])
+    await runtime.controls.save_note("shared-1", "Wants two forklift drivers", [r.key for r in ended.chosen()])
 
     done = await rec.view(lambda v: len(v.notes) == 2 and all(n.status is NoteStatus.LOGGED for n in v.notes),
                           timeout=10)

@@ -91,7 +91,7 @@ async def test_a_puzzel_call_pops_an_outbound_card_that_records_the_call_and_log
     assert [v.call_id for v in rec.note_requests] == [card.call_id]
 
     (chosen,) = ended.chosen()
-    rt.controls.save_note(card.call_id, "Left a message about the Java role.", [chosen.key])
+    await rt.controls.save_note(card.call_id, "Left a message about the Java role.", [chosen.key])
     await rec.view(lambda v: v.call_id == card.call_id and any(n.status is NoteStatus.LOGGED for n in v.notes))
     (activity,) = rw_env.sandbox.activities()
     assert activity["TypeId"] == 4 and activity["Notes"] == "Left a message about the Java role."

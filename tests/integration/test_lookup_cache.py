@@ -59,7 +59,7 @@ async def test_a_repeat_caller_is_shown_from_the_cache_at_once_then_checked(
     assert len(rw_env.sandbox.journal.entries(LOOKUP)) == lookups
     # …and the CRM is still asked (the cache entry is stored again when it answers); nothing
     # changed, so the card is left as it is.
-    store = CacheStore(rt.db.connection)
+    store = CacheStore(rt.db.connection, rt.db.writer)
     stored_at = store.get("rw", PRIYA)[2]  # type: ignore[index]
     await until(lambda: store.get("rw", PRIYA)[2] > stored_at, 5, "the refresh")  # type: ignore[index]
     assert len(rw_env.sandbox.journal.entries(LOOKUP)) == lookups + 1
@@ -131,7 +131,7 @@ def test_not_found_is_kept_shorter_than_a_match(ringside_home: object) -> None:
     assert cache.get("rw", "+61491570011") is None
     now[0] += 3600
     assert cache.get("rw", "+61491570006") is None
-    assert cache.prune() == 2
+    assert cache.prune().result(5) == 2
     db.close()
 
 
@@ -153,7 +153,7 @@ async def test_ringside_cache_clear(runtime: tuple[Runtime, Recorder]) -> None:
     rt, rec = runtime
     rt.switchboard.handle(event(EventType.RING, call_id="c1"))
     await rec.view(of("c1", lambda v: v.complete))
-    assert CacheStore(rt.db.connection).count() == 1
+    assert CacheStore(rt.db.connection, rt.db.writer).count() == 1
     code, out, _ = await ringside("cache", "clear")  # while the app runs, as a user would
     assert (code, out.strip()) == (0, "Cleared 1 cached lookup.")
-    assert CacheStore(rt.db.connection).count() == 0
+    assert CacheStore(rt.db.connection, rt.db.writer).count() == 0

@@ -116,7 +116,7 @@ async def test_no_secret_reaches_any_file_output_or_log(
         assert {a.account_id for a in view.accounts if a.records} == {"rw", "tr"}
         runtime.controls.hang_up(view.call_id)
         ended = await recorder.view(lambda v: v.call_id == view.call_id and v.ended_at is not None)
-        runtime.controls.save_note(view.call_id, "Wants two backend engineers.", [r.key for r in ended.matches])
+        await runtime.controls.save_note(view.call_id, "Wants two backend engineers.", [r.key for r in ended.matches])
         await recorder.view(lambda v: len(v.notes) == 2 and all(n.status is NoteStatus.LOGGED for n in v.notes),
                             timeout=10)
         # 3. The refresh token is revoked at the CRM: the next call's refresh fails.

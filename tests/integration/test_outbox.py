@@ -63,7 +63,7 @@ async def call_and_note(rt: Runtime, rec: Recorder, call_id: str, text: str = "C
     rt.switchboard.handle(event(EventType.ANSWER, call_id=call_id))
     rt.switchboard.handle(event(EventType.HANGUP, call_id=call_id))
     (record,) = view.chosen()
-    rt.controls.save_note(call_id, text, [record.key])
+    await rt.controls.save_note(call_id, text, [record.key])
     return record.key
 
 
@@ -128,7 +128,7 @@ async def test_refused_connections_are_retried_and_the_note_resumes_after_a_rest
     rt2 = await started(fast_settings(rw_env, backoff_initial_s=30.0, backoff_max_s=30.0),
                         rec2 := Recorder())
     rw_env.server.stop()
-    rt2.controls.save_note("d1", "Left a voicemail.", [view.matches[0].key])
+    await rt2.controls.save_note("d1", "Left a voicemail.", [view.matches[0].key])
     await until(lambda: (n := rt2.db.note_for("d1", PRIYA_KEY)) is not None and n.attempts >= 1, 5, "a try")
     row = rt2.db.note_for("d1", PRIYA_KEY)
     assert row is not None and row.status is NoteStatus.PENDING and "Can't reach Recruit Wizard" in row.last_error
@@ -165,7 +165,7 @@ async def test_an_unknown_outcome_asks_the_recruiter_who_confirms_or_resends(
     assert journal.wait_for(lambda entries: any(e.path == ACTIVITIES for e in entries), 5)
     assert len(journal.entries(ACTIVITIES)) == 1  # and nothing was resent on its own
 
-    rt.controls.retry_note("u1", key)  # the recruiter looked: it isn't there
+    await rt.controls.retry_note("u1", key)  # the recruiter looked: it isn't there
     await rec.view(note_is("u1", NoteStatus.LOGGED))
     assert len(rw_env.sandbox.activities()) == 1
 
@@ -173,7 +173,7 @@ async def test_an_unknown_outcome_asks_the_recruiter_who_confirms_or_resends(
     rw_env.sandbox.faults.inject(ACTIVITIES, FaultKind.RESET)
     await call_and_note(rt, rec, "u2")
     await rec.view(note_is("u2", NoteStatus.UNCONFIRMED))
-    rt.controls.confirm_note("u2", key)
+    await rt.controls.confirm_note("u2", key)
     logged = await rec.view(note_is("u2", NoteStatus.LOGGED))
     assert logged.notes[0].status is NoteStatus.LOGGED
     assert journal.wait_for(lambda entries: sum(e.path == ACTIVITIES for e in entries) >= 3, 5)
@@ -190,7 +190,7 @@ async def test_a_note_in_flight_when_the_app_died_needs_confirmation(started: Ca
     await until(lambda: rt.switchboard.session("k1").view().complete, 5, "lookup")  # type: ignore[union-attr]
     rw_env.server.stop()  # nothing will be delivered before the "crash"
     rt.switchboard.handle(event(EventType.HANGUP, call_id="k1"))
-    rt.controls.save_note("k1", "Spoke about the offer.", [PRIYA_KEY])
+    await rt.controls.save_note("k1", "Spoke about the offer.", [PRIYA_KEY])
     row = rt.db.note_for("k1", PRIYA_KEY)
     assert row is not None
     await rt.stop()
@@ -200,8 +200,8 @@ async def test_a_note_in_flight_when_the_app_died_needs_confirmation(started: Ca
 
     rec = Recorder()
     rt2 = await started(recorder=rec)
-    await until(lambda: rt2.db.note_for("k1", PRIYA_KEY).status is NoteStatus.UNCONFIRMED,  # type: ignore[union-attr]
-                5, "the interrupted note to need confirmation")
+    await until(lambda: rt2.db.note_for("k1", PRIYA_KEY).status is NoteStatus.UNCONFIRMED  # type: ignore[union-attr]
+                and rt2.outbox.attention == 1, 5, "the interrupted note to need confirmation")
     row = rt2.db.note_for("k1", PRIYA_KEY)
     assert row is not None and "Ringside stopped while sending this note to Recruit Wizard" in row.last_error
     assert rt2.outbox.attention == 1
@@ -236,7 +236,7 @@ async def test_an_expired_sign_in_holds_the_note_until_the_account_signs_in_agai
     await rec.view(lambda v: v.call_id == "s1" and v.complete)
     rw_env.sandbox.revoke_all()  # access and refresh tokens die: only a new sign-in helps
     rt.switchboard.handle(event(EventType.HANGUP, call_id="s1"))
-    rt.controls.save_note("s1", "Needs a callback Tuesday.", [PRIYA_KEY])
+    await rt.controls.save_note("s1", "Needs a callback Tuesday.", [PRIYA_KEY])
     await until(lambda: (n := rt.db.note_for("s1", PRIYA_KEY)) is not None and n.waiting == "sign_in",
                 5, "the note to wait for a sign-in")
     row = rt.db.note_for("s1", PRIYA_KEY)
@@ -257,10 +257,10 @@ async def test_editing_a_note_before_it_goes_replaces_its_text(started: Callable
     rw_env.sandbox.faults.inject(ACTIVITIES, FaultKind.STATUS, status=500)
     key = await call_and_note(rt, rec, "e1", "first draft")
     await until(lambda: (n := rt.db.note_for("e1", key)) is not None and n.attempts == 1, 5, "the 500")
-    rt.controls.save_note("e1", "second draft", [key])  # still pending: edited, due at once
+    await rt.controls.save_note("e1", "second draft", [key])  # still pending: edited, due at once
     await rec.view(note_is("e1", NoteStatus.LOGGED))
     assert [a["Notes"] for a in rw_env.sandbox.activities()] == ["second draft"]
-    rt.controls.save_note("e1", "third draft", [key])  # logged: never sent again
+    await rt.controls.save_note("e1", "third draft", [key])  # logged: never sent again
     assert rt.db.note_for("e1", key).status is NoteStatus.LOGGED  # type: ignore[union-attr]
     assert len(rw_env.sandbox.activities()) == 1
 
@@ -281,7 +281,7 @@ async def test_a_past_call_is_logged_as_of_its_own_time_and_direction(started: C
     assert rt2.switchboard.session("old1") is None
     (past,) = [v for v in rt2.controls.call_history() if v.call_id == "old1"]
     assert past.duration_s == 235 and past.direction is Direction.OUTBOUND
-    rt2.controls.save_note("old1", "Logged afterwards.", [past.matches[0].key])
+    await rt2.controls.save_note("old1", "Logged afterwards.", [past.matches[0].key])
     await until(lambda: (n := rt2.db.note_for("old1", PRIYA_KEY)) is not None
                 and n.status is NoteStatus.LOGGED, 5, "the past call's note")
     (activity,) = rw_env.sandbox.activities()
@@ -315,7 +315,7 @@ async def test_a_note_left_failed_still_asks_for_attention_after_a_restart(start
     rec2 = Recorder()
     rt2 = await started(recorder=rec2)
     assert rec2.tray[-1][0] is TrayState.ATTENTION  # at once, before any call
-    rt2.controls.dismiss_note("f1", key)  # the recruiter gives up on it: it stays in history
+    await rt2.controls.dismiss_note("f1", key)  # the recruiter gives up on it: it stays in history
     assert rec2.tray[-1][0] is TrayState.IDLE
     (past,) = [v for v in rt2.controls.call_history() if v.call_id == "f1"]
     assert past.notes[0].status is NoteStatus.FAILED

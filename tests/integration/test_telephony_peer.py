@@ -131,7 +131,7 @@ async def test_the_note_goes_to_the_customer_in_retailcrm(peer: Peer) -> None:
     peer.call(EventType.ANSWER, "pbx-2")
     peer.call(EventType.HANGUP, "pbx-2")
     customer = next(r for r in card.matches if r.account_id == "rc")
-    peer.runtime.controls.save_note("pbx-2", "Asked for the March invoice.", [customer.key])
+    await peer.runtime.controls.save_note("pbx-2", "Asked for the March invoice.", [customer.key])
     await until(peer.retail.notes, what="the customer note")
     [note] = peer.retail.notes()
     assert note["text"] == "Asked for the March invoice." and note["customer"] == {"id": 2101}

@@ -729,7 +729,7 @@ async def test_a_note_at_hangup_is_logged_against_the_resolved_record(
         view = await cards.complete()
         [ethan] = view.matches
         assert ethan.id is None  # checkPerson gives none; the outbox's log_call resolves it
-        runtime.controls.save_note("c-1", "Keen on the platform role.", [ethan.key])
+        await runtime.controls.save_note("c-1", "Keen on the platform role.", [ethan.key])
         logged = await asyncio.to_thread(
             sandbox.journal.wait_for, lambda es: any(e.path.endswith("createActivity") for e in es), 5)
         assert logged

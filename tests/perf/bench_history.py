@@ -123,7 +123,7 @@ def bench_cached(qapp: QApplication, sandbox: Sandbox, calls: int) -> dict[str, 
     watch = PaintWatch()
     qapp.installEventFilter(watch)
     board = app.runtime.switchboard
-    cache = CacheStore(app.runtime.db.connection)
+    cache = CacheStore(app.runtime.db.connection, app.runtime.db.writer)
     from_cache: list[bool] = []
 
     async def one_call(call_id: str) -> CallTimes:

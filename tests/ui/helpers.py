@@ -55,8 +55,14 @@ class FakeControls:
     def select_record(self, call_id: str, account_id: str, record_key: str) -> None:
         self.calls.append(("select_record", call_id, account_id, record_key))
 
-    def save_note(self, call_id: str, text: str, record_keys: list[str]) -> None:
+    # What save_note's `saved` is told (True: committed); None holds it back, as a write still on its way.
+    stores_notes: bool | None = True
+
+    def save_note(self, call_id: str, text: str, record_keys: list[str],
+                  saved: Callable[[bool], None] | None = None) -> None:
         self.calls.append(("save_note", call_id, text, list(record_keys)))
+        if saved is not None and self.stores_notes is not None:
+            saved(self.stores_notes)
 
     def call_back_later(self, call_id: str, due_at: datetime) -> None:
         self.calls.append(("call_back_later", call_id, due_at))

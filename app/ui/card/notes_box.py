@@ -17,7 +17,7 @@ DRAFT_DEBOUNCE_MS = 500
 class NotesBox(QWidget):
     """`keep(text)` is called with the text to store as the call's draft."""
 
-    def __init__(self, keep: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(self, keep: Callable[[str], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._keep = keep
         self._kept = ""

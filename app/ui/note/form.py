@@ -1,19 +1,21 @@
 """The note form that opens when a call ends: what the call was, where to log it, the note.
 
 Save (Ctrl+Enter) hands the text (headed by the outcome and job chosen) and the checked record keys
-to `Controls.save_note`, sets the call-back reminder if one was chosen, and closes;
-the call's card then shows how logging went in each CRM. Skip (Esc, or closing the window) calls
-`Controls.skip_note`; typed words are never thrown away: a form holding text keeps it as the call's
-draft (`Controls.keep_draft`, shown in history) and says so. It opens with what was typed on the
-card during the call, titled with the caller's name and number, shown without taking the keyboard
-(a click on it gives it the keyboard). The form never decides anything itself: it shows the view
-and reports picks.
+to `Controls.save_note` and says "Saving…"; once the note is committed it sets the call-back reminder
+if one was chosen and closes, and the call's card then shows how logging went in each CRM. A note
+the disk refused leaves the form open with its text (the recruiter has been told why). Skip (Esc, or
+closing the window) calls `Controls.skip_note`; typed words are never thrown away: a form holding
+text keeps it as the call's draft (`Controls.keep_draft`, shown in history) and says so. It opens
+with what was typed on the card during the call, titled with the caller's name and number, shown
+without taking the keyboard (a click on it gives it the keyboard). The form never decides anything
+itself: it shows the view and reports picks.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -72,6 +74,7 @@ class NoteForm(QDialog):
         self._controls = controls
         self._view = view
         self._done = False
+        self._saving = False  # the note is on its way to the disk: the form waits for it
         self._placed = False
         self.create_forms = CreateForms(controls, self)
 
@@ -213,18 +216,33 @@ class NoteForm(QDialog):
         self.create_forms.open(self._view, account_id, kind, prefill=record)
 
     def save(self) -> None:
-        if self._done:
+        if self._done or self._saving:
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.save_button.setText("Saving…")
+        text = compose(self.editor.toPlainText(), self.how.outcome(), self.how.job())
+        self._controls.save_note(self.call_id, text, self.selected_keys(), saved=self._saved)
+
+    def _saved(self, stored: bool) -> None:
+        if not shiboken6.isValid(self):  # the app quit while the note was written
+            return
+        self._saving = False
+        self.save_button.setText("Save note")
+        self.save_button.setEnabled(True)
+        if not stored:  # refused (a full or read-only disk): the text stays here to save again
             return
         self._done = True
-        text = compose(self.editor.toPlainText(), self.how.outcome(), self.how.job())
-        self._controls.save_note(self.call_id, text, self.selected_keys())
         due = self.how.call_back_due(datetime.now(UTC))
         if due is not None:
             self._controls.call_back_later(self.call_id, due)
         self.accept()
 
     def reject(self) -> None:
-        """Esc, Skip, or the window's close button: what was typed is kept as the call's draft."""
+        """Esc, Skip, or the window's close button: what was typed is kept as the call's draft (not
+        while a save is on its way: the form closes when it is committed)."""
+        if self._saving:
+            return
         if not self._done:
             self._done = True
             text = self.editor.toPlainText()

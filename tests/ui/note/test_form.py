@@ -193,3 +193,31 @@ def test_a_shared_line_guess_is_unticked_and_asks_for_a_pick(qtbot: QtBot, contr
     label = form.findChild(QLabel, "targetChoiceLabel")
     assert label is not None and label.text() == "TrackerRMS — 2 matches: pick who this call was with"
     assert form.selected_keys() == []
+
+
+def test_the_form_closes_only_once_the_note_is_stored(qtbot: QtBot, controls: FakeControls) -> None:
+    controls.stores_notes = None  # the write is still on its way
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.keyClicks(form.editor, "Wants two Python engineers")
+    form.save()
+    assert form.isVisible() and not form.save_button.isEnabled() and form.save_button.text() == "Saving…"
+    qtbot.keyClick(form.editor, Qt.Key.Key_Escape)  # no draft kept over a note being saved
+    assert form.isVisible() and controls.named("keep_draft") == [] and controls.named("skip_note") == []
+    form.save()
+    assert len(controls.named("save_note")) == 1  # not saved twice
+    with qtbot.waitSignal(form.formClosed):
+        form._saved(True)
+    assert not form.isVisible()
+
+
+def test_a_refused_note_leaves_the_form_open_with_its_text(qtbot: QtBot, controls: FakeControls) -> None:
+    controls.stores_notes = False  # a full or read-only disk (the recruiter is told by a message)
+    form = open_form(qtbot, controls, ended(found(RW, PRIYA)))
+    qtbot.keyClicks(form.editor, "Wants two Python engineers")
+    form.save()
+    assert form.isVisible() and form.editor.toPlainText() == "Wants two Python engineers"
+    assert form.save_button.isEnabled() and form.save_button.text() == "Save note"
+    controls.stores_notes = True  # room again: the same text is saved
+    with qtbot.waitSignal(form.formClosed):
+        form.save()
+    assert [c[1] for c in controls.named("save_note")] == ["Wants two Python engineers"] * 2

@@ -80,13 +80,13 @@ async def test_deciding_on_a_note_that_changed_meanwhile_says_nothing_was_done(w
     call_id = await ended_call(world)
     world.core.controls.save_note(call_id, "Logged.", [PRIYA_RECORD.key])
     await until(lambda: note_status(world, call_id) == [NoteStatus.LOGGED])
-    world.core.controls.retry_note(call_id, PRIYA_RECORD.key)
+    await world.core.controls.retry_note(call_id, PRIYA_RECORD.key)
     assert world.listener.messages[-1] == ("That note has changed meanwhile; nothing was done.", False)
     assert len(world.crm.logged) == 1
 
 
 async def test_a_note_for_a_call_no_longer_anywhere_is_refused_with_a_message(world: World) -> None:
-    world.core.controls.save_note("gone", "Text.", ["rw:candidate:7"])
+    assert not await world.core.controls.save_note("gone", "Text.", ["rw:candidate:7"])
     assert world.listener.messages == [("That call is no longer in history; its note could not be saved.", True)]
 
 

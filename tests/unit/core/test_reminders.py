@@ -36,21 +36,21 @@ def test_call_back_times() -> None:
     assert call_back_at(date(2025, 12, 10), T0, sydney) == datetime(2025, 12, 10, 9, 0, tzinfo=sydney)
 
 
-def test_a_reminder_fires_once_when_due_and_stays_listed_until_done() -> None:
+async def test_a_reminder_fires_once_when_due_and_stays_listed_until_done() -> None:
     clock = Clock()
     fired: list[Reminder] = []
     reminders = Reminders(MemoryReminders(), fired.append, now=clock)
-    rid = reminders.add("c1", "+61491570006", "Priya Raman", T0 + timedelta(hours=1))
-    assert reminders.tick() == [] and fired == []
+    rid = await reminders.add("c1", "+61491570006", "Priya Raman", T0 + timedelta(hours=1))
+    assert (await reminders.tick()) == [] and fired == []
     assert reminders.seconds_to_next() == 30.0
     clock.now = T0 + timedelta(minutes=59, seconds=50)
     assert reminders.seconds_to_next() == 10.0
     clock.now = T0 + timedelta(hours=1)
-    assert [r.id for r in reminders.tick()] == [rid]
+    assert [r.id for r in (await reminders.tick())] == [rid]
     assert fired[0].who == "Priya Raman"
-    assert reminders.tick() == []  # once
+    assert (await reminders.tick()) == []  # once
     assert [r.call_id for r in reminders.open()] == ["c1"]
-    reminders.done(rid)
+    await reminders.done(rid)
     assert reminders.open() == []
 
 
@@ -81,7 +81,7 @@ def test_the_timer_fires_due_reminders_at_start_and_wakes_for_new_ones() -> None
         task = asyncio.ensure_future(reminders.run())
         await until(lambda: sleeps == [30.0])
         assert fired == ["old"]  # at start, before any sleep
-        reminders.add("new", "+61491570006", "", clock.now + timedelta(seconds=5))
+        await reminders.add("new", "+61491570006", "", clock.now + timedelta(seconds=5))
         await until(lambda: sleeps == [30.0, 5.0])  # woken by the new reminder, sleeping until it
         assert fired == ["old"]
         elapsed.set()

@@ -34,7 +34,7 @@ async def test_a_call_rings_is_looked_up_answered_ended_and_its_note_queued() ->
     assert seen.tray[-1][0] is TrayState.IDLE
     assert world.history.calls["c1"].state == "ended"
 
-    world.core.controls.save_note("c1", "Keen on the Sydney role.", [PRIYA_RECORD.key])
+    assert await world.core.controls.save_note("c1", "Keen on the Sydney role.", [PRIYA_RECORD.key])
     [row] = world.notes.rows.values()
     assert (row.status, row.draft.text, row.draft.duration_s) == (NoteStatus.PENDING, "Keen on the Sydney role.", 60)
     assert [n.status for n in seen.latest("c1").notes] == [NoteStatus.PENDING]
@@ -48,6 +48,7 @@ async def test_with_auto_log_the_note_is_queued_at_hang_up_without_a_form() -> N
     board.handle(event(EventType.ANSWER, seconds=1))
     board.handle(event(EventType.HANGUP, seconds=31))
     assert world.listener.note_requests == []
+    await until(lambda: len(world.notes.rows) == 1, what="the note to be queued")
     [row] = world.notes.rows.values()
     assert row.status is NoteStatus.PENDING and row.draft.record == PRIYA_RECORD
 
@@ -69,7 +70,7 @@ async def test_a_missed_call_asks_for_no_note_and_goes_on_the_callback_list() ->
     assert seen.note_requests == []
     [missed] = world.core.controls.missed_calls()
     assert (missed.e164, missed.count, missed.call_id) == (PRIYA, 1, "c1")
-    world.core.controls.dismiss_missed(missed.key)
+    await world.core.controls.dismiss_missed(missed.key)
     assert world.core.controls.missed_calls() == []
 
 

@@ -93,7 +93,7 @@ def test_a_note_is_committed_after_the_writes_of_its_call(tmp_path: Path) -> Non
         threads.append(threading.current_thread().name)
         return store.claim(note_id)
 
-    assert db.write_notes(claim).result(5) is True
+    assert db.off_loop(claim).result(5) is True
     assert threads == ["ringside-db-writer"]
     assert db.note(note_id).sending  # committed: the loop's connection reads it
     db.close()

@@ -1,0 +1,38 @@
+"""The lookup cache's table: with the database's writer, entries are written on its thread and read
+back at once (a read waits for the writes queued before it)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from app.storage.cache_db import CacheStore
+from app.storage.db import Database
+
+
+def test_cache_writes_go_to_the_writer_thread_and_reads_wait_for_them(tmp_path: Path) -> None:
+    db = Database(tmp_path / "r.db")
+    store = CacheStore(db.connection, db.writer)
+    gate = threading.Event()
+    threads: list[str] = []
+    db.writer.submit(lambda _conn: gate.wait(5))  # the writer is busy: the put waits its turn
+
+    def put(cache: CacheStore) -> None:
+        threads.append(threading.current_thread().name)
+        cache.put("rw", "+61491570006", "found", "{}", 1.0)
+
+    store.off_loop(put)
+    threading.Timer(0.05, gate.set).start()
+    assert store.get("rw", "+61491570006") == ("found", "{}", 1.0)
+    assert threads == ["ringside-db-writer"]
+    assert store.off_loop(lambda cache: cache.delete(account_id="rw")).result(5) == 1
+    assert store.count() == 0
+    db.close()
+
+
+def test_without_a_writer_the_cache_is_written_at_once(tmp_path: Path) -> None:
+    db = Database(tmp_path / "r.db")
+    store = CacheStore(db.connection)
+    done = store.off_loop(lambda cache: cache.put("rw", "+61491570006", "found", "{}", 1.0))
+    assert done.done() and store.count() == 1
+    db.close()
