@@ -204,13 +204,9 @@ class Runtime:
         records = self.settings.limits.max_records
         return [Account(c, timeouts.get(c.account_id, 3.0), records) for c in self.connectors.values()]
 
-    async def open_door(self) -> None:
-        """The instance door alone: the app opens it before the tray shows, and starts the rest after."""
-        if not self.instance.listening:
-            await self.instance.start()
-
     async def start(self) -> None:
-        await self.open_door()
+        if not self.instance.listening:  # the app opened it already, before its tray showed
+            await self.instance.start()
         for source in self.sources:
             try:
                 await source.start()
