@@ -6,9 +6,8 @@ nothing.
     python -m tests.perf.bench_leak [--calls 2000] [--warm-up 100] [--quick]
 
 After the warm-up (pools, caches and widget caches filled) it samples resident memory, the bytes malloc
-has handed out (glibc), live widgets,
-Qt objects and asyncio tasks (after a garbage collection), drives the calls, samples again every tenth
-of the way, and prints the growth beside the bare PySide6 program started in the same run. `--quick`
+has handed out (glibc), live widgets, Qt objects and asyncio tasks (after a garbage collection), drives
+the calls, samples again every tenth of the way, and prints the growth beside the bare PySide6 program started in the same run. `--quick`
 (20 warm-up calls, 150 calls) runs in under a minute.
 """
 
