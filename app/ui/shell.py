@@ -28,6 +28,7 @@ from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
 from app.ui.card.spare import SpareCard
 from app.ui.card.stack import CardStack
+from app.ui.common.recent import RecentIds
 from app.ui.common.style import apply_style
 from app.ui.note.form import NoteForm
 from app.ui.note.queue import NoteQueue
@@ -90,7 +91,7 @@ class UiShell(QObject):
         self._spare = SpareCard(controls, lambda: all(c.view.complete for c in self._cards.values()), self)
         self.more = self._stack.more
         self.more.clicked.connect(self._show_oldest_hidden)
-        self._gone: set[str] = set()  # calls whose card closed: never popped again
+        self._gone = RecentIds()  # recent calls whose card closed: never popped again
         self.paused = False
 
         def occupied() -> list[QRect]:

@@ -5,9 +5,9 @@ nothing.
 
     python -m tests.perf.bench_leak [--calls 2000] [--warm-up 100] [--quick]
 
-After the warm-up (pools, caches and widget caches filled) it samples resident memory, live widgets,
-Qt objects and asyncio tasks (after a garbage collection), drives the calls, samples again every tenth
-of the way, and prints the growth beside the bare PySide6 program started in the same run. `--quick`
+After the warm-up (pools, caches and widget caches filled) it samples resident memory, the bytes malloc
+has handed out (glibc), live widgets, Qt objects and asyncio tasks (after a garbage collection), drives
+the calls, samples again every tenth of the way, and prints the growth beside the bare PySide6 program started in the same run. `--quick`
 (20 warm-up calls, 150 calls) runs in under a minute.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import os
 import sys
@@ -33,10 +34,29 @@ from tests.soak import CALLERS, count_qt_objects, one_call, rss_mb
 from tests.support import RunningApp, run, running_app
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+def heap_mb() -> float | None:
+    """Bytes malloc has handed out and not had back (glibc's mallinfo2), in MB; None elsewhere.
+    Beside RSS it tells a leak (this grows) from fragmentation (only RSS grows)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return None
+    return float(info.uordblks + info.hblkhd) / 2**20
+
+
 @dataclass
 class Sample:
     after_calls: int
     rss_mb: float
+    heap_mb: float | None
     widgets: int
     qt_objects: int
     tasks: int
@@ -51,7 +71,7 @@ class Run:
 def sample(after_calls: int) -> Sample:
     gc.collect()
     widgets, objects = count_qt_objects()
-    return Sample(after_calls, rss_mb(), widgets, objects, len(asyncio.all_tasks()))
+    return Sample(after_calls, rss_mb(), heap_mb(), widgets, objects, len(asyncio.all_tasks()))
 
 
 async def drive(app: RunningApp, warm_up: int, calls: int) -> Run:
@@ -105,14 +125,18 @@ def main() -> None:
           f"last tenth p50 {pct(result.call_ms[-tenth:], 0.5):.1f} ms (a leak often shows as slowing down)")
     print(f"  resident memory growth after warm-up   {last.rss_mb - first.rss_mb:+.1f} MB "
           f"({first.rss_mb:.1f} → {last.rss_mb:.1f} MB)   aim ≤ +10 MB over 2,000 calls")
+    if first.heap_mb is not None and last.heap_mb is not None:
+        print(f"  malloc in use growth after warm-up      {last.heap_mb - first.heap_mb:+.1f} MB "
+              f"({first.heap_mb:.1f} → {last.heap_mb:.1f} MB)   (a leak grows this; fragmentation only RSS)")
     print(figure("resident memory at the end", [last.rss_mb],
                  Floor(pct(bare.rss_mb, 0.5), "bare PySide6 idle RSS, p50"), unit="MB", of_max=True))
     print(f"  {'':<40} {'start':>8} {'end':>8}   (aim: back to the start; bare PySide6)")
     print(f"  {'live widgets':<40} {first.widgets:>8} {last.widgets:>8}   ({bare.widgets})")
     print(f"  {'Qt objects':<40} {first.qt_objects:>8} {last.qt_objects:>8}   ({bare.qt_objects})")
     print(f"  {'asyncio tasks':<40} {first.tasks:>8} {last.tasks:>8}")
-    print("  samples (calls: RSS MB / widgets / Qt objects / tasks): " + ", ".join(
-        f"{s.after_calls}: {s.rss_mb:.1f}/{s.widgets}/{s.qt_objects}/{s.tasks}" for s in result.samples))
+    print("  samples (calls: RSS MB / malloc in use MB / widgets / Qt objects / tasks): " + ", ".join(
+        f"{s.after_calls}: {s.rss_mb:.1f}/{'-' if s.heap_mb is None else f'{s.heap_mb:.1f}'}/"
+        f"{s.widgets}/{s.qt_objects}/{s.tasks}" for s in result.samples))
 
 
 if __name__ == "__main__":

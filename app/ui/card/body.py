@@ -95,7 +95,9 @@ class CardBody:
         if section is None:
             section = AccountSection(account_id, account_label)
             section.recordPicked.connect(self._picked)
-            section.signInRequested.connect(self._sign_in)
+            # Through a lambda: `sign_in` is a method of the long-lived controls, and PySide keeps a
+            # connection to a plain object's bound method (about 160 bytes) after the section is gone.
+            section.signInRequested.connect(lambda account_id: self._sign_in(account_id))
             section.create_bar.createRequested.connect(self._create)
             self.sections[account_id] = section
         return section

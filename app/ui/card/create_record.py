@@ -223,7 +223,7 @@ class CreateRecordForm(QDialog):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("skipButton")
         self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(lambda: self.reject())  # not the C++ slot: see notes_box.py
         self.save_button = QPushButton(create_text(self._creatable, kind))
         self.save_button.setObjectName("saveButton")
         self.save_button.setDefault(True)  # Enter in any field saves

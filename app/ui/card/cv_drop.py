@@ -89,11 +89,11 @@ class ResumeConfirm(QDialog):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("skipButton")
         self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(lambda: self.reject())  # not the C++ slot: see notes_box.py
         self.create_button = QPushButton(f"Create {noun}")
         self.create_button.setObjectName("saveButton")
         self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.accept)
+        self.create_button.clicked.connect(lambda: self.accept())  # not the C++ slot: see notes_box.py
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.create_button)
         layout.addLayout(buttons)

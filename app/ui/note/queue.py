@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.core.views import CallView, Controls
+from app.ui.common.recent import RecentIds
 from app.ui.note.form import NoteForm
 
 
@@ -35,7 +36,7 @@ class NoteQueue(QObject):
         self._outcomes = outcomes
         self._typed = typed
         self._forms: dict[str, NoteForm] = {}  # the form on screen (one), then those waiting, in order
-        self._done: set[str] = set()
+        self._done = RecentIds()  # saved or skipped: the last calls only (a set of all would only grow)
 
     def form(self, call_id: str) -> NoteForm | None:
         return self._forms.get(call_id)
