@@ -7,8 +7,8 @@ nothing.
 
 After the warm-up (pools, caches and widget caches filled) it samples resident memory, the bytes malloc
 has handed out (glibc), live widgets, Qt objects and asyncio tasks (after a garbage collection), drives
-the calls, samples again every tenth of the way, and prints the growth beside the bare PySide6 program started in the same run. `--quick`
-(20 warm-up calls, 150 calls) runs in under a minute.
+the calls, samples again every tenth of the way, and prints the growth beside the bare PySide6 program
+started in the same run. `--quick` (20 warm-up calls, 150 calls) runs in under a minute.
 """
 
 from __future__ import annotations
