@@ -18,7 +18,9 @@ from app.core.phone import CallerNumber
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # cache_strings="keys": pydantic's JSON parser otherwise keeps every short string value it reads in
+    # a process-wide cache (thousands of entries); cache and note reads see new values on every call.
+    model_config = ConfigDict(frozen=True, extra="forbid", cache_strings="keys")
 
 
 class EventType(StrEnum):

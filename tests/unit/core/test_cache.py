@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+
 from app.core.cache import CachePolicy, LookupCache
 from app.core.models import AccountResult, LookupStatus, Record, RecordType
 from tests.unit.core.fakes import MemoryCache
@@ -40,3 +43,25 @@ def test_an_oversized_entry_left_by_an_older_version_is_dropped_unread() -> None
     cache = LookupCache(backend, CachePolicy(max_entry_bytes=1024 * 1024), clock=lambda: 1.0)
     assert cache.get("rw", NUMBER) is None
     assert backend.entries == {}
+
+
+def test_reading_many_different_answers_keeps_none_of_their_strings() -> None:
+    """pydantic's JSON parser keeps short string values in a cache of thousands of entries unless told
+    not to: every read of a cached answer would then hold on to its names for good."""
+    backend = MemoryCache()
+    cache = LookupCache(backend, clock=lambda: 1.0)
+
+    def read(n: int) -> None:
+        record = Record(account_id="rw", type=RecordType.CANDIDATE, id=str(n), name=f"Person number {n}")
+        cache.put(NUMBER, AccountResult(account_id="rw", account_label="Recruit Wizard",
+                                        status=LookupStatus.FOUND, records=(record,), complete=True))
+        assert cache.get("rw", NUMBER) is not None
+
+    for n in range(200):
+        read(n)
+    gc.collect()
+    before = sys.getallocatedblocks()
+    for n in range(200, 5200):
+        read(n)
+    gc.collect()
+    assert sys.getallocatedblocks() - before < 1000  # two new strings a read would be 10,000
