@@ -2,11 +2,13 @@
 
 The collector starts on its own whenever enough objects have been allocated: the youngest
 generation costs a fraction of a millisecond, but every tenth run takes the middle one too (1–7 ms
-with the card's widgets alive), and the first full run after start-up walks everything start-up built
-(about 100 ms), wherever the loop happens to be: between a CRM's answer and its section's paint, say.
-Once a call's lookups are all in, `Collector` collects the young generations, which resets those
-counts so the next ring's path meets only the cheap runs; the first time, it collects everything, so
-the full run start-up owes falls between calls too (once a process: later ones are rare).
+with the card's widgets alive), and a full run walks everything start-up built (40–100 ms),
+wherever the loop happens to be: between a CRM's answer and its section's paint, say, or in the
+middle of a burst of calls. Once a call's lookups are all in, `Collector` collects the young
+generations, which resets those counts so the next ring's path meets only the cheap runs; the first
+time, it also freezes what is alive then (start-up's modules, widgets and caches, there for the life
+of the process) so that no later full run walks it again: a full run then costs what the calls since
+left behind.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ AFTER_S = 0.05
 class Collector:
     """Counts calls being looked up; a moment after the last of them is done, collects."""
 
-    _full_done = False  # per process: the collector is the process's
+    _frozen = False  # per process: the collector is the process's
 
     def __init__(self, after_s: float = AFTER_S) -> None:
         self._after_s = after_s
@@ -41,8 +43,7 @@ class Collector:
         """Collect, unless a call rang after the `rings`th (it would pay for this) or collection is off."""
         if self._busy or rings != self._rings or not gc.isenabled():
             return
-        if Collector._full_done:
-            gc.collect(1)
-        else:
-            Collector._full_done = True
-            gc.collect()
+        gc.collect(1)
+        if not Collector._frozen:
+            Collector._frozen = True
+            gc.freeze()

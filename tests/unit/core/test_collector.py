@@ -15,7 +15,8 @@ from tests.support import until
 def collections(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
     seen: list[tuple[int, ...]] = []
     monkeypatch.setattr(gc, "collect", lambda *generation: seen.append(generation) or 0)
-    monkeypatch.setattr(Collector, "_full_done", False)
+    monkeypatch.setattr(gc, "freeze", lambda: seen.append(("freeze",)))
+    monkeypatch.setattr(Collector, "_frozen", False)
     return seen
 
 
@@ -26,11 +27,12 @@ async def test_collects_once_the_last_lookup_is_done(collections: list[tuple[int
     collector.looked_up()  # one call still being looked up: nothing yet
     collector.looked_up()
     await until(lambda: collections, what="a collection")
-    assert collections == [()]  # the first one is a full collection
+    # the young generations, then what is alive now frozen: no full run walks start-up's objects again
+    assert collections == [(1,), ("freeze",)]
     collector.looking_up()
     collector.looked_up()
-    await until(lambda: len(collections) == 2, what="a second collection")
-    assert collections[1] == (1,)  # then only the young generations
+    await until(lambda: len(collections) == 3, what="a second collection")
+    assert collections[2] == (1,)  # then only the young generations
 
 
 async def test_a_ring_in_between_postpones_the_collection(collections: list[tuple[int, ...]]) -> None:
@@ -42,7 +44,7 @@ async def test_a_ring_in_between_postpones_the_collection(collections: list[tupl
     both_due = asyncio.Event()
     asyncio.get_running_loop().call_later(0.02, both_due.set)  # after both collections were due
     await asyncio.wait_for(both_due.wait(), 5)
-    assert collections == [()]  # the first one skipped itself; the second ran
+    assert collections == [(1,), ("freeze",)]  # the first one skipped itself; the second ran
 
 
 def test_nothing_while_a_call_is_looked_up_or_collection_is_off(collections: list[tuple[int, ...]]) -> None:
@@ -58,4 +60,4 @@ def test_nothing_while_a_call_is_looked_up_or_collection_is_off(collections: lis
         gc.enable()
     assert collections == []
     collector.collect(1)
-    assert collections == [()]
+    assert collections == [(1,), ("freeze",)]
