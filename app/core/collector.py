@@ -4,11 +4,11 @@ The collector starts on its own whenever enough objects have been allocated: the
 generation costs a fraction of a millisecond, but every tenth run takes the middle one too (1–7 ms
 with the card's widgets alive), and a full run walks everything start-up built (40–100 ms),
 wherever the loop happens to be: between a CRM's answer and its section's paint, say, or in the
-middle of a burst of calls. Once a call's lookups are all in, `Collector` collects the young
-generations, which resets those counts so the next ring's path meets only the cheap runs; the first
-time, it also freezes what is alive then (start-up's modules, widgets and caches, there for the life
-of the process) so that no later full run walks it again: a full run then costs what the calls since
-left behind.
+middle of a burst of calls. The first time a call's lookups are all in, `Collector` collects the
+young generations and freezes what is alive then (start-up's modules, widgets and caches, there for
+the life of the process), so no later run walks it again; after each later call it runs a full
+collection, which then costs only what the calls since left behind (a few ms, between calls) and
+resets the counts that would otherwise start one in the middle of the next card.
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ class Collector:
         """Collect, unless a call rang after the `rings`th (it would pay for this) or collection is off."""
         if self._busy or rings != self._rings or not gc.isenabled():
             return
-        gc.collect(1)
-        if not Collector._frozen:
+        if Collector._frozen:
+            # Everything but what the calls since left behind is frozen: a full run is cheap, and it
+            # resets the count that would otherwise start one on its own in the middle of a card.
+            gc.collect()
+        else:
+            gc.collect(1)
             Collector._frozen = True
             gc.freeze()
