@@ -153,6 +153,11 @@ def write_off_loop(store: S, write: Callable[[S], T]) -> Future[T]:
     run here and now. Either way the Future holds the result or the exception."""
     if isinstance(store, WritesOffLoop):
         return store.off_loop(write)
+    return run_now(store, write)
+
+
+def run_now(store: S, write: Callable[[S], T]) -> Future[T]:
+    """`write(store)` here and now, its result or exception on a Future, as a writer thread hands it back."""
     done: Future[T] = Future()
     try:
         done.set_result(write(store))

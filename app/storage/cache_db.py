@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from app.core.stores import run_now
 from app.storage.sqlite_file import transaction
 from app.storage.writer import Writer
 
@@ -31,12 +32,7 @@ class CacheStore:
         here and now); the Future holds what it returned or raised."""
         if self._writer is not None:
             return self._writer.submit(lambda conn: write(CacheStore(conn)))
-        done: Future[T] = Future()
-        try:
-            done.set_result(write(self))
-        except Exception as exc:  # handed back on the Future, as the writer thread does
-            done.set_exception(exc)
-        return done
+        return run_now(self, write)
 
     def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None:
         """(status, result JSON, stored_at) or None."""
