@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.config.paths import Paths
+from app.runtime import malloc
 
 if TYPE_CHECKING:  # loaded in the start's second step (see run_app)
     from app.config.settings import Settings
@@ -67,6 +68,7 @@ def run_app(
        stays free), then the runtime and the windows built on the loop, the tray and door handed to them.
     A broken config.toml raises ConfigError out of here, after hiding the tray."""
     started = time.perf_counter()
+    malloc.one_arena()  # before Qt and the start's worker start threads: see its module
     from PySide6.QtWidgets import QApplication
 
     from app.ui.common.pyside_imports import cheaper_module_check
@@ -126,6 +128,7 @@ def run_app(
         log.info("Ringside ready in %.0f ms", (time.perf_counter() - started) * 1000)
         print(f"Ringside is ready (tray {'icon' if shell.has_tray else 'window'}).", flush=True)
         await runtime.start()
+        malloc.give_back_free_pages()
         await done.wait()
         shell.close()
         await runtime.stop()
