@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import webbrowser
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,7 +64,7 @@ class Runtime:
     # How a due call-back reminder is shown (the bridge's notice with Call back); None: a plain message.
     notify_reminder: Callable[[Reminder], None] | None = None
     # "Sign in again": how to open the sign-in address (the app passes Qt's opener; tests a pretend browser).
-    open_url: Callable[[str], object] = webbrowser.open
+    open_url: Callable[[str], object] = lambda url: _system_browser(url)
     # How the system dialer opens tel: URLs (None: xdg-open / open / the Windows shell); tests capture it.
     open_tel: Callable[[str], Awaitable[None]] | None = None
     # Where errors of background tasks go (the app also shows them to the recruiter).
@@ -373,3 +372,10 @@ class NoWindows:
 
 def _policy(general: GeneralSettings) -> CallPolicy:
     return CallPolicy(default_region=general.default_region, auto_log=general.auto_log, pop_on=general.pop_on)
+
+
+def _system_browser(url: str) -> bool:
+    # Imported when used: the app passes Qt's opener, so only a headless runtime loads webbrowser.
+    import webbrowser
+
+    return webbrowser.open(url)

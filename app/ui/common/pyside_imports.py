@@ -6,11 +6,15 @@
 `cheaper_module_check()` gives PySide6 the same answer (does the module's source file mention
 PySide6?) by reading the file's bytes once, keeping nothing. Modules without a .py file (built-in,
 compiled, or in the bundle's archive) get False, as inspect's failure gives them upstream. Only
-the private function PySide6 calls is replaced, and only when it is there (PySide6 is pinned).
+the private function PySide6 calls is replaced, and only when it is there (PySide6 is pinned). The
+sources PySide6 read while it loaded itself, before the replacement could be made (enum, types,
+__future__, PySide6's own: 0.3 MB), are dropped from linecache then; it reads them again if a
+traceback ever needs them.
 """
 
 from __future__ import annotations
 
+import linecache
 import sys
 from types import ModuleType
 
@@ -23,6 +27,7 @@ def cheaper_module_check() -> bool:
     if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
         return False
     feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]  # a private hook, checked above
+    linecache.clearcache()
     return True
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import linecache
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,3 +46,19 @@ def test_later_imports_leave_no_source_in_memory(modules: Path, monkeypatch: pyt
     assert feature.pyside_feature_dict["plain_module_for_check"] == -1  # "ignore": not a PySide6 user
     __import__("qt_module_for_check")
     assert feature.pyside_feature_dict["qt_module_for_check"] == 0
+
+
+def test_what_pyside6_read_while_loading_is_dropped() -> None:
+    # A fresh process: PySide6 reads enum's, types' and its own source while it loads, before the check
+    # can be replaced.
+    code = ("import linecache, PySide6.QtWidgets\n"
+            "before = len(linecache.cache)\n"
+            "from app.ui.common.pyside_imports import cheaper_module_check\n"
+            "assert cheaper_module_check()\n"
+            "print(before, sorted(linecache.cache))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).parents[3], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.split(" ", 1)
+    assert int(before) > 0  # PySide6 did read sources (else this test checks nothing)
+    assert after.strip() == "[]"
