@@ -33,12 +33,10 @@ NATIVE_KEYRING: dict[str, tuple[str, tuple[str, ...]]] = {
 # Files under resources/ that the app cannot run without (the rest is looked up as needed).
 REQUIRED_RESOURCES = (
     "styles/ringside.qss",
-    "icons/ringside.svg",
-    "icons/ringside-16.svg",
-    "icons/ringside-22.svg",
+    *(f"icons/sized/ringside-{size}.png" for size in (16, 22, 32, 64)),
     "demo/people.json",
 )
-TRAY_STATES = tuple(state.value for state in TrayState)  # each has tray-<state>{,-16,-22}.svg
+TRAY_STATES = tuple(state.value for state in TrayState)  # each has icons/sized/tray-<state>-<size>.png
 
 
 def _app_modules(factory: Callable[..., Any]) -> set[str]:

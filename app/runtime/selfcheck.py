@@ -4,7 +4,7 @@ version is upgraded, as any start of Ringside would).
 
 Checks the configuration, the database, the keyring, every registered connector and call source,
 the demo's emulators, the resources, the system libraries Qt needs (libxcb-cursor0 on
-Linux), and Qt (platform plugin, system tray, SVG icons). Prints one
+Linux), and Qt (platform plugin, system tray, icons). Prints one
 line per finding; exits 1 when anything would stop Ringside working, 0 otherwise (warnings
 included: no tray, no keyring while no account needs one).
 """
@@ -197,7 +197,7 @@ def check_resources() -> list[Finding]:
     except FileNotFoundError as exc:
         return [Finding(Status.FAIL, "resources", str(exc))]
     wanted = [*bundle.REQUIRED_RESOURCES,
-              *(f"icons/tray-{state}{size}.svg" for state in bundle.TRAY_STATES for size in ("", "-16", "-22"))]
+              *(f"icons/sized/tray-{state}-{size}.png" for state in bundle.TRAY_STATES for size in (16, 22, 32))]
     missing = [name for name in wanted if not (root / name).is_file()]
     if missing:
         return [Finding(Status.FAIL, "resources", f"{root} lacks {', '.join(missing)}")]

@@ -41,7 +41,7 @@ def _choose_platform() -> Result | None:
 
 
 def _draws(icon_pixmap: QImage) -> bool:
-    """True when the SVG was really drawn (Qt's SVG plugin loaded), not left empty."""
+    """True when the icon was really read and drawn, not left empty."""
     if icon_pixmap.isNull():
         return False
     return any(icon_pixmap.pixelColor(x, y).alpha() > 0
@@ -88,8 +88,8 @@ def probe() -> list[Result]:
 
     drawn = _draws(app_icon().pixmap(QSize(22, 22)).toImage()) and \
         _draws(tray_icon("ringing").pixmap(QSize(16, 16)).toImage())
-    results.append(("ok", "SVG icons draw") if drawn else
-                   ("FAIL", "SVG icons do not draw: Qt's SVG plugins are missing from this installation"))
+    results.append(("ok", "icons draw") if drawn else
+                   ("FAIL", "icons do not draw: the PNGs in resources/icons/sized cannot be read"))
     if not QFontDatabase.families():
         results.append(("warn", "Qt finds no fonts: text may not show (install fonts, e.g. fonts-dejavu-core)"))
     return results

@@ -47,7 +47,7 @@ def test_a_fresh_install_passes_and_reports_what_it_found(ringside_home: Path) -
     assert lines(out, "ok", "database")
     assert lines(out, "ok", "resources") and lines(out, "ok", "demo")
     assert any("on the offscreen platform" in line for line in lines(out, "ok", "qt"))
-    assert lines(out, "ok", "qt")[-1].endswith("SVG icons draw")
+    assert lines(out, "ok", "qt")[-1].endswith("icons draw")
     for kind in (k for k, row in registry.SYSTEMS.items() if row.connector is not None):
         assert [line for line in lines(out, "ok", "connector") if line.split()[2] == kind], kind
     for kind in sources.FACTORIES:
@@ -128,7 +128,7 @@ def test_missing_resources_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(resources, "root", lambda: partial)
     [finding] = selfcheck.check_resources()
     assert finding.status is Status.FAIL
-    assert "icons/ringside.svg" in finding.detail and "demo/people.json" in finding.detail
+    assert "icons/sized/ringside-16.png" in finding.detail and "demo/people.json" in finding.detail
     assert "styles/ringside.qss" not in finding.detail
 
 

@@ -51,3 +51,15 @@ def test_the_ico_and_icns_hold_every_size(qapp: QApplication, tmp_path: Path) ->
         found[kind_code] = png_size(icns[at + 8:at + length])
         at += length
     assert found == {code: (size, size) for code, size in make_icons.ICNS_TYPES}
+
+
+def test_the_icons_the_app_loads_are_the_drawings_as_they_are(qapp: QApplication) -> None:
+    """The app loads ready-drawn PNGs: each must be what the SVG drawing gives today, so a drawing
+    changed without `make_icons.py --sized` fails here, and no PNG is left that nothing draws."""
+    make_icons = load()
+    fresh = make_icons.sized_icons()
+    committed = {path.name for path in make_icons.SIZED.glob("*.png")}
+    assert committed == set(fresh)
+    for name, image in fresh.items():
+        stored = QImage(str(make_icons.SIZED / name)).convertToFormat(image.format())
+        assert stored == image, f"resources/icons/sized/{name} differs from its drawing"

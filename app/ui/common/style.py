@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app import resources
+from app.ui.common.app_icon import sized_icon
 
 
 class Scheme(StrEnum):
@@ -303,45 +304,15 @@ def _system_scheme_changed(_scheme: Qt.ColorScheme) -> None:
 
 # -- tray icons ----------------------------------------------------------------------------
 
-# Each state has a 64-unit drawing and hand-fitted 16- and 22-pixel ones whose edges sit on
-# whole pixels: rendering the big one that small blurs the tile's edges and the glyph.
-# 44 is a 22-pixel tray on a 2x screen: the 22-pixel drawing doubled stays crisp, where 48 scaled
-# down would blur.
+# The sizes trays ask for: 20, 40 and 44 are 16-, 20- and 22-pixel slots on 1.25x and 2x screens.
 ICON_SIZES = (16, 20, 22, 24, 32, 40, 44, 48, 64, 128)
-
-
-def _icon_file(state: str, grid: int | None = None) -> str:
-    suffix = f"-{grid}" if grid else ""
-    file = resources.path("icons", f"tray-{state}{suffix}.svg")
-    if not file.is_file():
-        file = resources.path("icons", f"tray-idle{suffix}.svg")
-    return str(file)
-
-
-def _render(state: str, size: int) -> QPixmap:
-    """`size` pixels of the state's icon, from the drawing made for that size when there is one
-    (16, 22; 20 and 24 get the 22-pixel drawing, scaled down or centred)."""
-    grid = 16 if size == 16 else 22 if size in (20, 22, 24, 44) else None
-    if grid is None:
-        return QIcon(_icon_file(state)).pixmap(QSize(size, size))
-    side = size if size % grid == 0 else min(size, grid)  # whole multiples of the grid keep its edges
-    drawn = QIcon(_icon_file(state, grid)).pixmap(QSize(side, side))
-    if drawn.width() == size:
-        return drawn
-    canvas = QPixmap(size, size)
-    canvas.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(canvas)
-    offset = (size - drawn.width()) // 2
-    painter.drawPixmap(offset, offset, drawn)
-    painter.end()
-    return canvas
 
 
 @cache
 def tray_icon(state: str) -> QIcon:
     """The tray icon for a TrayState value (idle, ringing, in_call, attention; offline is drawn
-    too), with a crisp pixmap at each common tray size. Unknown states look idle."""
-    icon = QIcon()
-    for size in ICON_SIZES:
-        icon.addPixmap(_render(state, size))
-    return icon
+    too), with a crisp picture at each common tray size (drawn ahead: app_icon.py). Unknown states
+    look idle."""
+    if not resources.path("icons", "sized", f"tray-{state}-16.png").is_file():
+        state = "idle"
+    return sized_icon(f"tray-{state}", ICON_SIZES)
