@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -77,13 +78,9 @@ class Runtime:
     def __post_init__(self) -> None:
         self.paths.ensure()
         self.db = Database(self.paths.database)
-        try:  # the one running instance (the lock says so): whatever is open was left by a kill
-            closed = self.db.close_interrupted_calls()
-        except NotStored as exc:  # a read-only or full database: calls still show, saving says it fails
-            log.warning("Calls the last run left open could not be closed: %s", exc)
-        else:
-            if closed:
-                log.info("Closed %d call(s) the last run left open", closed)
+        # The one running instance (the lock says so): whatever is open was left by a kill. Queued
+        # first on the writer thread, so it runs before any write of this run's calls.
+        self.db.close_interrupted_calls().add_done_callback(_log_closed)
         self.clients: dict[str, httpx.AsyncClient] = {}
         self.token_clients: dict[str, OAuthClient] = {}  # OAuth accounts' token clients, by account id
         self.connectors: dict[str, Connector] = self._build_connectors()
@@ -379,3 +376,13 @@ def _system_browser(url: str) -> bool:
     import webbrowser
 
     return webbrowser.open(url)
+
+
+def _log_closed(done: Future[int]) -> None:
+    exc = done.exception()
+    if isinstance(exc, NotStored):  # a read-only or full database: calls still show, saving says it fails
+        log.warning("Calls the last run left open could not be closed: %s", exc)
+    elif exc is not None:
+        log.error("Closing the calls the last run left open failed", exc_info=exc)
+    elif done.result():
+        log.info("Closed %d call(s) the last run left open", done.result())

@@ -118,10 +118,10 @@ class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
 
     # -- housekeeping (upkeep.py) ----------------------------------------------------------------
 
-    def close_interrupted_calls(self) -> int:
-        """At start-up: calls a killed run left ringing or answered are closed as ended."""
-        self._writer.settle()
-        return close_interrupted_calls(self._conn)
+    def close_interrupted_calls(self) -> Future[int]:
+        """At start-up: calls a killed run left ringing or answered are closed as ended, on the writer
+        thread after the writes queued before it; the Future holds how many."""
+        return self._writer.submit(close_interrupted_calls)
 
     def purge(self, keep_days: int) -> Purged:
         """Calls and notes older than `keep_days` days are erased (0: keep everything)."""

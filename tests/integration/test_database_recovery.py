@@ -20,6 +20,7 @@ from app.runtime.runtime import Runtime
 from app.storage.db import Database, DatabaseUnreadable
 from tests.conftest import RwEnv
 from tests.integration.test_call_flow import Recorder, event
+from tests.support import wait_until
 
 GARBAGE = b"This is not a database. " * 400
 
@@ -68,6 +69,7 @@ def test_a_killed_instance_leaves_nothing_that_blocks_the_next_start(instances: 
     assert first.wait_ready().startswith("Ringside is ready")
     assert ringside("event", "ring", "--number", "0491 570 006", "--call-id", "before-kill").returncode == 0
     assert ringside("event", "hangup", "--number", "0491 570 006", "--call-id", "before-kill").returncode == 0
+    assert ringside("event", "ring", "--number", "0491 570 007", "--call-id", "ringing-at-kill").returncode == 0
     home = paths.resolve()
     assert json.loads(home.instance_file.read_text())["pid"] == first.proc.pid
 
@@ -79,8 +81,13 @@ def test_a_killed_instance_leaves_nothing_that_blocks_the_next_start(instances: 
     instances.append(second)
     assert second.wait_ready().startswith("Ringside is ready")  # not "already running"
     assert json.loads(home.instance_file.read_text())["pid"] == second.proc.pid
-    history = json.loads(ringside("history", "--json").stdout)["calls"]
-    assert [c["call_id"] for c in history] == ["before-kill"]  # the killed run's history survived
+
+    def states() -> dict[str, str]:
+        return {c["call_id"]: c["state"] for c in json.loads(ringside("history", "--json").stdout)["calls"]}
+
+    # The killed run's history survived, and the call still ringing then is closed (not ringing forever).
+    wait_until(lambda: states() == {"before-kill": "missed", "ringing-at-kill": "ended"}, 20,
+               "the call ringing at the kill to be closed")
     # …and it is the one running instance: a third `ringside` hands over to it and exits.
     third = ringside()
     assert (third.returncode, third.stdout.strip()) == (0, "Ringside is already running; brought it to the front.")

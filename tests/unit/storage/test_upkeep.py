@@ -30,7 +30,7 @@ def test_calls_left_ringing_or_answered_are_closed_as_ended(tmp_path: Path) -> N
     _call(db, "ringing", state="ringing")
     _call(db, "answered", state="answered")
     _call(db, "missed", state="missed")
-    assert db.close_interrupted_calls() == 2
+    assert db.close_interrupted_calls().result(timeout=10) == 2
     assert {c.call_id: c.state for c in db.recent_calls()} == {
         "ringing": "ended", "answered": "ended", "missed": "missed"}
     assert _note(db, "answered") > 0  # a note can still be written for it
