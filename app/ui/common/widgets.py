@@ -3,12 +3,11 @@ and re-polishing after a dynamic property changes."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
 
+from app.ui.common.rich_text import escape
 from app.ui.common.style import color
 
 _LINK_FLAGS = Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
@@ -17,10 +16,10 @@ _LINK_FLAGS = Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteraction
 def link_html(text: str, href: str | None) -> str:
     """Rich text for `text`, as a link (in the active theme's link colour) when there is somewhere
     to go."""
-    label = html.escape(text, quote=False)
+    label = escape(text, quote=False)
     if not href:
         return label
-    return f'<a href="{html.escape(href, quote=True)}" style="color:{color("link")}; text-decoration:none;">{label}</a>'
+    return f'<a href="{escape(href, quote=True)}" style="color:{color("link")}; text-decoration:none;">{label}</a>'
 
 
 def repolish(widget: QWidget) -> None:
