@@ -331,6 +331,9 @@ class HistoryWindow(QWidget):
         self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A refresh due after the close would read a database that quitting may have closed by then.
+        self._refresh_timer.stop()
+        self._search_timer.stop()
         if self.note_form is not None:
             self.note_form.close()
         super().closeEvent(event)

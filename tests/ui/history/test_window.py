@@ -230,6 +230,18 @@ def test_the_history_window_refreshes_when_the_core_reports_a_change(
     qtbot.waitUntil(lambda: [v.call_id for v in window.views] == ["c1"])
 
 
+def test_a_refresh_due_when_the_window_closes_is_dropped(
+        qtbot: QtBot, shell: tuple[UiShell, Bridge], controls: FakeControls) -> None:
+    """Quitting closes the window, then the database: a refresh still due would read a closed database."""
+    ui, bridge = shell
+    window = ui.open_history()
+    bridge.tray_state_changed(TrayState.IDLE, "Ready")  # the core reports a change: refresh in 50 ms
+    window.search_edit.setText("Priya")  # a search typed: runs after a pause
+    assert window._refresh_timer.isActive() and window._search_timer.isActive()
+    window.close()
+    assert not window._refresh_timer.isActive() and not window._search_timer.isActive()
+
+
 # -- on the card --------------------------------------------------------------------------------
 
 
