@@ -46,6 +46,7 @@ from app.ui.bridge import Bridge
 from app.ui.card.card import CallCard
 from app.ui.shell import UiShell
 from tests.perf.floor import (
+    BETWEEN_CALLS_S,
     Floor,
     Starts,
     bare_starts,
@@ -60,7 +61,6 @@ from tests.perf.floor import (
 from tests.support import caller, until
 
 LATENCIES = {"fast": 0.100, "slow": 0.400}
-BETWEEN_CALLS_S = 0.3
 CALLER = "+61491570006"  # a contact with open jobs in both accounts
 
 
@@ -158,8 +158,7 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
         assert form is not None
         form.reject()
         await until(lambda: shell.note_form(call_id) is None, 10, "the note form to close")
-        # Calls at a desk are seconds apart: the last card's paints and idle work happen before the next ring.
-        await asyncio.sleep(BETWEEN_CALLS_S)
+        await asyncio.sleep(BETWEEN_CALLS_S)  # as between calls at a desk (see floor.py)
 
     async def main() -> None:
         await runtime.start()

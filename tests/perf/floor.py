@@ -17,6 +17,9 @@ from pathlib import Path
 
 # Both programs are started this way: `python -m <module>`, offscreen, output piped.
 SETTLE_S = 1.0  # after ready, before reading idle RSS: lets start-up work that follows the window finish
+# Calls at a desk are seconds apart: the last card's paints and idle work (the spare card rebuilt, the
+# collector's run between calls) happen before the next ring. The card benchmarks pause this long.
+BETWEEN_CALLS_S = 0.3
 
 
 def pct(values: list[float], q: float) -> float:
