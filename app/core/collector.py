@@ -30,6 +30,10 @@ class Collector:
         self._busy = 0
         self._rings = 0
 
+    @property
+    def busy(self) -> bool:
+        return self._busy > 0
+
     def looking_up(self) -> None:
         self._busy += 1
         self._rings += 1

@@ -77,6 +77,11 @@ class Switchboard:
     # -- settings ------------------------------------------------------------------------------
 
     @property
+    def looking_up(self) -> bool:
+        """Some call's lookups are still in flight (a cached caller's refresh included)."""
+        return self._collector.busy
+
+    @property
     def default_region(self) -> str | None:
         return self._book.policy.default_region
 

@@ -3,10 +3,12 @@ ends, and what is saved."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from app.core.models import EventType, LookupStatus, NoteStatus
-from app.core.phone import NumberKind
+from app.core.models import EventType, LookupStatus, NoteStatus, Record
+from app.core.phone import CallerNumber, NumberKind
 from app.core.views import CallState, TrayState
 from tests.support import until
 from tests.unit.core.fakes import PRIYA, PRIYA_RECORD, build, event
@@ -111,3 +113,22 @@ async def test_a_number_that_is_not_a_number_pops_a_card_without_a_lookup() -> N
     withheld = world.listener.latest("c2")
     assert (withheld.number_display, withheld.invalid_reason) == ("Withheld number", None)
     assert "c2" in world.history.calls and world.crm.lookups == []
+
+
+async def test_it_says_while_a_calls_lookups_are_in_flight() -> None:
+    world = build()
+    board = world.core.switchboard
+    held = asyncio.Event()
+    answer = world.crm.lookup
+
+    async def slow_lookup(caller: CallerNumber) -> list[Record]:
+        await held.wait()
+        return await answer(caller)
+
+    world.crm.lookup = slow_lookup  # type: ignore[method-assign]
+    assert not board.looking_up
+    board.handle(event(EventType.RING))
+    await until(lambda: world.crm.lookups == [] and board.looking_up, what="the lookup to start")
+    held.set()
+    await until(lambda: not board.looking_up, what="the lookup to finish")
+    assert world.listener.latest("c1").complete
