@@ -77,6 +77,13 @@ class CardBody:
             if section is not None:
                 section.prepare(result)
 
+    def lay_out_ready(self, width: int) -> None:
+        """Lay the blocks `prepare` built out, hidden, `width` pixels wide (the card's, once styled): shown,
+        a block is laid out at its size, a hidden widget's default one unless done here, and each of its
+        wrapped labels laid out at that width for nothing."""
+        for block in self._ready_people.values():
+            block.lay_out(width)
+
     def drop_ready(self) -> None:
         """Discard what `prepare` built and no answer took."""
         for block in self._ready_people.values():

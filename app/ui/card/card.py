@@ -210,8 +210,11 @@ class CallCard(QWidget):
         self.render(view)
 
     def prepare(self, view: CallView) -> None:
-        """Build ahead, never shown, what `view`'s answers would add to this spare card (body.py)."""
+        """Build ahead, never shown, what `view`'s answers would add to this spare card (body.py), styled
+        and laid out at the card's width."""
         self._body.prepare(view)
+        self.ensurePolished()
+        self._body.lay_out_ready(self._frame.contentsRect().width() - _MARGINS[0] - _MARGINS[2])
 
     def _retire(self, widget: QWidget) -> None:
         """Hide `widget`, which left the card, and delete it once the card has painted without it:

@@ -159,6 +159,11 @@ class PersonBlock(QFrame):
             self._retire(part.box)
         self._ahead = []
 
+    def lay_out(self, width: int) -> None:
+        """Lay the block out `width` pixels wide, hidden (CardBody.lay_out_ready says why)."""
+        self.resize(width, self.heightForWidth(width))
+        self._layout.activate()
+
     def _replace(self, slot: int, build: Callable[[QVBoxLayout, Person], None], person: Person) -> None:
         """Build one part (0 head, 1 jobs) in a box off the card, then show it once in its slot (see
         AccountSection._add_rows)."""
@@ -238,9 +243,10 @@ class PersonBlock(QFrame):
             return False
         if len(before.jobs) != len(person.jobs) or _jobs_of(before)[1:] != _jobs_of(person)[1:]:
             return False
-        if _job_texts(before)[1] != _job_texts(person)[1]:
+        heading, texts = _job_texts(person)
+        if _job_texts(before)[1] != texts:
             return False
-        self.jobs_heading.setText(_job_texts(person)[0])
+        self.jobs_heading.setText(heading)
         for job_label, job in zip(self.job_labels, person.jobs, strict=False):
             job_label.setToolTip(_job_tip(job))
         return True
