@@ -23,12 +23,15 @@ W = TypeVar("W", bound=QWidget)
 
 
 class CardBody:
-    """Keeps `layout` (the card's scrolling sections host) in step with a view's accounts."""
+    """Keeps `layout` (the card's scrolling sections host) in step with a view's accounts. What leaves
+    it goes to `retire` (hidden now, deleted once the card has painted without it)."""
 
     def __init__(self, layout: QVBoxLayout, *, picked: Callable[[str, str], None],
-                 sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None]) -> None:
+                 sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None],
+                 retire: Callable[[QWidget], None]) -> None:
         self._layout = layout
         self._picked, self._sign_in, self._create = picked, sign_in, create
+        self._retire = retire
         self.sections: dict[str, AccountSection] = {}
         self.people: dict[str, PersonBlock] = {}  # keyed by the person's first account
         self.order: list[PersonBlock | AccountSection] = []  # as shown, top to bottom
@@ -63,15 +66,23 @@ class CardBody:
         spare card, for the last caller calling again), and the blocks of the people several found."""
         host = self._layout.parentWidget()
         for person in merge_people(view.accounts):
-            block = PersonBlock()
+            block = PersonBlock(self._retire)
             block.setParent(host)  # a child from the start: polished with the card, deleted with it
             block.hide()
             block.show_person(person)
+            block.build_ahead(person)
             self._ready_people[person.account_ids[0]] = block
         for result in view.accounts:
             section = self.sections.get(result.account_id)
             if section is not None:
                 section.prepare(result)
+
+    def lay_out_ready(self, width: int) -> None:
+        """Lay the blocks `prepare` built out, hidden, `width` pixels wide (the card's, once styled): shown,
+        a block is laid out at its size, a hidden widget's default one unless done here, and each of its
+        wrapped labels laid out at that width for nothing."""
+        for block in self._ready_people.values():
+            block.lay_out(width)
 
     def drop_ready(self) -> None:
         """Discard what `prepare` built and no answer took."""
@@ -81,12 +92,14 @@ class CardBody:
         self._ready_people.clear()
         for section in self.sections.values():
             section.drop_ready()
+        for shown in self.people.values():
+            shown.drop_ahead()
 
     def _person_block(self, key: str, person: Person) -> PersonBlock:
         block = self.people.get(key)
         if block is None:  # one built ahead only rebuilds the parts that differ
             ready = self._ready_people.pop(key, None)
-            block = self.people[key] = ready if ready is not None else PersonBlock()
+            block = self.people[key] = ready if ready is not None else PersonBlock(self._retire)
         block.show_person(person)
         return block
 
@@ -102,12 +115,11 @@ class CardBody:
             self.sections[account_id] = section
         return section
 
-    @staticmethod
-    def _drop(widgets: dict[str, W], keep: set[str]) -> None:
+    def _drop(self, widgets: dict[str, W], keep: set[str]) -> None:
         for key in [k for k in widgets if k not in keep]:
             gone = widgets.pop(key)
-            gone.hide()
-            gone.deleteLater()
+            self._layout.removeWidget(gone)
+            self._retire(gone)
 
 
 def _listed(view: CallView, account_id: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.core.ports import NewRecordKind
@@ -71,6 +71,7 @@ class CallCard(QWidget):
         self._view = view
         self._shown_reported = False
         self._dismissed = False
+        self._retired: list[QWidget] = []  # taken off the card, deleted after its next paint (`_retire`)
 
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -107,7 +108,7 @@ class CallCard(QWidget):
         # Why there is nothing to look up, or the accounts' findings, scrolling only when there are
         # more than the screen can hold.
         self._sections = CardSections(layout, CARD_WIDTH - _MARGINS[0] - _MARGINS[2], picked=self._pick,
-                                      sign_in=controls.sign_in, create=self._open_create)
+                                      sign_in=controls.sign_in, create=self._open_create, retire=self._retire)
         self._body = self._sections.body
         self.invalid_label = self._sections.invalid_label
         self.empty_label = self._sections.empty_label
@@ -209,8 +210,17 @@ class CallCard(QWidget):
         self.render(view)
 
     def prepare(self, view: CallView) -> None:
-        """Build ahead, never shown, what `view`'s answers would add to this spare card (body.py)."""
+        """Build ahead, never shown, what `view`'s answers would add to this spare card (body.py), styled
+        and laid out at the card's width."""
         self._body.prepare(view)
+        self.ensurePolished()
+        self._body.lay_out_ready(self._frame.contentsRect().width() - _MARGINS[0] - _MARGINS[2])
+
+    def _retire(self, widget: QWidget) -> None:
+        """Hide `widget`, which left the card, and delete it once the card has painted without it:
+        deleted on the loop's next turn, a merged account's section (about 1 ms) held up that paint."""
+        widget.hide()
+        self._retired.append(widget)
 
     def _show_state(self) -> None:
         self._header.show_state(self._view)
@@ -299,6 +309,13 @@ class CallCard(QWidget):
         """Keys the focused widget left alone: Esc dismisses, Enter presses the focused button (keys.py)."""
         if not press(event, self.focusWidget(), self.dismiss):
             super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._retired:  # deleted after this paint's turn
+            for widget in self._retired:
+                widget.deleteLater()
+            self._retired = []
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -74,15 +75,31 @@ def _job_tip(job: MergedJob) -> str:
     return "\n".join(lines)
 
 
+def _drop_now(widget: QWidget) -> None:
+    widget.hide()
+    widget.deleteLater()
+
+
+@dataclass
+class _SourcePart:
+    """What one CRM adds, in its own box: kept while that CRM's `Source` stays the same."""
+
+    source: Source
+    box: QWidget
+    labels: list[QLabel]
+
+
 class PersonBlock(QFrame):
     """The merged header and body for one `Person`; `show_person` rebuilds only the parts that changed.
+    `retire(widget)` takes a part that gave way off the block (the card deletes it after its paint).
 
     Test accessors: `person`, `badges`, `name_label`, `detail_label`, `jobs_heading`, `job_labels`,
     `source_labels` (account id -> the labels of what that CRM adds), `rebuilds`."""
 
-    def __init__(self) -> None:
+    def __init__(self, retire: Callable[[QWidget], None] = _drop_now) -> None:
         super().__init__()
         self.setObjectName("accountSection")  # the same separator and spacing as an account's section
+        self._retire = retire
         self.person: Person | None = None
         self.rebuilds = 0
         self.badges: list[QLabel] = []
@@ -96,11 +113,22 @@ class PersonBlock(QFrame):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self._parts: list[QWidget] = []
-        for _ in range(3):  # placeholders, so each part has its index in the layout from the start
+        for _ in range(2):  # placeholders, so each part has its index in the layout from the start
             placeholder = QWidget()
             placeholder.hide()
             self._layout.addWidget(placeholder)
             self._parts.append(placeholder)
+        # What each CRM adds, a box per CRM, changed one CRM at a time (the last to answer shows
+        # "Loading open jobs…" until its jobs come); boxes built ahead wait hidden in `_ahead`.
+        self._sources_box = QWidget()
+        self._sources_box.setObjectName("personBox")
+        self._sources = QVBoxLayout(self._sources_box)
+        self._sources.setContentsMargins(0, 0, 0, 0)
+        self._sources.setSpacing(2)
+        self._sources_box.hide()
+        self._layout.addWidget(self._sources_box)
+        self._source_parts: dict[str, _SourcePart] = {}
+        self._ahead: list[_SourcePart] = []
 
     def show_person(self, person: Person) -> bool:
         """Show `person`; returns whether anything changed. Only the parts that changed are built
@@ -114,12 +142,31 @@ class PersonBlock(QFrame):
         if (before is None or _jobs_of(before) != _jobs_of(person)) and not self._retitle_jobs(before, person):
             self._replace(1, self._build_jobs, person)
         if before is None or before.sources != person.sources:
-            self._replace(2, self._build_sources, person)
+            self._show_sources(person)
         return True
 
+    def build_ahead(self, person: Person) -> None:
+        """Build, hidden, the box each of `person`'s CRMs shows while its open jobs load: the spare card
+        (spare.py) holds the last caller's block, and the CRM that answers last then shows one ready-made."""
+        for source in person.sources:
+            loading = replace(source, loading=True, problem=None)
+            if not any(part.source == loading for part in self._ahead):
+                self._ahead.append(self._build_source(loading))
+
+    def drop_ahead(self) -> None:
+        """Discard the boxes `build_ahead` built that no answer took."""
+        for part in self._ahead:
+            self._retire(part.box)
+        self._ahead = []
+
+    def lay_out(self, width: int) -> None:
+        """Lay the block out `width` pixels wide, hidden (CardBody.lay_out_ready says why)."""
+        self.resize(width, self.heightForWidth(width))
+        self._layout.activate()
+
     def _replace(self, slot: int, build: Callable[[QVBoxLayout, Person], None], person: Person) -> None:
-        """Build one part (0 head, 1 jobs, 2 what the CRMs add) in a box off the card, then show it
-        once in its slot (see AccountSection._add_rows)."""
+        """Build one part (0 head, 1 jobs) in a box off the card, then show it once in its slot (see
+        AccountSection._add_rows)."""
         old = self._parts[slot]
         box = QWidget()
         box.setObjectName("personBox")
@@ -129,8 +176,7 @@ class PersonBlock(QFrame):
         build(column, person)
         self._parts[slot] = box
         self._layout.removeWidget(old)
-        old.hide()
-        old.deleteLater()
+        self._retire(old)
         self._layout.insertWidget(slot, box)
         box.setVisible(column.count() > 0)
 
@@ -197,32 +243,64 @@ class PersonBlock(QFrame):
             return False
         if len(before.jobs) != len(person.jobs) or _jobs_of(before)[1:] != _jobs_of(person)[1:]:
             return False
-        if _job_texts(before)[1] != _job_texts(person)[1]:
+        heading, texts = _job_texts(person)
+        if _job_texts(before)[1] != texts:
             return False
-        self.jobs_heading.setText(_job_texts(person)[0])
+        self.jobs_heading.setText(heading)
         for job_label, job in zip(self.job_labels, person.jobs, strict=False):
             job_label.setToolTip(_job_tip(job))
         return True
 
-    def _build_sources(self, column: QVBoxLayout, person: Person) -> None:
-        """What each CRM adds beyond the header, under its name; CRMs that add nothing get no section."""
-        self.source_labels = {}
-        for source in person.sources:
-            if not source.adds_anything:
-                continue
-            shown: list[QLabel] = [text_label(source.account_label.upper(), name="accountLabel")]
-            shown += [text_label(line, name="recordNote", role="secondary", wrap=True) for line in source.adds]
-            if source.extra_links:
-                links = " · ".join(link_html(text, url) for text, url in source.extra_links)
-                shown.append(link_label(links, name="recordLinks"))
-            if source.loading:
-                shown.append(text_label("Loading open jobs…", name="loadingMore", role="pending"))
-            if source.problem:
-                shown.append(text_label(source.problem, name="sectionNote", wrap=True))
-            column.addSpacing(10)
-            for widget in shown:
-                column.addWidget(widget)
-            self.source_labels[source.account_id] = shown
+    def _show_sources(self, person: Person) -> None:
+        """What each CRM adds beyond the header, under its name; CRMs that add nothing get no box. A CRM
+        whose `Source` is unchanged keeps its box; a changed one takes a box built ahead, or a new one."""
+        kept, self._source_parts = self._source_parts, {}
+        shown = [s for s in person.sources if s.adds_anything]
+        for index, source in enumerate(shown):
+            part = kept.pop(source.account_id, None)
+            if part is not None and part.source != source:
+                self._drop_source(part)
+                part = None
+            if part is None:
+                part = next((p for p in self._ahead if p.source == source), None)
+                if part is not None:
+                    self._ahead.remove(part)
+                else:
+                    part = self._build_source(source)
+            if self._sources.indexOf(part.box) != index:
+                self._sources.insertWidget(index, part.box)
+            part.box.show()
+            self._source_parts[source.account_id] = part
+        for part in kept.values():
+            self._drop_source(part)
+        self.source_labels = {account: part.labels for account, part in self._source_parts.items()}
+        self._sources_box.setVisible(bool(shown))
+
+    def _drop_source(self, part: _SourcePart) -> None:
+        self._sources.removeWidget(part.box)
+        self._retire(part.box)
+
+    def _build_source(self, source: Source) -> _SourcePart:
+        """One CRM's box: its name, then what it adds (hidden until shown in its place)."""
+        box = QWidget(self._sources_box)
+        box.hide()
+        box.setObjectName("personSource")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        shown: list[QLabel] = [text_label(source.account_label.upper(), name="accountLabel")]
+        shown += [text_label(line, name="recordNote", role="secondary", wrap=True) for line in source.adds]
+        if source.extra_links:
+            links = " · ".join(link_html(text, url) for text, url in source.extra_links)
+            shown.append(link_label(links, name="recordLinks"))
+        if source.loading:
+            shown.append(text_label("Loading open jobs…", name="loadingMore", role="pending"))
+        if source.problem:
+            shown.append(text_label(source.problem, name="sectionNote", wrap=True))
+        column.addSpacing(10)
+        for widget in shown:
+            column.addWidget(widget)
+        return _SourcePart(source, box, shown)
 
     def focus_chain(self) -> list[QWidget]:
         """The block's keyboard stops: the name, each badge, the jobs, then what the CRMs add."""

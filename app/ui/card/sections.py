@@ -21,13 +21,14 @@ from app.ui.common.widgets import label
 
 class CardSections:
     """Adds its lines and scroll area to the card's `layout`, `width` pixels wide inside; `render(view)`
-    after each view, then `fit(cap)`. `picked`, `sign_in` and `create` go to the rows (body.py).
+    after each view, then `fit(cap)`. `picked`, `sign_in`, `create` and `retire` go to the body (body.py).
 
     Also: `body`, `invalid_label`, `empty_label`.
     """
 
     def __init__(self, layout: QVBoxLayout, width: int, *, picked: Callable[[str, str], None],
-                 sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None]) -> None:
+                 sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None],
+                 retire: Callable[[QWidget], None]) -> None:
         self._width = width
         self.invalid_label = label(name="invalidReason", wrap=True)
         layout.addWidget(self.invalid_label)
@@ -52,7 +53,7 @@ class CardSections:
         self._scroll.setWidget(host)
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its rows and links take focus, not the area
         layout.addWidget(self._scroll)
-        self.body = CardBody(self._column, picked=picked, sign_in=sign_in, create=create)
+        self.body = CardBody(self._column, picked=picked, sign_in=sign_in, create=create, retire=retire)
 
     def render(self, view: CallView) -> None:
         invalid = view.invalid_reason is not None

@@ -153,3 +153,16 @@ def test_the_same_jobs_from_a_second_crm_retitle_the_jobs_in_place(qtbot: QtBot)
     assert all("TrackerRMS: " in label.toolTip() for label in block.job_labels)
     card.render(call(_rw(PRIYA_JOBS[:1]), _tr()))  # different jobs: the part is built again
     assert len(block.job_labels) == 3 and block.job_labels != shown
+
+
+def test_a_section_merged_into_a_person_leaves_at_once_and_is_deleted_once_the_card_painted(qtbot: QtBot) -> None:
+    card = _card(qtbot, _rw(), pending(TR))
+    section = card.section("rw")
+    assert section is not None and section.isVisibleTo(card)
+    deleted: list[bool] = []
+    section.destroyed.connect(lambda: deleted.append(True))
+    card.render(call(_rw(), _tr(complete=False)))
+    assert not section.isVisibleTo(card) and card.sections() == []
+    [block] = card.people()
+    assert block.isVisibleTo(card)
+    qtbot.waitUntil(lambda: deleted == [True])  # after the card's next paint, not before it

@@ -117,3 +117,26 @@ def test_the_spare_holds_the_last_callers_merged_block_ready_and_drops_it_once_c
     assert card.people() == [ready] and ready.rebuilds == 1 and "Priya Raman" in ready.name_label.text()
     assert card.sections() == [] and built._body._ready_people == {}
     assert all(s._ready is None for s in built._body.sections.values())  # complete: nothing stale kept
+
+
+def test_the_crm_answering_last_shows_its_loading_line_built_ahead_then_drops_it(qtbot: QtBot) -> None:
+    from tests.ui.card.test_person import PRIYA_TR, TR_JOBS
+
+    rw = found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS})
+    both = call(rw, found(TR, PRIYA_TR, jobs={PRIYA_TR.key: TR_JOBS}))
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    spare.seen(replace(both, state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    card = spare.take(call(rw, pending(TR), call_id="again"))
+    qtbot.addWidget(card)
+    card.show()
+    [ready] = card._body._ready_people.values()
+    built_ahead = [label for part in ready._ahead if part.source.account_id == "tr" for label in part.labels]
+    card.render(call(rw, found(TR, PRIYA_TR, complete=False), call_id="again"))  # TrackerRMS found, jobs loading
+    assert card.people() == [ready]
+    assert ready.source_labels["tr"] == built_ahead  # the box built ahead, not one built now
+    assert [w.text() for w in built_ahead] == ["TRACKERRMS", "Loading open jobs…"]
+    assert all(w.isVisibleTo(card) for w in built_ahead)
+    card.render(call(rw, found(TR, PRIYA_TR, jobs={PRIYA_TR.key: TR_JOBS}), call_id="again"))
+    assert ready.source_labels == {} and ready._ahead == []
+    assert not any(w.isVisibleTo(card) for w in built_ahead)
