@@ -4,8 +4,6 @@ from the recruiter's."""
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,6 +12,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from app.core.views import CallView
 from app.ui.card.header import set_text
+from app.ui.common.rich_text import escape, plain
 from app.ui.common.widgets import label
 
 
@@ -50,13 +49,11 @@ class ContextLines:
         self._call_id = last.call_id
         earlier = last.earlier_text()
         set_text(self.last_call_label,
-                 f'Last time: <a href="history:{html.escape(last.call_id)}">{html.escape(last.text(now))}</a>'
-                 + (f" <span>{html.escape(earlier)}</span>" if earlier else ""))
+                 f'Last time: <a href="history:{escape(last.call_id)}">{escape(last.text(now))}</a>'
+                 + (f" <span>{escape(earlier)}</span>" if earlier else ""))
 
     @property
     def last_call_text(self) -> str:
         """The line as a recruiter reads it (no markup)."""
-        return html.unescape(_TAG.sub("", self.last_call_label.text()))
+        return plain(self.last_call_label.text())
 
-
-_TAG = re.compile(r"<[^>]+>")

@@ -4,7 +4,6 @@ for each CRM that adds something (retailCRM's manager and orders). Renders a `co
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -16,6 +15,7 @@ from app.core.person_merge import MergedJob, Person, Source
 from app.ui.card.flow import FlowLayout
 from app.ui.card.rows import MAX_JOBS, job_html
 from app.ui.common import format as fmt
+from app.ui.common.rich_text import escape
 from app.ui.common.style import color
 from app.ui.common.widgets import label as text_label
 from app.ui.common.widgets import link_html, link_label
@@ -30,13 +30,13 @@ def _and(names: tuple[str, ...]) -> str:
 
 def badge_html(source: Source) -> str:
     """'Recruit Wizard · Contact', linking to that CRM's record, in the record type's badge colour."""
-    text = html.escape(f"{source.account_label} · {source.record.display_type}", quote=False)
+    text = escape(f"{source.account_label} · {source.record.display_type}", quote=False)
     kind = source.record.type if source.record.type is not RecordType.USER else RecordType.OTHER
     # The badge's size and weight again inline: rich text does not take the stylesheet's font for the link.
     text = f'<span style="font-size:8pt; font-weight:700;">{text}</span>'
     if not source.record.link:
         return text
-    href = html.escape(source.record.link, quote=True)
+    href = escape(source.record.link, quote=True)
     return f'<a href="{href}" style="color:{color(f"{kind.value}_fg")}; text-decoration:none;">{text}</a>'
 
 
@@ -61,7 +61,7 @@ def _job_texts(person: Person) -> tuple[str, tuple[str, ...]]:
     for job in person.jobs[:MAX_JOBS]:
         text = job_html(job.job)
         if not shared:
-            where = html.escape(_and(job.labels), quote=False)
+            where = escape(_and(job.labels), quote=False)
             text += f'<br><span style="font-size:8pt; color:{color("muted")};">in {where}</span>'
         texts.append(text)
     return heading, tuple(texts)

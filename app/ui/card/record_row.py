@@ -3,14 +3,13 @@ pick when its account found several), and the HTML the card's jobs are shown wit
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QRadioButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.models import Job, Record
 from app.ui.common import format as fmt
+from app.ui.common.rich_text import escape
 from app.ui.common.style import color
 from app.ui.common.widgets import add_shown, label, link_html, link_label, set_state_property
 
@@ -23,7 +22,7 @@ def job_html(job: Job) -> str:
     title = link_html(job.title, job.link)
     if not job.link:
         title = f'<span style="color:{color("ink")};">{title}</span>'
-    parts = [html.escape(p, quote=False).replace(" ", "&nbsp;") for p in (job.employer, job.location) if p]
+    parts = [escape(p, quote=False).replace(" ", "&nbsp;") for p in (job.employer, job.location) if p]
     if not parts:
         return title
     return f'{title}<br><span style="font-size:9pt;">{" · ".join(parts)}</span>'

@@ -7,7 +7,6 @@ Rows and sections only render what an `AccountResult` says; a pick is reported u
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core.models import AccountResult, LookupStatus, Record
 from app.ui.card.create_record import CreateBar
 from app.ui.card.record_row import MAX_JOBS, PickButton, RecordRow, job_html
+from app.ui.common.rich_text import escape
 from app.ui.common.widgets import add_shown, label
 
 __all__ = ["MAX_JOBS", "AccountSection", "PickButton", "RecordRow", "job_html"]
@@ -193,9 +193,9 @@ class AccountSection(QFrame):
 
     @staticmethod
     def _error_html(result: AccountResult) -> str:
-        text = html.escape(result.error or f"{result.account_label} could not be searched.", quote=False)
+        text = escape(result.error or f"{result.account_label} could not be searched.", quote=False)
         if result.needs_sign_in:
-            command = html.escape(f"ringside account connect {result.account_id}", quote=False).replace(" ", "&nbsp;")
+            command = escape(f"ringside account connect {result.account_id}", quote=False).replace(" ", "&nbsp;")
             text += f"<br><b>Sign in again</b> with the button below, or run <code>{command}</code>"
         return text
 
