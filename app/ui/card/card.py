@@ -20,6 +20,7 @@ from dataclasses import replace
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from app.core.ports import NewRecordKind
 from app.core.views import CallState, CallView, Controls
@@ -218,9 +219,13 @@ class CallCard(QWidget):
 
     def _retire(self, widget: QWidget) -> None:
         """Hide `widget`, which left the card, and delete it once the card has painted without it:
-        deleted on the loop's next turn, a merged account's section (about 1 ms) held up that paint."""
+        deleted on the loop's next turn, a merged account's section (about 1 ms) held up that paint.
+        A card not on screen (the spare, one folded away in the stack) paints nothing: deleted then."""
         widget.hide()
-        self._retired.append(widget)
+        if self.isVisible():
+            self._retired.append(widget)
+        else:
+            widget.deleteLater()
 
     def _show_state(self) -> None:
         self._header.show_state(self._view)
@@ -313,9 +318,10 @@ class CallCard(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self._retired:  # deleted after this paint's turn
-            for widget in self._retired:
-                widget.deleteLater()
-            self._retired = []
+            retired, self._retired = self._retired, []
+            for widget in retired:
+                if isValid(widget):  # a parent deleted since took it along
+                    widget.deleteLater()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

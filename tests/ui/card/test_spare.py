@@ -140,3 +140,22 @@ def test_the_crm_answering_last_shows_its_loading_line_built_ahead_then_drops_it
     card.render(call(rw, found(TR, PRIYA_TR, jobs={PRIYA_TR.key: TR_JOBS}), call_id="again"))
     assert ready.source_labels == {} and ready._ahead == []
     assert not any(w.isVisibleTo(card) for w in built_ahead)
+
+
+def test_a_withheld_caller_after_a_merged_one_paints_without_errors(qtbot: QtBot) -> None:
+    """The spare's block built ahead for the last (merged) caller is dropped at once when the next call
+    has nothing to look up: painting that card must not trip over what the block took along."""
+    from tests.ui.card.test_person import PRIYA_TR, TR_JOBS
+
+    both = call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}), found(TR, PRIYA_TR, jobs={PRIYA_TR.key: TR_JOBS}))
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    spare.seen(replace(both, state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    card = spare.take(call(call_id="withheld", number="", number_display="Withheld",
+                           invalid_reason="The caller's number is withheld."))
+    qtbot.addWidget(card)
+    card.show()
+    qtbot.waitExposed(card)
+    card.repaint()  # a paint now: an error in it fails the test (pytest-qt reports it)
+    assert card.people() == [] and card.sections() == []
+    assert card._retired == []  # nothing left waiting for a paint that already happened
