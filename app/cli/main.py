@@ -11,15 +11,14 @@ line: every subcommand's parser knows them too. Exit codes are in exit_codes.py.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import types
 from collections.abc import Callable, Iterator, Sequence
 
 from app import __version__
 from app.cli import account, cache, dial, event, history, retailcrm, run, webhook_info
 from app.cli.exit_codes import EXIT_CODES_HELP, EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from app.config import paths as paths_mod
+from app.config import pydantic_plugins
 from app.config.paths import Paths
 from app.errors import InvalidNumber, RingsideError
 
@@ -120,20 +119,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _no_pydantic_plugins() -> None:
-    """Ringside uses no pydantic plugins. PYDANTIC_DISABLE_PLUGINS stops pydantic looking for them,
-    but its plugin loader still imports importlib.metadata as it loads (~2 MB and 30 modules kept
-    for the life of the process, ~15 ms); a stand-in loader that finds none is all pydantic asks for
-    (`get_plugins`, pinned version). Left alone if the environment names plugins of its own."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true"):
-        stand_in = types.ModuleType("pydantic.plugin._loader")
-        stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # no plugins: ()
-        sys.modules.setdefault(stand_in.__name__, stand_in)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _no_pydantic_plugins()
+    pydantic_plugins.no_plugins()  # before anything builds a pydantic model
     args = parse(sys.argv[1:] if argv is None else argv)
     paths = paths_mod.resolve(args.home)
     paths_mod.private_umask()  # every file Ringside writes is for the user alone
