@@ -26,7 +26,7 @@ def no_plugins() -> bool:
         return False
     stand_in = types.ModuleType(LOADER, "Stand-in for pydantic's plugin loader: Ringside uses no plugins.")
     stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # no plugins: ()
-    stand_in.__getattr__ = _from_real_loader  # type: ignore[attr-defined]
+    stand_in.__getattr__ = _from_real_loader  # type: ignore[method-assign]  # PEP 562: asked for a name it lacks
     sys.modules[LOADER] = stand_in
     return True
 
