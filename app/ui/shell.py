@@ -30,6 +30,7 @@ from app.ui.card.spare import SpareCard
 from app.ui.card.stack import CardStack
 from app.ui.common.recent import RecentIds
 from app.ui.common.style import apply_style
+from app.ui.common.widgets import delete_later
 from app.ui.note.form import NoteForm
 from app.ui.note.queue import NoteQueue
 from app.ui.tray.tray import TrayController
@@ -304,7 +305,7 @@ class UiShell(QObject):
         card = self._cards.pop(call_id, None)
         self._gone.add(call_id)
         if card is not None:
-            card.deleteLater()
+            delete_later(card)
         self._restack()
 
     def _trim(self) -> None:
@@ -315,7 +316,7 @@ class UiShell(QObject):
             self._cards.pop(oldest.call_id, None)
             self._gone.add(oldest.call_id)
             oldest.close()
-            oldest.deleteLater()
+            delete_later(oldest)
 
     def _restack(self, _height: int = 0) -> None:
         self._stack.restack(self.cards(), self.card_position)
