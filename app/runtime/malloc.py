@@ -3,7 +3,10 @@
 - **One arena.** glibc gives a thread that allocates an arena of its own, kept for the life of the
   process. The start's worker thread imports half the app (config models, core), so its arena held
   ~1 MB of resident memory at idle, mostly pages of objects long gone; with one arena every thread
-  allocates from the main heap (the GIL serialises Python's allocations anyway).
+  allocates from the main heap. Python's own allocations are serialised by the GIL anyway; what C
+  code allocates without it (SQLite on the writer thread, Qt's threads) now shares one lock, which
+  a desktop app's few threads do not contend for. A MALLOC_ARENA_MAX or GLIBC_TUNABLES set in the
+  environment is left to decide.
 - **Free pages given back once started.** Start-up frees a lot it used only once (source read and
   compiled, config parsed); `malloc_trim` returns the free pages inside the heap to the system.
 
@@ -13,7 +16,7 @@ Both are no-ops where the C library is not glibc (macOS, Windows, musl).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import os
 import sys
 from typing import Any
 
@@ -32,6 +35,8 @@ def _glibc() -> Any | None:
 
 def one_arena(libc: Any | None = None) -> bool:
     """Every thread allocates from the one heap; call before starting threads. True when applied."""
+    if "MALLOC_ARENA_MAX" in os.environ or "GLIBC_TUNABLES" in os.environ:
+        return False
     libc = libc or _glibc()
     return bool(libc and libc.mallopt(_M_ARENA_MAX, 1))
 

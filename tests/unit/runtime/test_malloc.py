@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ import ctypes, sys, tempfile, threading
 from app.runtime import malloc
 if sys.argv[1] == "one":
     assert malloc.one_arena()
+elif sys.argv[1] == "asked":  # with a limit set in the environment
+    assert not malloc.one_arena()
 kept = []
 worker = threading.Thread(target=lambda: kept.extend(bytes(2000) for _ in range(2000)))
 worker.start(); worker.join()
@@ -35,9 +38,10 @@ with tempfile.NamedTemporaryFile(suffix=".xml") as info:
 """
 
 
-def heaps(mode: str) -> int:
+def heaps(mode: str, **env: str) -> int:
+    clean = {k: v for k, v in os.environ.items() if k not in ("MALLOC_ARENA_MAX", "GLIBC_TUNABLES")}
     done = subprocess.run([sys.executable, "-c", CODE, mode], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+                          timeout=60, env={**clean, **env})
     assert done.returncode == 0, done.stderr
     return int(done.stdout)
 
@@ -45,6 +49,10 @@ def heaps(mode: str) -> int:
 def test_a_worker_thread_allocates_from_the_one_heap() -> None:
     assert heaps("default") >= 2  # glibc's default: the thread got an arena of its own
     assert heaps("one") == 1
+
+
+def test_an_arena_limit_set_in_the_environment_is_left_to_decide() -> None:
+    assert heaps("asked", MALLOC_ARENA_MAX="4") >= 2
 
 
 TRIM = """
