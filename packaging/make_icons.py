@@ -72,15 +72,16 @@ def draw(drawing: str, size: int) -> QImage:
 
 def sized_icons() -> dict[str, QImage]:
     """File name → image, for every icon the app loads from resources/icons/sized/."""
-    from app.runtime.bundle import TRAY_STATES
-    from app.ui.common.app_icon import SIZES
-    from app.ui.common.style import ICON_SIZES
+    from app import resources
 
-    icons = {f"ringside-{size}.png": draw("ringside", size) for size in SIZES}
-    for state in (*TRAY_STATES, "offline"):
-        icons.update({f"tray-{state}-{size}.png": draw(f"tray-{state}", size) for size in ICON_SIZES})
-    icons["check.png"] = draw("check", CHECK_SIZE)
-    icons["check@2x.png"] = draw("check", 2 * CHECK_SIZE)
+    icons = {resources.sized_icon("ringside", size): draw("ringside", size) for size in resources.APP_ICON_SIZES}
+    for state in resources.TRAY_ICON_STATES:
+        icons.update({resources.sized_icon(f"tray-{state}", size): draw(f"tray-{state}", size)
+                      for size in resources.TRAY_ICON_SIZES})
+    one, two = resources.CHECK_MARKS
+    icons[one] = draw("check", CHECK_SIZE)
+    icons[two] = draw("check", 2 * CHECK_SIZE)
+    assert sorted(icons) == sorted(resources.sized_icon_files())
     return icons
 
 

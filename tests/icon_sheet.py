@@ -22,7 +22,7 @@ from PySide6.QtCore import QRect, QSize, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.runtime.bundle import TRAY_STATES  # noqa: E402
+from app.resources import TRAY_ICON_STATES as TRAY_STATES  # noqa: E402
 from app.ui.common.app_icon import app_icon  # noqa: E402
 from app.ui.common.style import tray_icon  # noqa: E402
 

@@ -77,7 +77,7 @@ class Switchboard:
     # -- settings ------------------------------------------------------------------------------
 
     @property
-    def looking_up(self) -> bool:
+    def lookups_in_flight(self) -> bool:
         """Some call's lookups are still in flight (a cached caller's refresh included)."""
         return self._collector.busy
 

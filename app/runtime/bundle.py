@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from app.core.views import TrayState
+from app import resources
 
 APP_NAME = "Ringside"  # what people see: menus, installers, the macOS bundle
 EXE_NAME = "ringside"  # the command, the one-folder bundle's folder and executable
@@ -33,10 +33,9 @@ NATIVE_KEYRING: dict[str, tuple[str, tuple[str, ...]]] = {
 # Files under resources/ that the app cannot run without (the rest is looked up as needed).
 REQUIRED_RESOURCES = (
     "styles/ringside.qss",
-    *(f"icons/sized/ringside-{size}.png" for size in (16, 22, 32, 64)),
+    *(f"icons/sized/{name}" for name in resources.sized_icon_files()),
     "demo/people.json",
 )
-TRAY_STATES = tuple(state.value for state in TrayState)  # each has icons/sized/tray-<state>-<size>.png
 
 
 def _app_modules(factory: Callable[..., Any]) -> set[str]:

@@ -196,8 +196,7 @@ def check_resources() -> list[Finding]:
         root = resources.root()
     except FileNotFoundError as exc:
         return [Finding(Status.FAIL, "resources", str(exc))]
-    wanted = [*bundle.REQUIRED_RESOURCES,
-              *(f"icons/sized/tray-{state}-{size}.png" for state in bundle.TRAY_STATES for size in (16, 22, 32))]
+    wanted = list(bundle.REQUIRED_RESOURCES)
     missing = [name for name in wanted if not (root / name).is_file()]
     if missing:
         return [Finding(Status.FAIL, "resources", f"{root} lacks {', '.join(missing)}")]

@@ -85,7 +85,7 @@ async def drive(app: RunningApp, warm_up: int, calls: int) -> Run:
         # has landed, so counts compare like with like. (At the end this matters more: qasync's
         # run_until_complete steps what is pending once more after the loop has stopped, where a request
         # fails for want of a running loop.)
-        await until(lambda: not app.runtime.switchboard.looking_up, 10, "the lookups in flight")
+        await until(lambda: not app.runtime.switchboard.lookups_in_flight, 10, "the lookups in flight")
         return sample(after_calls)
 
     out = Run()

@@ -11,12 +11,10 @@ from PySide6.QtGui import QIcon
 
 from app import resources
 
-SIZES = (16, 22, 24, 32, 44, 48, 64, 128, 256)
-
 
 @cache
 def app_icon() -> QIcon:
-    return sized_icon("ringside", SIZES)
+    return sized_icon("ringside", resources.APP_ICON_SIZES)
 
 
 def sized_icon(name: str, sizes: tuple[int, ...]) -> QIcon:
@@ -24,5 +22,5 @@ def sized_icon(name: str, sizes: tuple[int, ...]) -> QIcon:
     disk only when a size is first shown."""
     icon = QIcon()
     for size in sizes:
-        icon.addFile(str(resources.path("icons", "sized", f"{name}-{size}.png")), QSize(size, size))
+        icon.addFile(str(resources.path("icons", "sized", resources.sized_icon(name, size))), QSize(size, size))
     return icon

@@ -304,15 +304,12 @@ def _system_scheme_changed(_scheme: Qt.ColorScheme) -> None:
 
 # -- tray icons ----------------------------------------------------------------------------
 
-# The sizes trays ask for: 20, 40 and 44 are 16-, 20- and 22-pixel slots on 1.25x and 2x screens.
-ICON_SIZES = (16, 20, 22, 24, 32, 40, 44, 48, 64, 128)
-
 
 @cache
 def tray_icon(state: str) -> QIcon:
     """The tray icon for a TrayState value (idle, ringing, in_call, attention; offline is drawn
     too), with a crisp picture at each common tray size (drawn ahead: app_icon.py). Unknown states
     look idle."""
-    if not resources.path("icons", "sized", f"tray-{state}-16.png").is_file():
+    if state not in resources.TRAY_ICON_STATES:
         state = "idle"
-    return sized_icon(f"tray-{state}", ICON_SIZES)
+    return sized_icon(f"tray-{state}", resources.TRAY_ICON_SIZES)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
-from app.runtime import bundle
+from app import resources
 from app.ui.common.app_icon import app_icon
 from app.ui.common.style import tray_icon
 
@@ -27,7 +27,7 @@ def test_the_app_icon_has_sharp_edges(qapp: QApplication, size: int) -> None:
 
 
 
-@pytest.mark.parametrize("state", [*bundle.TRAY_STATES])
+@pytest.mark.parametrize("state", [*resources.TRAY_ICON_STATES])
 def test_tray_icons_stay_sharp_on_a_2x_screen(qapp: QApplication, state: str) -> None:
     """A 22-pixel tray slot at device pixel ratio 2 asks for 44 pixels: the 22-pixel drawing, doubled,
     with the tile 2 px in (not a 48-pixel picture scaled down, which blurs every edge)."""

@@ -126,9 +126,9 @@ async def test_it_says_while_a_calls_lookups_are_in_flight() -> None:
         return await answer(caller)
 
     world.crm.lookup = slow_lookup  # type: ignore[method-assign]
-    assert not board.looking_up
+    assert not board.lookups_in_flight
     board.handle(event(EventType.RING))
-    await until(lambda: world.crm.lookups == [] and board.looking_up, what="the lookup to start")
+    await until(lambda: world.crm.lookups == [] and board.lookups_in_flight, what="the lookup to start")
     held.set()
-    await until(lambda: not board.looking_up, what="the lookup to finish")
+    await until(lambda: not board.lookups_in_flight, what="the lookup to finish")
     assert world.listener.latest("c1").complete
