@@ -14,6 +14,7 @@ keeps its card up). The Settings and History windows open on demand (windows.py)
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -257,7 +258,7 @@ class UiShell(QObject):
         card.expandRequested.connect(self.bring_forward)
         card.historyRequested.connect(lambda call_id: self.open_history(call_id))
         self._cards[view.call_id] = card
-        self._trim()
+        self._trim(card)
         self._restack()
         card.show()
         return card
@@ -308,15 +309,16 @@ class UiShell(QObject):
             delete_later(card)
         self._restack()
 
-    def _trim(self) -> None:
-        """Close the oldest ended calls' cards beyond MAX_ENDED_CARDS; a live call's card stays."""
+    def _trim(self, ringing: CallCard) -> None:
+        """Close the oldest ended calls' cards beyond MAX_ENDED_CARDS; a live call's card stays. Their
+        deletion (a millisecond or two each: see delete_later) waits until the ringing card has painted."""
         ended = [c for c in self._cards.values() if c.view.state in (CallState.ENDED, CallState.MISSED)
                  and self._notes.form(c.call_id) is None and c.call_id not in self._reopened]
         for oldest in ended[: max(0, len(ended) - MAX_ENDED_CARDS)]:
             self._cards.pop(oldest.call_id, None)
             self._gone.add(oldest.call_id)
             oldest.close()
-            delete_later(oldest)
+            ringing.after_paint(partial(delete_later, oldest))
 
     def _restack(self, _height: int = 0) -> None:
         self._stack.restack(self.cards(), self.card_position)

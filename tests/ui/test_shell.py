@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.models import NoteStatus
@@ -46,11 +47,20 @@ def test_a_call_pops_one_card_updated_in_place(qtbot: QtBot, shell: UiShell, bri
 
 
 def test_at_most_three_ended_cards_newest_nearest_the_tray(qtbot: QtBot, shell: UiShell, bridge: Bridge) -> None:
+    deleted: list[str] = []
     for n in range(MAX_ENDED_CARDS + 1):
         bridge.call_updated(call(pending(RW), call_id=f"c{n}", state=CallState.ENDED))
+        shown = shell.card(f"c{n}")
+        assert shown is not None
+        shown.destroyed.connect(lambda *_, n=n: deleted.append(f"c{n}"))
     cards = shell.cards()
     assert [c.call_id for c in cards] == ["c3", "c2", "c1"]
     assert shell.card("c0") is None
+    # The oldest card went at once; deleting it waits until the newest card has painted (its first frame first).
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert deleted == []
+    cards[0].repaint()
+    qtbot.waitUntil(lambda: deleted == ["c0"])
     bottoms = [c.geometry().bottom() for c in cards]
     assert bottoms == sorted(bottoms, reverse=True)  # stacked upward
     for lower, upper in itertools.pairwise(cards):

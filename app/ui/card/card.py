@@ -15,6 +15,7 @@ opens the focused link, or presses the focused button); Esc dismisses the card.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
@@ -73,6 +74,7 @@ class CallCard(QWidget):
         self._shown_reported = False
         self._dismissed = False
         self._retired: list[QWidget] = []  # taken off the card, deleted after its next paint (`_retire`)
+        self._after_paint: list[Callable[[], object]] = []  # run on the turn after its next paint
 
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -227,6 +229,11 @@ class CallCard(QWidget):
         else:
             widget.deleteLater()
 
+    def after_paint(self, action: Callable[[], object]) -> None:
+        """Run `action` on the loop's turn after this card's next paint (or when it closes first): work
+        that would otherwise hold up a ringing card's first frame."""
+        self._after_paint.append(action)
+
     def _show_state(self) -> None:
         self._header.show_state(self._view)
         self.collapsed_bar.show_view(self._view)
@@ -317,6 +324,9 @@ class CallCard(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if self._after_paint:
+            actions, self._after_paint = self._after_paint, []
+            QTimer.singleShot(0, self, lambda: [action() for action in actions])
         if self._retired:  # deleted after this paint's turn
             retired, self._retired = self._retired, []
             for widget in retired:
@@ -330,5 +340,8 @@ class CallCard(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()
+        actions, self._after_paint = self._after_paint, []  # closed before it painted: nothing waits
+        for action in actions:
+            action()
         super().closeEvent(event)
         self.closed.emit(self.call_id)
