@@ -66,9 +66,11 @@ class RunningApp:
 
 
 @contextmanager
-def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtime_args: Any) -> Iterator[RunningApp]:
+def running_app(qapp: object, settings: Settings, secrets: SecretStore, *, settled_close_ms: int = 60_000,
+                **runtime_args: Any) -> Iterator[RunningApp]:
     """Start runtime and shell on a fresh qasync loop; stop them inside the loop afterwards (closing
-    widgets processes Qt, and so asyncio, events: outside the loop that would run tasks loop-less)."""
+    widgets processes Qt, and so asyncio, events: outside the loop that would run tasks loop-less).
+    Ended cards stay up a minute (tests look at them) unless `settled_close_ms` says otherwise."""
     import qasync
 
     from app.config import paths
@@ -81,7 +83,7 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, **runtim
     bridge = Bridge()
     runtime = Runtime(paths=paths.resolve(), settings=settings, listener=bridge, secrets=secrets,
                       notify_reminder=bridge.reminder_due, **runtime_args)
-    shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=60_000)
+    shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=settled_close_ms)
     run(loop, runtime.start())
     shell.start()
     try:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.config.settings import GeneralSettings, Settings
 from app.runtime import malloc
+from app.ui.shell import SETTLED_CLOSE_MS
 from tests.perf.bench_history import start_sandbox
 from tests.perf.floor import Floor, bare_starts, figure, machine_line, pct, print_floor, quiet_qt
 from tests.soak import CALLERS, count_qt_objects, one_call, rss_mb
@@ -121,7 +122,8 @@ def main() -> None:
     sandbox = start_sandbox(0.0)
     try:
         settings = Settings(general=GeneralSettings(default_region="AU"), accounts=[sandbox.account])
-        with running_app(qapp, settings, sandbox.secrets) as app:
+        # Settled cards close after the app's own delay (tests keep them a minute to look at them).
+        with running_app(qapp, settings, sandbox.secrets, settled_close_ms=SETTLED_CLOSE_MS) as app:
             result = run(app.loop, drive(app, args.warm_up, args.calls), timeout=max(600.0, args.calls * 5.0))
     finally:
         sandbox.process.terminate()
