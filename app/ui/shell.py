@@ -308,8 +308,8 @@ class UiShell(QObject):
         self._restack()
 
     def _trim(self, ringing: CallCard) -> None:
-        """Close the oldest ended calls' cards beyond MAX_ENDED_CARDS; a live call's card stays. Their
-        deletion (a millisecond or two each: see delete_later) waits until the ringing card has painted."""
+        """Close the oldest ended calls' cards beyond MAX_ENDED_CARDS; a live call's card stays. They go
+        from the screen at once; deleting them waits until the ringing card has painted."""
         ended = [c for c in self._cards.values() if c.view.state in (CallState.ENDED, CallState.MISSED)
                  and self._notes.form(c.call_id) is None and c.call_id not in self._reopened]
         for oldest in ended[: max(0, len(ended) - MAX_ENDED_CARDS)]:
