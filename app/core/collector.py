@@ -1,14 +1,22 @@
-"""Python's cyclic garbage collector, run between calls rather than during one.
+"""Python's cyclic garbage collector: run on the loop's thread only, and between calls rather than
+during one.
 
-The collector starts on its own whenever enough objects have been allocated: the youngest
-generation costs a fraction of a millisecond, but every tenth run takes the middle one too (1–7 ms
-with the card's widgets alive), and a full run walks everything start-up built (40–100 ms),
-wherever the loop happens to be: between a CRM's answer and its section's paint, say, or in the
-middle of a burst of calls. The first time a call's lookups are all in, `Collector` collects the
-young generations and freezes what is alive then (start-up's modules, widgets and caches, there for
-the life of the process), so no later run walks it again; after each later call it runs a full
-collection, which then costs only what the calls since left behind (a few ms, between calls) and
-resets the counts that would otherwise start one in the middle of the next card.
+The collector starts on its own whenever enough objects have been allocated, in whichever thread
+allocated them: the database's writer thread, say. Widgets caught in a reference cycle are then
+destroyed off the thread that owns them, and Qt may go on to deliver a timer event to one of them
+after it is freed, which crashes the process. While `Collector.run` runs, automatic collection is
+off and the loop's thread collects instead, a few times a second, as much as the collector would
+have collected on its own.
+
+Where it lands matters too: the youngest generation costs a fraction of a millisecond, but every
+tenth run takes the middle one too (1–7 ms with the card's widgets alive), and a full run walks
+everything start-up built (40–100 ms). So young collections wait while a call is being looked up
+(unless garbage piles up far past the usual threshold), and the first time a call's lookups are
+all in, `Collector` collects the young generations and freezes what is alive then (start-up's
+modules, widgets and caches, there for the life of the process), so no later run walks it again;
+after each later call it runs a full collection, which then costs only what the calls since left
+behind (a few ms, between calls) and resets the counts that would otherwise start one in the
+middle of the next card.
 """
 
 from __future__ import annotations
@@ -18,6 +26,21 @@ import gc
 
 # After the last answer's paint: the collection must not hold up the card it completes.
 AFTER_S = 0.05
+# How often the loop's thread looks at the collector's counts while automatic collection is off.
+TICK_S = 0.1
+# While a call is looked up, young garbage may grow to this many times the usual threshold.
+BUSY_SLACK = 10
+
+
+def due_generation(busy: bool) -> int | None:
+    """The oldest generation the collector would collect now on its own (None: none is due),
+    from its counts and thresholds; `busy` raises the youngest generation's threshold."""
+    (count0, count1, count2), (limit0, limit1, limit2) = gc.get_count(), gc.get_threshold()
+    if count0 < limit0 * (BUSY_SLACK if busy else 1) or limit0 == 0:
+        return None
+    if count1 < limit1:
+        return 0
+    return 2 if count2 >= limit2 else 1
 
 
 class Collector:
@@ -29,10 +52,29 @@ class Collector:
         self._after_s = after_s
         self._busy = 0
         self._rings = 0
+        self._owns_collection = False
 
     @property
     def busy(self) -> bool:
         return self._busy > 0
+
+    async def run(self, tick_s: float = TICK_S) -> None:
+        """Until cancelled, collect on this (the loop's) thread only: automatic collection is off
+        and turned back on when this ends. If something else turned it off (a test, a profiler),
+        it is left to that."""
+        if not gc.isenabled():
+            return
+        gc.disable()
+        self._owns_collection = True
+        try:
+            while True:
+                await asyncio.sleep(tick_s)
+                generation = due_generation(self.busy)
+                if generation is not None:
+                    gc.collect(generation)
+        finally:
+            self._owns_collection = False
+            gc.enable()
 
     def looking_up(self) -> None:
         self._busy += 1
@@ -45,7 +87,7 @@ class Collector:
 
     def collect(self, rings: int) -> None:
         """Collect, unless a call rang after the `rings`th (it would pay for this) or collection is off."""
-        if self._busy or rings != self._rings or not gc.isenabled():
+        if self._busy or rings != self._rings or not (gc.isenabled() or self._owns_collection):
             return
         if Collector._frozen:
             # Everything but what the calls since left behind is frozen: a full run is cheap, and it

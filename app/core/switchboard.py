@@ -76,6 +76,11 @@ class Switchboard:
 
     # -- settings ------------------------------------------------------------------------------
 
+    async def collect_garbage(self) -> None:
+        """Until cancelled: Python's cyclic garbage is collected on the loop's thread only, and
+        between calls (`Collector.run`)."""
+        await self._collector.run()
+
     @property
     def lookups_in_flight(self) -> bool:
         """Some call's lookups are still in flight (a cached caller's refresh included)."""

@@ -221,6 +221,7 @@ class Runtime:
         self.core.tasks.spawn(self._keep_warning_of_sign_in_ends())
         self.core.tasks.spawn(self.outbox.run())
         self.core.tasks.spawn(self.core.reminders.run())  # due ones (set before a restart) fire now
+        self.core.tasks.spawn(self.core.switchboard.collect_garbage())
         self.core.tray.refresh()  # notes a past run left failed or unconfirmed need attention
         if self.sources:
             from app.telephony.baresip import BaresipSource  # loaded already, with the sources

@@ -1,10 +1,14 @@
 """Nothing the running app writes waits on the disk on its event loop: a note, its delivery states, a
 draft, a reminder, a dismissed callback and a lookup-cache entry are each written on the database's
 writer thread (asserted by the thread each write runs on, never by a timing). A note the database
-refuses is not shown as saved, keeps what was typed, says why, and saves once the disk takes it."""
+refuses is not shown as saved, keeps what was typed, says why, and saves once the disk takes it.
+And the other way round: the app's cyclic garbage (widgets among it) is collected on the loop's thread,
+never in the writer thread."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -12,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from app.config import paths
 from app.core.models import EventType, NoteStatus
 from app.runtime.runtime import Runtime
 from app.storage.cache_db import CacheStore
@@ -23,6 +28,7 @@ from tests.conftest import RwEnv
 from tests.integration.test_call_flow import Recorder, event, runtime
 from tests.integration.test_storage_not_stored import make_read_only
 from tests.support import until
+from tests.unit.core.test_collector import Cycle
 
 __all__ = ["runtime"]  # a fixture
 
@@ -138,3 +144,25 @@ async def test_old_calls_are_erased_on_the_writer_thread(rw_env: RwEnv, monkeypa
         assert threads == ["ringside-db-writer"]
     finally:
         await rt.stop()
+
+
+async def test_garbage_a_call_leaves_is_collected_on_the_loops_thread_while_the_app_runs(rw_env: RwEnv) -> None:
+    rec = Recorder()
+    rt = Runtime(paths=paths.resolve(), settings=rw_env.settings(), listener=rec, secrets=rw_env.secrets)
+    await rt.start()
+    finalised_in: list[str] = []
+
+    def litter(_tables: object) -> None:
+        """On the writer thread: a cycle dropped, then allocations enough to start a collection."""
+        Cycle(finalised_in)
+        assert len([[] for _ in range(2_000)]) == 2_000
+
+    try:
+        await until(lambda: not gc.isenabled(), what="automatic collection off")  # the loop collects
+        await asyncio.wrap_future(rt.db.off_loop(litter))
+        await ended(rt, rec, "call-1")
+        await until(lambda: finalised_in, timeout=10, what="the writer thread's garbage collected")
+    finally:
+        await rt.stop()
+    assert finalised_in == [threading.current_thread().name]
+    assert gc.isenabled()  # the process's own again once the app stops

@@ -1,13 +1,15 @@
-"""Collector: the cyclic collector runs after a call's lookups, never while one is still going."""
+"""Collector: the cyclic collector runs on the loop's thread only, and after a call's lookups, never while
+one is still going."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 
 import pytest
 
-from app.core.collector import Collector
+from app.core.collector import Collector, due_generation
 from tests.support import until
 
 
@@ -61,3 +63,62 @@ def test_nothing_while_a_call_is_looked_up_or_collection_is_off(collections: lis
     assert collections == []
     collector.collect(1)
     assert collections == [(1,), ("freeze",)]
+
+
+class Cycle:
+    """A reference cycle that records the thread it is finalised in."""
+
+    def __init__(self, finalised_in: list[str]) -> None:
+        self.me = self
+        self.finalised_in = finalised_in
+
+    def __del__(self) -> None:
+        self.finalised_in.append(threading.current_thread().name)
+
+
+async def test_garbage_dropped_in_another_thread_is_collected_on_the_loops_thread() -> None:
+    collector = Collector()
+    collecting = asyncio.create_task(collector.run(tick_s=0.01))
+    await until(lambda: not gc.isenabled(), what="automatic collection off")
+    finalised_in: list[str] = []
+
+    def worker() -> list[list[object]]:
+        kept: list[list[object]] = []
+        for _ in range(20):
+            Cycle(finalised_in)
+            kept += [[] for _ in range(2_000)]  # far past the threshold that starts a collection
+        return kept
+
+    try:
+        kept = await asyncio.to_thread(worker)
+        await until(lambda: len(finalised_in) == 20, what="the cycles collected")
+        del kept
+    finally:
+        collecting.cancel()
+        await asyncio.gather(collecting, return_exceptions=True)
+    assert set(finalised_in) == {threading.current_thread().name}  # none in the worker thread
+    assert gc.isenabled()  # back on once it stops
+
+
+async def test_collection_someone_else_turned_off_stays_off() -> None:
+    gc.disable()
+    try:
+        await asyncio.wait_for(Collector().run(tick_s=0.01), 5)  # returns at once
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(("counts", "busy", "due"), [
+    ((699, 0, 0), False, None),
+    ((700, 0, 0), False, 0),
+    ((700, 10, 0), False, 1),
+    ((700, 10, 10), False, 2),
+    ((700, 0, 0), True, None),  # a call is being looked up: young garbage waits
+    ((7_000, 10, 0), True, 1),  # unless it piles up
+])
+def test_due_generation_follows_the_collectors_own_thresholds(
+        monkeypatch: pytest.MonkeyPatch, counts: tuple[int, int, int], busy: bool, due: int | None) -> None:
+    monkeypatch.setattr(gc, "get_count", lambda: counts)
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
+    assert due_generation(busy) == due
