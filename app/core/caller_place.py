@@ -13,7 +13,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from phonenumbers import timezone as number_zones
 
 from app.core.phone import CallerNumber
 from app.core.regions import region_name
@@ -51,6 +50,10 @@ _COUNTRY = {"GG": "GB", "JE": "GB", "IM": "GB"}
 
 @lru_cache(maxsize=256)
 def _zones(e164: str) -> tuple[str, ...]:
+    # Loaded when the first caller rings (1–2 ms once), not at start: its table is half a megabyte
+    # an idle Ringside would hold for nothing.
+    from phonenumbers import timezone as number_zones
+
     zones = number_zones.time_zones_for_number(phonenumbers.parse(e164))
     return tuple(z for z in zones if z != number_zones.UNKNOWN_TIMEZONE)
 
