@@ -5,8 +5,8 @@ The collector starts on its own whenever enough objects have been allocated, in 
 allocated them: the database's writer thread, say. Widgets caught in a reference cycle are then
 destroyed off the thread that owns them, and Qt may go on to deliver a timer event to one of them
 after it is freed, which crashes the process. While `Collector.run` runs, automatic collection is
-off and the loop's thread collects instead, a few times a second, as much as the collector would
-have collected on its own.
+off and the loop's thread collects instead, as much as the collector would have collected on its
+own, up to ten times a second.
 
 Where it lands matters too: the youngest generation costs a fraction of a millisecond, but every
 tenth run takes the middle one too (1–7 ms with the card's widgets alive), and a full run walks
@@ -26,8 +26,11 @@ import gc
 
 # After the last answer's paint: the collection must not hold up the card it completes.
 AFTER_S = 0.05
-# How often the loop's thread looks at the collector's counts while automatic collection is off.
+# How often the loop's thread looks at the collector's counts while automatic collection is off:
+# every TICK_S while there is garbage to collect, backing off to IDLE_TICK_S while there is none (an
+# idle Ringside wakes once a second for it, not ten times).
 TICK_S = 0.1
+IDLE_TICK_S = 1.0
 # While a call is looked up, young garbage may grow to this many times the usual threshold.
 BUSY_SLACK = 10
 
@@ -67,11 +70,15 @@ class Collector:
         gc.disable()
         self._owns_collection = True
         try:
+            tick = tick_s
             while True:
-                await asyncio.sleep(tick_s)
+                await asyncio.sleep(tick)
                 generation = due_generation(self.busy)
-                if generation is not None:
+                if generation is None:
+                    tick = min(tick * 2, max(tick_s, IDLE_TICK_S))
+                else:
                     gc.collect(generation)
+                    tick = tick_s
         finally:
             self._owns_collection = False
             gc.enable()

@@ -122,3 +122,23 @@ def test_due_generation_follows_the_collectors_own_thresholds(
     monkeypatch.setattr(gc, "get_count", lambda: counts)
     monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
     assert due_generation(busy) == due
+
+
+async def test_an_idle_app_looks_once_a_second_and_every_tenth_when_there_is_garbage(
+        monkeypatch: pytest.MonkeyPatch, collections: list[tuple[int, ...]]) -> None:
+    counts = iter([(0, 0, 0)] * 6 + [(900, 0, 0)] + [(0, 0, 0)] * 2)
+    monkeypatch.setattr(gc, "get_count", lambda: next(counts))
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        if len(waits) == 9:
+            raise asyncio.CancelledError
+        waits.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    with pytest.raises(asyncio.CancelledError):
+        await Collector().run(tick_s=0.1)
+    assert waits == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0, 0.1, 0.2]  # back to every 0.1 s after collecting
+    assert collections == [(0,)]
+    assert gc.isenabled()
