@@ -14,6 +14,7 @@ keeps its card up). The Settings and History windows open on demand (windows.py)
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -30,6 +31,7 @@ from app.ui.card.spare import SpareCard
 from app.ui.card.stack import CardStack
 from app.ui.common.recent import RecentIds
 from app.ui.common.style import apply_style
+from app.ui.common.widgets import delete_later
 from app.ui.note.form import NoteForm
 from app.ui.note.queue import NoteQueue
 from app.ui.tray.tray import TrayController
@@ -304,7 +306,7 @@ class UiShell(QObject):
         card = self._cards.pop(call_id, None)
         self._gone.add(call_id)
         if card is not None:
-            card.deleteLater()
+            delete_later(card)
         self._restack()
 
     def _trim(self, ringing: CallCard) -> None:
@@ -316,7 +318,7 @@ class UiShell(QObject):
             self._cards.pop(oldest.call_id, None)
             self._gone.add(oldest.call_id)
             oldest.close()
-            ringing.after_paint(oldest.deleteLater)
+            ringing.after_paint(partial(delete_later, oldest))
 
     def _restack(self, _height: int = 0) -> None:
         self._stack.restack(self.cards(), self.card_position)

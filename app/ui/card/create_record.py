@@ -33,7 +33,7 @@ from app.core.phone import PhoneNumber, try_normalise
 from app.core.ports import NewPerson, NewRecordKind
 from app.core.records import phone_kind, split_name
 from app.core.views import CallView, Controls, Creatable, CreateStatus, Creation
-from app.ui.common.widgets import label, set_state_property
+from app.ui.common.widgets import delete_later, label, set_state_property
 
 FORM_WIDTH = 420
 PHONE_KINDS = (("mobile", "Mobile"), ("work", "Work"), ("home", "Home"))
@@ -386,4 +386,4 @@ class CreateForms(QObject):
     def _closed(self, account_id: str) -> None:
         form = self._forms.pop(account_id, None)
         if form is not None:
-            form.deleteLater()
+            delete_later(form)

@@ -20,7 +20,7 @@ from app.core.models import LookupStatus, RecordType
 from app.core.ports import NewRecordKind
 from app.core.records import RESUME_SUFFIXES
 from app.core.views import CallView, Controls
-from app.ui.common.widgets import label, set_state_property
+from app.ui.common.widgets import delete_later, label, set_state_property
 
 
 def resume_accounts(view: CallView) -> list[tuple[str, str, str]]:
@@ -188,4 +188,4 @@ class CvDrop(QObject):
     def _finished(self, dialog: ResumeConfirm) -> None:
         if self.dialog is dialog:
             self.dialog = None
-        dialog.deleteLater()
+        delete_later(dialog)

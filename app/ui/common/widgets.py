@@ -1,11 +1,22 @@
 """Small helpers the windows share: labels styled by object name and role, links in rich text,
-and re-polishing after a dynamic property changes."""
+re-polishing after a dynamic property changes, and deleting a window without leaving Qt's
+stylesheet caches behind."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QBoxLayout,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from app.ui.common.rich_text import escape
 from app.ui.common.style import color
@@ -27,6 +38,37 @@ def repolish(widget: QWidget) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def _inner_part(widget: QWidget) -> bool:
+    """A part Qt's stylesheet style leaves to its owner: a scroll area's viewport, a combo box's
+    popup frame or line edit, a spin box's (or date edit's) line edit."""
+    owner = widget.parentWidget()
+    if isinstance(owner, QAbstractScrollArea):
+        return owner.viewport() is widget
+    if isinstance(owner, QComboBox):
+        return isinstance(widget, (QFrame, QLineEdit))
+    return isinstance(owner, QAbstractSpinBox) and isinstance(widget, QLineEdit)
+
+
+def delete_later(widget: QWidget) -> None:
+    """`widget.deleteLater()`, for a window (or part of one) that is done with and hidden (or being
+    hidden: a close event's handlers run before the window goes off screen, and nothing is painted
+    in between).
+
+    With an application stylesheet, Qt caches what it worked out for every widget it draws or
+    measures, and forgets a widget's entry when the widget is destroyed, but only for widgets it
+    styles itself: the parts above get an entry keyed by their address that outlives them (about
+    a kilobyte each; a note form and a card leave several per call). A stylesheet of their own
+    makes Qt style them, and so forget them with the rest; the widget is off screen and about to
+    go, so nothing the recruiter sees changes."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.styleSheet():
+        for part in widget.findChildren(QWidget):
+            if not part.testAttribute(Qt.WidgetAttribute.WA_StyleSheet) and _inner_part(part):
+                part.setStyleSheet("*{}")
+                part.ensurePolished()  # a part never shown is styled (and so tracked) now
+    widget.deleteLater()
 
 
 def set_state_property(widget: QWidget, name: str, value: object) -> None:

@@ -34,7 +34,7 @@ from app.core.models import NoteStatus
 from app.core.views import CallView, Controls
 from app.ui.common import format as fmt
 from app.ui.common.messages import MessageLog
-from app.ui.common.widgets import add_shown, label
+from app.ui.common.widgets import add_shown, delete_later, label
 from app.ui.history.detail import note_text, outcome_lines
 from app.ui.history.messages import MessagesPanel
 from app.ui.history.missed import MissedList
@@ -304,7 +304,7 @@ class HistoryWindow(QWidget):
 
     def _note_form_closed(self, _call_id: str) -> None:
         if self.note_form is not None:
-            self.note_form.deleteLater()
+            delete_later(self.note_form)
             self.note_form = None
         self.schedule_refresh()
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.views import CallView, Controls
 from app.ui.common.recent import RecentIds
+from app.ui.common.widgets import delete_later
 from app.ui.note.form import NoteForm
 
 
@@ -69,7 +70,7 @@ class NoteQueue(QObject):
         """Close every form, shown or waiting, without saving or skipping (the app is quitting)."""
         for form in list(self._forms.values()):
             form.hide()
-            form.deleteLater()
+            delete_later(form)
         self._forms.clear()
 
     def _show(self) -> None:
@@ -83,7 +84,7 @@ class NoteQueue(QObject):
     def _closed(self, call_id: str) -> None:
         form = self._forms.pop(call_id, None)
         if form is not None:
-            form.deleteLater()
+            delete_later(form)
         self._show()
         self._done.add(call_id)
         self.formClosed.emit(call_id)
