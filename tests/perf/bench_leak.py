@@ -6,7 +6,8 @@ nothing.
     python -m tests.perf.bench_leak [--calls 2000] [--warm-up 100] [--quick]
 
 After the warm-up (pools, caches and widget caches filled) it samples resident memory, the bytes malloc
-has handed out (glibc), live widgets, Qt objects and asyncio tasks (after a garbage collection), drives
+has handed out (glibc), live widgets, Qt objects and asyncio tasks (once the calls' cards have closed,
+after a garbage collection, with windows waiting for deletion deleted), drives
 the calls, samples again every tenth of the way, and prints the growth beside the bare PySide6 program
 started in the same run. `--quick` (20 warm-up calls, 150 calls) runs in under a minute.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from app.config.settings import GeneralSettings, Settings
@@ -72,6 +74,8 @@ class Run:
 
 def sample(after_calls: int) -> Sample:
     gc.collect()
+    # Windows closed but not yet deleted (deleteLater waits for the loop) are counted as gone.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     widgets, objects = count_qt_objects()
     return Sample(after_calls, rss_mb(), heap_mb(), widgets, objects, len(asyncio.all_tasks()))
 
@@ -87,6 +91,10 @@ async def drive(app: RunningApp, warm_up: int, calls: int) -> Run:
         # run_until_complete steps what is pending once more after the loop has stopped, where a request
         # fails for want of a running loop.)
         await until(lambda: not app.runtime.switchboard.lookups_in_flight, 10, "the lookups in flight")
+        # And once the last calls' cards have closed (SETTLED_CLOSE_MS after they settled): the counts
+        # then compare the same screen, not however many recent cards happen to be up.
+        await until(lambda: not app.shell.cards() and not app.shell.note_forms(), 10 + SETTLED_CLOSE_MS / 1000,
+                    "the settled cards closed")
         return sample(after_calls)
 
     out = Run()
