@@ -1,0 +1,69 @@
+"""Rich-text link labels for the card that remember their height at each width.
+
+A word-wrapped rich-text QLabel lays its whole text document out twice for every heightForWidth
+(at the asked width, then back at its own), and the card's layouts ask each label many times per
+update: measuring the sections, then laying them out, and again for each level a change climbs.
+The height only depends on the text, the font and the margins, so it is kept per width until one
+of them changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.ui.common.widgets import LinkLabel
+
+_LINK_FLAGS = Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+# What can change a label's wrapped height besides its text (each arrives as a change event).
+_RESIZING = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange,
+                       QEvent.Type.LayoutDirectionChange})
+
+
+class _Heights:
+    """heightForWidth remembered per width; forgotten when the text, font, style or margins change."""
+
+    _heights: dict[int, int]
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)  # type: ignore[misc]
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _RESIZING:
+            self._heights.clear()
+        super().changeEvent(event)  # type: ignore[misc]
+
+    def setText(self, text: str) -> None:
+        self._heights.clear()
+        super().setText(text)  # type: ignore[misc]
+
+
+class _CachedLink(_Heights, LinkLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._heights = {}
+        super().__init__(parent)
+
+
+class _CachedText(_Heights, QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._heights = {}
+        super().__init__(parent)
+
+
+def link_label(html_text: str, *, name: str, wrap: bool = True, has_link: bool = True) -> QLabel:
+    """common.widgets.link_label (links open in the browser, by mouse or Tab + Enter; no focus
+    without a link), with its heights remembered."""
+    widget: QLabel = _CachedLink() if has_link else _CachedText()
+    widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.RichText)
+    widget.setText(html_text)
+    if has_link:
+        widget.setOpenExternalLinks(True)
+        widget.setTextInteractionFlags(_LINK_FLAGS)
+    else:
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return widget
