@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.ui.common.widgets import LinkLabel
+from app.ui.common.widgets import label as common_label
 
 _LINK_FLAGS = Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
 # What can change a label's wrapped height besides its text (each arrives as a change event).
@@ -66,4 +67,18 @@ def link_label(html_text: str, *, name: str, wrap: bool = True, has_link: bool =
     else:
         widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return widget
+
+
+def label(text: str = "", *, name: str = "", role: str = "", wrap: bool = False) -> QLabel:
+    """common.widgets.label; a wrapped one remembers its heights."""
+    if not wrap:
+        return common_label(text, name=name, role=role)
+    widget = _CachedText()
+    widget.setText(text)
+    if name:
+        widget.setObjectName(name)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(True)
     return widget

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AccountResult, LookupStatus, Record
 from app.ui.card.create_record import CreateBar
+from app.ui.card.labels import label
 from app.ui.card.record_row import MAX_JOBS, PickButton, RecordRow, job_html
 from app.ui.common.rich_text import escape
-from app.ui.common.widgets import add_shown, label
+from app.ui.common.widgets import add_shown
 
 __all__ = ["MAX_JOBS", "AccountSection", "PickButton", "RecordRow", "job_html"]
 
