@@ -1,15 +1,15 @@
-"""Rich-text link labels for the card that remember their height at each width.
+"""The card's wrapped labels and rich-text link labels, which remember their height at each width.
 
 A word-wrapped rich-text QLabel lays its whole text document out twice for every heightForWidth
 (at the asked width, then back at its own), and the card's layouts ask each label many times per
 update: measuring the sections, then laying them out, and again for each level a change climbs.
-The height only depends on the text, the font and the margins, so it is kept per width until one
-of them changes."""
+A wrapped plain label is cheaper (font metrics) but asked as often. The height only depends on the
+text, its format, the font and the margins, so it is kept per width until one of them changes."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
 
 from app.ui.common.widgets import LinkLabel
 from app.ui.common.widgets import label as common_label
@@ -39,6 +39,14 @@ class _Heights:
     def setText(self, text: str) -> None:
         self._heights.clear()
         super().setText(text)  # type: ignore[misc]
+
+    def setTextFormat(self, text_format: Qt.TextFormat) -> None:
+        self._heights.clear()
+        super().setTextFormat(text_format)  # type: ignore[misc]
+
+    def setWordWrap(self, on: bool) -> None:
+        self._heights.clear()
+        super().setWordWrap(on)  # type: ignore[misc]
 
 
 class _CachedLink(_Heights, LinkLabel):
@@ -82,3 +90,15 @@ def label(text: str = "", *, name: str = "", role: str = "", wrap: bool = False)
         widget.setProperty("role", role)
     widget.setWordWrap(True)
     return widget
+
+
+def add_shown_at(layout: QBoxLayout, widget: QWidget, width: int) -> None:
+    """Add `widget` and show it now (common.widgets.add_shown), sized `width` pixels wide first when
+    that is known (> 0): shown at its own size (a new widget's default, 100 or 640 px wide), its
+    layout would lay each wrapped label out at that width too, for nothing."""
+    layout.addWidget(widget)
+    if width > 0:
+        widget.ensurePolished()  # styled as on the card: its fonts decide the heights
+        height = widget.heightForWidth(width) if widget.hasHeightForWidth() else widget.sizeHint().height()
+        widget.resize(width, height)
+    widget.show()

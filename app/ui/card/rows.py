@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AccountResult, LookupStatus, Record
 from app.ui.card.create_record import CreateBar
-from app.ui.card.labels import label
+from app.ui.card.labels import add_shown_at, label
 from app.ui.card.record_row import MAX_JOBS, PickButton, RecordRow, job_html
 from app.ui.common.rich_text import escape
 from app.ui.common.widgets import add_shown
@@ -221,7 +221,11 @@ class AccountSection(QFrame):
                 ready[3].discard()
             built = self._build_rows(result)
         self.rows, self._group, self.more_label = built.rows, built.group, built.more_label
-        add_shown(self._body, built.box)
+        add_shown_at(self._body, built.box, self._width())
+
+    def _width(self) -> int:
+        """The width of the section's rows, once the card has laid the section out (else 0)."""
+        return self.contentsRect().width() if self.isVisible() else 0
 
     def _build_rows(self, result: AccountResult) -> _Rows:
         selectable = len(result.records) > 1
