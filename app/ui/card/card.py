@@ -73,8 +73,8 @@ class CallCard(QWidget):
         self._view = view
         self._shown_reported = False
         self._dismissed = False
-        self._retired: list[QWidget] = []  # taken off the card, deleted after its next paint (`_retire`)
-        self._after_paint: list[Callable[[], object]] = []  # run on the turn after its next paint
+        # Run on the turn after its next paint (`after_paint`): deferred work, and deleting what left it.
+        self._after_paint: list[Callable[[], object]] = []
 
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -220,12 +220,13 @@ class CallCard(QWidget):
         self._body.lay_out_ready(self._frame.contentsRect().width() - _MARGINS[0] - _MARGINS[2])
 
     def _retire(self, widget: QWidget) -> None:
-        """Hide `widget`, which left the card, and delete it once the card has painted without it:
-        deleted on the loop's next turn, a merged account's section (about 1 ms) held up that paint.
+        """Hide `widget`, which left the card, and delete it once the card has painted without it
+        (`after_paint`): deleted on the loop's next turn, a merged account's section (about 1 ms) held
+        up that paint.
         A card not on screen (the spare, one folded away in the stack) paints nothing: deleted then."""
         widget.hide()
         if self.isVisible():
-            self._retired.append(widget)
+            self.after_paint(lambda: _delete_later(widget))
         else:
             widget.deleteLater()
 
@@ -327,11 +328,6 @@ class CallCard(QWidget):
         if self._after_paint:
             actions, self._after_paint = self._after_paint, []
             QTimer.singleShot(0, self, lambda: [action() for action in actions])
-        if self._retired:  # deleted after this paint's turn
-            retired, self._retired = self._retired, []
-            for widget in retired:
-                if isValid(widget):  # a parent deleted since took it along
-                    widget.deleteLater()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -345,3 +341,8 @@ class CallCard(QWidget):
             action()
         super().closeEvent(event)
         self.closed.emit(self.call_id)
+
+
+def _delete_later(widget: QWidget) -> None:
+    if isValid(widget):  # a parent deleted since took it along
+        widget.deleteLater()
