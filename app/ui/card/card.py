@@ -73,8 +73,7 @@ class CallCard(QWidget):
         self._view = view
         self._shown_reported = False
         self._dismissed = False
-        # Run on the turn after its next paint (`after_paint`): deferred work, and deleting what left it.
-        self._after_paint: list[Callable[[], object]] = []
+        self._after_paint: list[Callable[[], object]] = []  # deferred work, deleting what left it (`after_paint`)
 
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -95,7 +94,7 @@ class CallCard(QWidget):
         self.collapsed_bar.hide()
         outer.addWidget(self.collapsed_bar)
 
-        layout = QVBoxLayout(self._frame)
+        layout = self._frame_layout = QVBoxLayout(self._frame)
         layout.setContentsMargins(*_MARGINS)
         layout.setSpacing(10)
 
@@ -110,7 +109,7 @@ class CallCard(QWidget):
 
         # Why there is nothing to look up, or the accounts' findings, scrolling only when there are
         # more than the screen can hold.
-        self._sections = CardSections(layout, CARD_WIDTH - _MARGINS[0] - _MARGINS[2], picked=self._pick,
+        self._sections = CardSections(layout, picked=self._pick,
                                       sign_in=controls.sign_in, create=self._open_create, retire=self._retire)
         self._body = self._sections.body
         self.invalid_label = self._sections.invalid_label
@@ -263,8 +262,12 @@ class CallCard(QWidget):
 
     def _fit(self) -> None:
         """Size the window to its content (wrapped labels included), capped by the screen."""
-        self._sections.fit(int(self._available().height() * 0.7))
+        # At the sections' width inside the frame's border (a card not shown yet is laid out when it is).
+        frame = self._frame.contentsRect().width() if self.isVisible() else CARD_WIDTH
+        self._sections.fit(int(self._available().height() * 0.7), frame - _MARGINS[0] - _MARGINS[2])
         if not self.collapsed:
+            if self.isVisible() and self._frame_layout.totalHeightForWidth(CARD_WIDTH) != self._frame.height():
+                self._frame.updateGeometry()  # else the card keeps the frame's last size, a step behind
             self.adjustSize()
 
     # -- placement -----------------------------------------------------------------------

@@ -187,3 +187,14 @@ def test_a_part_whose_block_was_deleted_before_the_paint_is_skipped_by_it(qtbot:
     card.repaint()  # the paint's clean-up must not trip over the part already gone (pytest-qt reports it)
     assert [s.account_id for s in card.sections()] == ["rw", "tr"] and card.people() == []
     qtbot.waitUntil(lambda: not isValid(block))
+
+
+def test_the_card_is_as_tall_as_its_content_after_each_update(qtbot: QtBot) -> None:
+    """Each update sizes the card to what it now shows, shrinking too (the last CRM's loading line
+    going once its jobs came left a gap above the notes until the next update)."""
+    steps = [call(_rw(), pending(TR)), call(_rw(), _tr(complete=False)), call(_rw(), _tr())]
+    card = _card(qtbot, *steps[0].accounts)
+    for step in steps[1:]:
+        card.render(step)
+        fresh = _card(qtbot, *step.accounts)
+        assert card.height() == fresh.height()
