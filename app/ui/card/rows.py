@@ -74,6 +74,7 @@ class AccountSection(QFrame):
         self._group: QButtonGroup | None = None
         # Rows built ahead by `prepare`: (records, more, account label) they show, and the rows.
         self._ready: tuple[tuple[Record, ...], int, str, _Rows] | None = None
+        self._ready_loading: QLabel | None = None  # "Loading open jobs…", built ahead with the rows
         self.setObjectName("accountSection")
 
         layout = QVBoxLayout(self)
@@ -186,7 +187,7 @@ class AccountSection(QFrame):
                 gone.deleteLater()
         self.loading_label = self.note_label = None
         if not result.complete:
-            self.loading_label = label("Loading open jobs…", name="loadingMore", role="pending")
+            self.loading_label, self._ready_loading = self._ready_loading or _loading_label(), None
             add_shown(self._body, self.loading_label)
         elif result.error:
             self.note_label = label(result.error, name="sectionNote", wrap=True)
@@ -207,6 +208,9 @@ class AccountSection(QFrame):
         self.drop_ready()
         if result.status is LookupStatus.FOUND and result.records:
             self._ready = (result.records, result.more, result.account_label, self._build_rows(result))
+            self._ready_loading = _loading_label()  # the records come before their jobs
+            self._ready_loading.setParent(self)  # polished with the card
+            self._ready_loading.hide()
 
     def _add_rows(self, result: AccountResult) -> None:
         """Show every row, built in a box that is not yet on the card and shown once: showing each row
@@ -258,6 +262,10 @@ class AccountSection(QFrame):
         if self._ready is not None:
             self._ready[3].discard()
             self._ready = None
+        if self._ready_loading is not None:
+            self._ready_loading.setParent(None)
+            self._ready_loading.deleteLater()
+            self._ready_loading = None
 
     def _show_selection(self) -> None:
         if len(self.rows) < 2:
@@ -284,3 +292,7 @@ class AccountSection(QFrame):
                 if row.record.key != self.selected_key:
                     self.recordPicked.emit(self.account_id, row.record.key)
                 return
+
+
+def _loading_label() -> QLabel:
+    return label("Loading open jobs…", name="loadingMore", role="pending")
