@@ -73,8 +73,7 @@ class CallCard(QWidget):
         self._view = view
         self._shown_reported = False
         self._dismissed = False
-        self._retired: list[QWidget] = []  # taken off the card, deleted after its next paint (`_retire`)
-        self._after_paint: list[Callable[[], object]] = []  # run on the turn after its next paint
+        self._after_paint: list[Callable[[], object]] = []  # deferred work, deleting what left it (`after_paint`)
 
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -95,7 +94,7 @@ class CallCard(QWidget):
         self.collapsed_bar.hide()
         outer.addWidget(self.collapsed_bar)
 
-        layout = QVBoxLayout(self._frame)
+        layout = self._frame_layout = QVBoxLayout(self._frame)
         layout.setContentsMargins(*_MARGINS)
         layout.setSpacing(10)
 
@@ -110,7 +109,7 @@ class CallCard(QWidget):
 
         # Why there is nothing to look up, or the accounts' findings, scrolling only when there are
         # more than the screen can hold.
-        self._sections = CardSections(layout, CARD_WIDTH - _MARGINS[0] - _MARGINS[2], picked=self._pick,
+        self._sections = CardSections(layout, picked=self._pick,
                                       sign_in=controls.sign_in, create=self._open_create, retire=self._retire)
         self._body = self._sections.body
         self.invalid_label = self._sections.invalid_label
@@ -220,12 +219,13 @@ class CallCard(QWidget):
         self._body.lay_out_ready(self._frame.contentsRect().width() - _MARGINS[0] - _MARGINS[2])
 
     def _retire(self, widget: QWidget) -> None:
-        """Hide `widget`, which left the card, and delete it once the card has painted without it:
-        deleted on the loop's next turn, a merged account's section (about 1 ms) held up that paint.
+        """Hide `widget`, which left the card, and delete it once the card has painted without it
+        (`after_paint`): deleted on the loop's next turn, a merged account's section (about 1 ms) held
+        up that paint.
         A card not on screen (the spare, one folded away in the stack) paints nothing: deleted then."""
         widget.hide()
         if self.isVisible():
-            self._retired.append(widget)
+            self.after_paint(lambda: _delete_later(widget))
         else:
             widget.deleteLater()
 
@@ -262,8 +262,12 @@ class CallCard(QWidget):
 
     def _fit(self) -> None:
         """Size the window to its content (wrapped labels included), capped by the screen."""
-        self._sections.fit(int(self._available().height() * 0.7))
+        # At the sections' width inside the frame's border (a card not shown yet is laid out when it is).
+        frame = self._frame.contentsRect().width() if self.isVisible() else CARD_WIDTH
+        self._sections.fit(int(self._available().height() * 0.7), frame - _MARGINS[0] - _MARGINS[2])
         if not self.collapsed:
+            if self.isVisible() and self._frame_layout.totalHeightForWidth(CARD_WIDTH) != self._frame.height():
+                self._frame.updateGeometry()  # else the card keeps the frame's last size, a step behind
             self.adjustSize()
 
     # -- placement -----------------------------------------------------------------------
@@ -327,11 +331,6 @@ class CallCard(QWidget):
         if self._after_paint:
             actions, self._after_paint = self._after_paint, []
             QTimer.singleShot(0, self, lambda: [action() for action in actions])
-        if self._retired:  # deleted after this paint's turn
-            retired, self._retired = self._retired, []
-            for widget in retired:
-                if isValid(widget):  # a parent deleted since took it along
-                    widget.deleteLater()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -345,3 +344,8 @@ class CallCard(QWidget):
             action()
         super().closeEvent(event)
         self.closed.emit(self.call_id)
+
+
+def _delete_later(widget: QWidget) -> None:
+    if isValid(widget):  # a parent deleted since took it along
+        widget.deleteLater()

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AccountResult, LookupStatus, Record
 from app.ui.card.create_record import CreateBar
+from app.ui.card.labels import add_shown_at, label
 from app.ui.card.record_row import MAX_JOBS, PickButton, RecordRow, job_html
 from app.ui.common.rich_text import escape
-from app.ui.common.widgets import add_shown, label
+from app.ui.common.widgets import add_shown
 
 __all__ = ["MAX_JOBS", "AccountSection", "PickButton", "RecordRow", "job_html"]
 
@@ -73,6 +74,7 @@ class AccountSection(QFrame):
         self._group: QButtonGroup | None = None
         # Rows built ahead by `prepare`: (records, more, account label) they show, and the rows.
         self._ready: tuple[tuple[Record, ...], int, str, _Rows] | None = None
+        self._ready_loading: QLabel | None = None  # "Loading open jobs…", built ahead with the rows
         self.setObjectName("accountSection")
 
         layout = QVBoxLayout(self)
@@ -185,7 +187,7 @@ class AccountSection(QFrame):
                 gone.deleteLater()
         self.loading_label = self.note_label = None
         if not result.complete:
-            self.loading_label = label("Loading open jobs…", name="loadingMore", role="pending")
+            self.loading_label, self._ready_loading = self._ready_loading or _loading_label(), None
             add_shown(self._body, self.loading_label)
         elif result.error:
             self.note_label = label(result.error, name="sectionNote", wrap=True)
@@ -206,6 +208,9 @@ class AccountSection(QFrame):
         self.drop_ready()
         if result.status is LookupStatus.FOUND and result.records:
             self._ready = (result.records, result.more, result.account_label, self._build_rows(result))
+            self._ready_loading = _loading_label()  # the records come before their jobs
+            self._ready_loading.setParent(self)  # polished with the card
+            self._ready_loading.hide()
 
     def _add_rows(self, result: AccountResult) -> None:
         """Show every row, built in a box that is not yet on the card and shown once: showing each row
@@ -220,7 +225,11 @@ class AccountSection(QFrame):
                 ready[3].discard()
             built = self._build_rows(result)
         self.rows, self._group, self.more_label = built.rows, built.group, built.more_label
-        add_shown(self._body, built.box)
+        add_shown_at(self._body, built.box, self._width())
+
+    def _width(self) -> int:
+        """The width of the section's rows, once the card has laid the section out (else 0)."""
+        return self.contentsRect().width() if self.isVisible() else 0
 
     def _build_rows(self, result: AccountResult) -> _Rows:
         selectable = len(result.records) > 1
@@ -253,6 +262,10 @@ class AccountSection(QFrame):
         if self._ready is not None:
             self._ready[3].discard()
             self._ready = None
+        if self._ready_loading is not None:
+            self._ready_loading.setParent(None)
+            self._ready_loading.deleteLater()
+            self._ready_loading = None
 
     def _show_selection(self) -> None:
         if len(self.rows) < 2:
@@ -279,3 +292,7 @@ class AccountSection(QFrame):
                 if row.record.key != self.selected_key:
                     self.recordPicked.emit(self.account_id, row.record.key)
                 return
+
+
+def _loading_label() -> QLabel:
+    return label("Loading open jobs…", name="loadingMore", role="pending")

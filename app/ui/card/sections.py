@@ -20,16 +20,15 @@ from app.ui.common.widgets import label
 
 
 class CardSections:
-    """Adds its lines and scroll area to the card's `layout`, `width` pixels wide inside; `render(view)`
-    after each view, then `fit(cap)`. `picked`, `sign_in`, `create` and `retire` go to the body (body.py).
+    """Adds its lines and scroll area to the card's `layout`; `render(view)` after each view, then
+    `fit(cap, width)`. `picked`, `sign_in`, `create` and `retire` go to the body (body.py).
 
     Also: `body`, `invalid_label`, `empty_label`.
     """
 
-    def __init__(self, layout: QVBoxLayout, width: int, *, picked: Callable[[str, str], None],
+    def __init__(self, layout: QVBoxLayout, *, picked: Callable[[str, str], None],
                  sign_in: Callable[[str], None], create: Callable[[str, NewRecordKind], None],
                  retire: Callable[[QWidget], None]) -> None:
-        self._width = width
         self.invalid_label = label(name="invalidReason", wrap=True)
         layout.addWidget(self.invalid_label)
         self.empty_label = label(
@@ -40,7 +39,7 @@ class CardSections:
         )
         layout.addWidget(self.empty_label)
 
-        host = QWidget()
+        host = self._host = QWidget()
         host.setObjectName("sectionsHost")
         self._column = QVBoxLayout(host)
         self._column.setContentsMargins(0, 0, 0, 0)
@@ -64,11 +63,18 @@ class CardSections:
         if not invalid:
             self.body.render(view)
 
-    def fit(self, cap: int) -> None:
-        """Give the scroll area the height of its content, scrolling only beyond `cap`."""
+    def fit(self, cap: int, width: int) -> None:
+        """Give the scroll area the height of its content `width` pixels wide, scrolling only beyond `cap`."""
         column, scroll = self._column, self._scroll
+        host = self._host
+        if host.isVisible():  # (a card not shown yet is laid out afresh when it is)
+            # A layout that changed tells the one above only once it is laid out again (an event
+            # later): until then the sizes cached for its widget up the tree are stale. Told now.
+            for widget in reversed(host.findChildren(QWidget)):
+                if widget.layout() is not None and not widget.isHidden():
+                    widget.updateGeometry()
         column.activate()
-        wanted = column.heightForWidth(self._width) if column.hasHeightForWidth() else column.sizeHint().height()
+        wanted = column.heightForWidth(width) if column.hasHeightForWidth() else column.sizeHint().height()
         height = max(0, min(wanted, cap))
         if scroll.minimumHeight() != height or scroll.maximumHeight() != height:  # each set lays the card out
             scroll.setFixedHeight(height)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from app.core.models import AccountResult, Job, Record, RecordType
 from app.ui.card.card import CallCard
@@ -21,6 +22,7 @@ from tests.ui.helpers import (
     FakeControls,
     call,
     found,
+    not_found,
     pending,
 )
 
@@ -170,3 +172,29 @@ def test_a_section_merged_into_a_person_leaves_at_once_and_is_deleted_once_the_c
     assert deleted == []  # not before the card's next paint…
     card.repaint()
     qtbot.waitUntil(lambda: deleted == [True])  # …but after it
+
+
+def test_a_part_whose_block_was_deleted_before_the_paint_is_skipped_by_it(qtbot: QtBot) -> None:
+    card = _card(qtbot, _rw(), _tr())
+    [block] = card.people()
+    old_jobs = block.job_labels[0]
+    card.render(call(_rw(PRIYA_JOBS[:1]), _tr()))  # other jobs: the old part waits for the card's paint
+    assert not old_jobs.isVisibleTo(card)
+    card.hide()  # off screen: the block that leaves next is deleted at once, its old part with it
+    card.render(call(_rw(), not_found(TR)))
+    qtbot.waitUntil(lambda: not isValid(old_jobs))
+    card.show()
+    card.repaint()  # the paint's clean-up must not trip over the part already gone (pytest-qt reports it)
+    assert [s.account_id for s in card.sections()] == ["rw", "tr"] and card.people() == []
+    qtbot.waitUntil(lambda: not isValid(block))
+
+
+def test_the_card_is_as_tall_as_its_content_after_each_update(qtbot: QtBot) -> None:
+    """Each update sizes the card to what it now shows, shrinking too (the last CRM's loading line
+    going once its jobs came left a gap above the notes until the next update)."""
+    steps = [call(_rw(), pending(TR)), call(_rw(), _tr(complete=False)), call(_rw(), _tr())]
+    card = _card(qtbot, *steps[0].accounts)
+    for step in steps[1:]:
+        card.render(step)
+        fresh = _card(qtbot, *step.accounts)
+        assert card.height() == fresh.height()

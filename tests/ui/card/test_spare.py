@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.views import CallState
@@ -89,6 +90,26 @@ def test_the_spare_holds_the_last_callers_rows_ready_for_a_repeat_call(qtbot: Qt
     assert tr is not None and tr.status_label is not None and tr.status_label.text() == "No match in TrackerRMS"
 
 
+def test_a_repeat_callers_records_show_the_loading_line_built_ahead_until_their_jobs_come(qtbot: QtBot) -> None:
+    spare = SpareCard(FakeControls(), idle=lambda: True)
+    last = call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}))
+    spare.seen(replace(last, state=CallState.ENDED))
+    qtbot.waitUntil(lambda: spare.card is not None)
+    built = spare.card
+    assert built is not None
+    ahead = [w for w in built.findChildren(QLabel, "loadingMore") if not w.isVisibleTo(built)]
+    card = spare.take(replace(call(pending(RW)), call_id="again"))
+    qtbot.addWidget(card)
+    card.show()
+    card.render(replace(card.view, accounts=(found(RW, PRIYA, complete=False),)))  # records first
+    rw = card.section("rw")
+    assert rw is not None and rw.loading_label is not None and rw.loading_label in ahead
+    assert rw.loading_label.isVisibleTo(card) and rw.loading_label.text() == "Loading open jobs…"
+    card.render(replace(card.view, accounts=(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS}),)))
+    assert rw.loading_label is None
+    assert [w for w in card.findChildren(QLabel, "loadingMore") if w.isVisibleTo(card)] == []
+
+
 def test_rows_built_ahead_give_way_to_another_callers(qtbot: QtBot) -> None:
     spare = SpareCard(FakeControls(), idle=lambda: True)
     spare.seen(replace(call(found(RW, PRIYA, jobs={PRIYA.key: PRIYA_JOBS})), state=CallState.ENDED))
@@ -158,4 +179,3 @@ def test_a_withheld_caller_after_a_merged_one_paints_without_errors(qtbot: QtBot
     qtbot.waitExposed(card)
     card.repaint()  # a paint now: an error in it fails the test (pytest-qt reports it)
     assert card.people() == [] and card.sections() == []
-    assert card._retired == []  # nothing left waiting for a paint that already happened
