@@ -13,13 +13,12 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 from app.core.models import RecordType
 from app.core.person_merge import MergedJob, Person, Source
 from app.ui.card.flow import FlowLayout
-from app.ui.card.labels import label as text_label
-from app.ui.card.labels import link_label
 from app.ui.card.rows import MAX_JOBS, job_html
 from app.ui.common import format as fmt
 from app.ui.common.rich_text import escape
 from app.ui.common.style import color
-from app.ui.common.widgets import link_html
+from app.ui.common.widgets import label as text_label
+from app.ui.common.widgets import link_html, link_label
 
 _BADGE_GAP = 6
 _BADGE_HIGH = 20

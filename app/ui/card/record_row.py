@@ -8,11 +8,10 @@ from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QRadioButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.models import Job, Record
-from app.ui.card.labels import add_shown_at, label, link_label
 from app.ui.common import format as fmt
 from app.ui.common.rich_text import escape
 from app.ui.common.style import color
-from app.ui.common.widgets import link_html, set_state_property
+from app.ui.common.widgets import add_shown, label, link_html, link_label, set_state_property
 
 MAX_JOBS = 5
 
@@ -146,7 +145,7 @@ class RecordRow(QFrame):
             )
             self.more_label.setProperty("role", "muted")
             job_list.addWidget(self.more_label)
-        add_shown_at(self._column, box, self._column.geometry().width() if self.isVisible() else 0)
+        add_shown(self._column, box, self._column.geometry().width() if self.isVisible() else 0)
         return True
 
     @property

@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 
 from app.core.models import AccountResult, LookupStatus, Record
 from app.ui.card.create_record import CreateBar
-from app.ui.card.labels import add_shown_at, label
 from app.ui.card.record_row import MAX_JOBS, PickButton, RecordRow, job_html
 from app.ui.common.rich_text import escape
-from app.ui.common.widgets import add_shown
+from app.ui.common.widgets import add_shown, label
 
 __all__ = ["MAX_JOBS", "AccountSection", "PickButton", "RecordRow", "job_html"]
 
@@ -225,7 +224,7 @@ class AccountSection(QFrame):
                 ready[3].discard()
             built = self._build_rows(result)
         self.rows, self._group, self.more_label = built.rows, built.group, built.more_label
-        add_shown_at(self._body, built.box, self._width())
+        add_shown(self._body, built.box, self._width())
 
     def _width(self) -> int:
         """The width of the section's rows, once the card has laid the section out (else 0)."""

@@ -1,10 +1,10 @@
-"""Small helpers the windows share: labels styled by object name and role, links in rich text,
-re-polishing after a dynamic property changes, and deleting a window without leaving Qt's
-stylesheet caches behind."""
+"""Small helpers the windows share: labels styled by object name and role (wrapped ones remember
+their heights), links in rich text, re-polishing after a dynamic property changes, and deleting a
+window without leaving Qt's stylesheet caches behind."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -22,6 +22,11 @@ from app.ui.common.rich_text import escape
 from app.ui.common.style import color
 
 _LINK_FLAGS = Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+# What can change a label's wrapped height besides its text (each arrives as a change event).
+_RESIZING = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange,
+                       QEvent.Type.LayoutDirectionChange})
+# Widths remembered per label: a window dragged wider asks at every width on the way.
+_WIDTHS_KEPT = 16
 
 
 def link_html(text: str, href: str | None) -> str:
@@ -78,15 +83,59 @@ def set_state_property(widget: QWidget, name: str, value: object) -> None:
         repolish(widget)
 
 
-def add_shown(layout: QBoxLayout, widget: QWidget) -> None:
+def add_shown(layout: QBoxLayout, widget: QWidget, width: int = 0) -> None:
     """Add `widget` and show it now: a widget added to an already visible window is otherwise
-    only shown on a later event-loop turn, and the window would be sized without it."""
+    only shown on a later event-loop turn, and the window would be sized without it. Given the
+    `width` it will have (> 0), it is sized to it first: shown at its own size (a new widget's
+    default, 100 or 640 px wide), its layout would lay each wrapped label out at that width too."""
     layout.addWidget(widget)
+    if width > 0:
+        widget.ensurePolished()  # styled as it will be shown: its fonts decide the heights
+        height = widget.heightForWidth(width) if widget.hasHeightForWidth() else widget.sizeHint().height()
+        widget.resize(width, height)
     widget.show()
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that remembers its height at each width.
+
+    Layouts ask a wrapped label its height for a width many times per change (measuring, laying
+    out, again at each level a change climbs), and a rich-text QLabel lays its whole document out
+    twice each time (at the asked width, then back at its own). The height depends only on the
+    text, its format, the font, the style and the margins, so it is kept until one of them changes."""
+
+    def __init__(self, text: str = "") -> None:
+        self._heights: dict[int, int] = {}
+        super().__init__(text)
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) >= _WIDTHS_KEPT:
+                self._heights.clear()
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _RESIZING:
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def setText(self, text: str) -> None:
+        self._heights.clear()
+        super().setText(text)
+
+    def setTextFormat(self, text_format: Qt.TextFormat) -> None:
+        self._heights.clear()
+        super().setTextFormat(text_format)
+
+    def setWordWrap(self, on: bool) -> None:
+        self._heights.clear()
+        super().setWordWrap(on)
+
+
 def label(text: str = "", *, name: str = "", role: str = "", wrap: bool = False) -> QLabel:
-    widget = QLabel(text)
+    widget = WrappedLabel(text) if wrap else QLabel(text)
     if name:
         widget.setObjectName(name)
     if role:
@@ -95,7 +144,7 @@ def label(text: str = "", *, name: str = "", role: str = "", wrap: bool = False)
     return widget
 
 
-class LinkLabel(QLabel):
+class LinkLabel(WrappedLabel):
     """A label with links that Tab lands on directly: a plain QLabel takes one Tab to get focus
     and another to put it on its first link, so Enter would do nothing after the first."""
 
@@ -109,7 +158,7 @@ class LinkLabel(QLabel):
 def link_label(html_text: str, *, name: str, wrap: bool = True, has_link: bool = True) -> QLabel:
     """A rich-text label whose links open in the browser, by mouse or by keyboard (Tab lands on
     the link, Enter opens it). Without a link it takes no focus."""
-    widget = LinkLabel() if has_link else QLabel()
+    widget = LinkLabel() if has_link else WrappedLabel()
     widget.setObjectName(name)
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.RichText)

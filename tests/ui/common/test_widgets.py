@@ -1,19 +1,89 @@
-"""delete_later: the parts Qt's stylesheet style leaves to their owner (a scroll area's viewport, a
+"""Wrapped labels and link labels remember their height per width: the height still follows their text,
+font and margins, as an ordinary label's does, and their links still open by mouse and keyboard.
+
+delete_later: the parts Qt's stylesheet style leaves to their owner (a scroll area's viewport, a
 combo box's popup, a date edit's line edit) are styled before their window goes, so Qt forgets
 them with it instead of keeping a cache entry for each (a note form left several per call)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.views import CallState
 from app.ui.common.style import apply_style
-from app.ui.common.widgets import delete_later
+from app.ui.common.widgets import delete_later, link_label
+from app.ui.common.widgets import label as text_label
 from app.ui.note.form import NoteForm
 from tests.ui.helpers import PRIYA, RW, FakeControls, call, found
+
+LONG = "Senior Backend Engineer (Python) · Kestrel Software · Barangaroo, NSW, Australia · full time"
+
+
+def plain_twin(label: QLabel) -> QLabel:
+    """An ordinary QLabel showing what `label` shows, to compare heights with."""
+    twin = QLabel()
+    twin.setWordWrap(True)
+    twin.setTextFormat(label.textFormat())
+    twin.setFont(label.font())
+    twin.setContentsMargins(label.contentsMargins())
+    twin.setText(label.text())
+    return twin
+
+
+def linked(text: str) -> QLabel:
+    return link_label(f'<a href="https://example.com/1">{text}</a>', name="jobLink")
+
+
+def wrapped(text: str) -> QLabel:
+    return text_label(text, name="recordDetail", wrap=True)
+
+
+@pytest.mark.parametrize("make", [linked, wrapped])
+def test_height_follows_text_font_and_margins(qtbot: QtBot, make: Callable[[str], QLabel]) -> None:
+    label = make(LONG)
+    qtbot.addWidget(label)
+    one_line = label.heightForWidth(2000)
+    wrapped = label.heightForWidth(150)
+    assert wrapped > one_line == plain_twin(label).heightForWidth(2000)
+
+    label.setText(make(f"{LONG} · {LONG}").text())
+    assert label.heightForWidth(150) > wrapped
+    assert label.heightForWidth(150) == plain_twin(label).heightForWidth(150)
+
+    font = label.font()
+    font.setPointSize(font.pointSize() * 2)
+    label.setFont(font)
+    assert label.heightForWidth(2000) > one_line
+    assert label.heightForWidth(150) == plain_twin(label).heightForWidth(150)
+
+    label.setContentsMargins(0, 20, 0, 20)
+    assert label.heightForWidth(150) == plain_twin(label).heightForWidth(150)
+
+
+def test_a_label_dragged_through_many_widths_still_measures_right(qtbot: QtBot) -> None:
+    label = linked(LONG)
+    qtbot.addWidget(label)
+    heights = {width: label.heightForWidth(width) for width in range(120, 520, 10)}  # 40 widths
+    twin = plain_twin(label)
+    assert heights == {width: twin.heightForWidth(width) for width in heights}
+    assert label.heightForWidth(120) == twin.heightForWidth(120)
+
+
+def test_a_label_without_a_link_takes_no_focus_and_one_with_a_link_opens_it(qtbot: QtBot) -> None:
+    plain = link_label("Platform Engineer", name="jobLink", has_link=False)
+    linked = link_label('<a href="https://example.com/2">Platform Engineer</a>', name="jobLink")
+    qtbot.addWidget(plain)
+    qtbot.addWidget(linked)
+    assert plain.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert linked.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert linked.openExternalLinks()
+    assert linked.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
 
 
 def styled_by_qt(widget: QWidget) -> bool:
