@@ -29,6 +29,7 @@ from app.core.views import SwitchboardListener, Windows
 from app.crm.fixdigital.settings import FixDigitalAccount
 from app.crm.retailcrm.settings import RetailCrmAccount
 from app.errors import NotStored, RingsideError
+from app.runtime import asyncgen
 from app.runtime.instance import Handlers, InstanceServer
 from app.storage.cache_db import CacheStore
 from app.storage.db import Database
@@ -105,6 +106,7 @@ class Runtime:
         # The telephony side retailCRM and FixDigital expect (their callbacks, retailCRM's upload
         # queue): made when an account of theirs is configured.
         self._peer: TelephonyPeer | None = None
+        self._restore_asyncgen_hooks: Callable[[], None] = lambda: None
         self._attach_peer()
         self.instance = self.door or InstanceServer(self.paths.instance_file)
         self.instance.attach(Handlers(
@@ -201,6 +203,7 @@ class Runtime:
         return [Account(c, timeouts.get(c.account_id, 3.0), records) for c in self.connectors.values()]
 
     async def start(self) -> None:
+        self._restore_asyncgen_hooks = asyncgen.close_in_tasks(asyncio.get_running_loop())
         if not self.instance.listening:  # the app opened it already, before its tray showed
             await self.instance.start()
         for source in self.sources:
@@ -282,6 +285,7 @@ class Runtime:
         for client in self.clients.values():
             await client.aclose()
         self.db.close()
+        self._restore_asyncgen_hooks()
 
     async def reload_accounts(self, account_id: str | None = None) -> None:
         """Settings or secrets changed in another process: rebuild connectors from config.toml."""
