@@ -225,7 +225,7 @@ class CallCard(QWidget):
         A card not on screen (the spare, one folded away in the stack) paints nothing: deleted then."""
         widget.hide()
         if self.isVisible():
-            self.after_paint(lambda: _delete_later(widget))
+            self.after_paint(lambda: _delete_if_alive(widget))
         else:
             widget.deleteLater()
 
@@ -346,6 +346,6 @@ class CallCard(QWidget):
         self.closed.emit(self.call_id)
 
 
-def _delete_later(widget: QWidget) -> None:
+def _delete_if_alive(widget: QWidget) -> None:
     if isValid(widget):  # a parent deleted since took it along
         widget.deleteLater()
