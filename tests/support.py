@@ -85,6 +85,9 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, *, settl
                       notify_reminder=bridge.reminder_due, **runtime_args)
     shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=settled_close_ms)
     run(loop, runtime.start())
+    # Let the accounts' warm-ups finish on the running loop: Qt events processed between tests would
+    # otherwise step them with no loop running.
+    run(loop, asyncio.gather(*runtime.warm_ups, return_exceptions=True))
     shell.start()
     try:
         yield RunningApp(loop, runtime, shell)

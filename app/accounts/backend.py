@@ -22,6 +22,7 @@ from app.accounts.service import AccountService, missing
 from app.accounts.status import AccountState, AccountStatus, status_of
 from app.config import settings as settings_mod
 from app.config.settings import Account, Settings
+from app.crm._shared.answers import BoundedClient
 from app.crm.registry import check
 from app.errors import RingsideError, SecretStoreError
 from app.storage.secret_file import FileSecrets
@@ -120,7 +121,7 @@ class SettingsBackend:
             async def trial(service: AccountService) -> AccountStatus:
                 try:
                     trial_secrets = CandidateSecrets(service.secrets, account.id, {wanted.name: secret.strip()})
-                    async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+                    async with BoundedClient(timeout=TIMEOUT_S) as client:
                         detail = await check(account, client, trial_secrets)
                 except (RingsideError, httpx.HTTPError) as exc:
                     return status_of(exc)
@@ -143,7 +144,7 @@ class SettingsBackend:
     def account_identity(self, account: Account, done: Callable[[Identity | None], None]) -> None:
         async def work() -> None:
             try:
-                async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+                async with BoundedClient(timeout=TIMEOUT_S) as client:
                     found = await identity_of(account, client, self._app.secrets(), self._app.now())
             except Exception as exc:  # never leave the lines saying "Checking…"
                 log.error("Asking who is signed in failed", exc_info=exc)
@@ -179,12 +180,12 @@ class SettingsBackend:
         return AccountService(self._app.secrets(), client)
 
     async def _with_service(self, work: Callable[[AccountService], Awaitable[AccountStatus]]) -> AccountStatus:
-        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+        async with BoundedClient(timeout=TIMEOUT_S) as client:
             return await work(self._service(client))
 
     async def _connect(self, account: Account, secret: str | None) -> Outcome:
         app = self._app
-        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+        async with BoundedClient(timeout=TIMEOUT_S) as client:
             service = self._service(client)
             if sign_in_method(account) is SignIn.OAUTH:
                 def open_url(url: str) -> None:
@@ -218,7 +219,7 @@ class SettingsBackend:
             app.use_secrets(KeyringSecrets())
             file.unlink(missing_ok=True)
             notes.append("The secrets file is deleted; connect your accounts again once a keyring is available.")
-        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+        async with BoundedClient(timeout=TIMEOUT_S) as client:
             service = self._service(client)
             for account in removed:
                 try:

@@ -14,8 +14,6 @@ import webbrowser
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import httpx
-
 from app.accounts.kinds import KIND_NAMES, SignIn, needs_client_secret, secret_for, sign_in_method
 from app.accounts.service import AccountService
 from app.accounts.status import AccountState, AccountStatus
@@ -24,6 +22,7 @@ from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.config.secret_names import CLIENT_SECRET
 from app.config.settings import Account, Settings
+from app.crm._shared.answers import BoundedClient
 from app.errors import RingsideError, SecretStoreError
 from app.runtime.instance import InstanceClient, NoInstance
 from app.storage.secret_file import open_secrets, secrets_file
@@ -57,7 +56,7 @@ def secret_store(paths: Paths, settings: Settings, *, allow_file: bool) -> Secre
 
 def _run(work: Callable[[AccountService], Awaitable[T]], store: SecretStore) -> T:
     async def main() -> T:
-        async with httpx.AsyncClient(timeout=15) as client:
+        async with BoundedClient(timeout=15) as client:
             return await work(AccountService(store, client))
 
     return asyncio.run(main())

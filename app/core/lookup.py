@@ -173,8 +173,9 @@ class LookupService:
         return jobs, error
 
 
-# Loop turns httpx takes from `send` to writing a request on a kept-alive connection (pool wait, the
-# connection's lock, the write): painting in between held each request back by the paint's length.
+# Loop turns a request may take from `send` to the socket. On a kept-alive connection it is written in
+# the task's first step (app.crm._shared.transport); a token refresh or a new connection takes more, and
+# a few extra turns cost microseconds. Painting first would hold each request back by the paint's length.
 SEND_TURNS = 4
 
 

@@ -21,6 +21,7 @@ from app.config import settings as settings_mod
 from app.config.paths import Paths
 from app.config.secret_names import CLIENT_SECRET, PASSWORD
 from app.config.settings import GeneralSettings, Settings
+from app.crm._shared.answers import BoundedClient
 from app.crm._shared.browser_sign_in import authorize
 from app.crm._shared.oauth_tokens import OAuthClient
 from app.crm.puzzel.settings import PuzzelAccount, PuzzelDialerSettings
@@ -142,7 +143,7 @@ def _free_redirect_uri() -> str:
 
 async def sign_in_with_pretend_browser(account: RecruitWizardAccount, secrets: SecretStore) -> None:
     """The real authorisation-code flow; a pretend browser follows the URL and the redirect."""
-    async with httpx.AsyncClient(timeout=10) as client, httpx.AsyncClient(
+    async with BoundedClient(timeout=10) as client, httpx.AsyncClient(
         follow_redirects=True, timeout=10
     ) as browser:
         oauth = OAuthClient(oauth_config(account), client, secrets)

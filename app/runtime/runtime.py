@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.accounts.hooks import AppHooks
 from app.config import settings as settings_mod
@@ -85,6 +85,7 @@ class Runtime:
         self.clients: dict[str, httpx.AsyncClient] = {}
         self.token_clients: dict[str, OAuthClient] = {}  # OAuth accounts' token clients, by account id
         self.connectors: dict[str, Connector] = self._build_connectors()
+        self.warm_ups: list[asyncio.Task[Any]] = []  # started with the runtime, never awaited by it
         cache = self.settings.cache
         self.cache = LookupCache(CacheStore(self.db.connection, self.db.writer), CachePolicy(
             cache.enabled, cache.found_ttl_hours * 3600, cache.not_found_ttl_hours * 3600))
@@ -233,8 +234,7 @@ class Runtime:
                 if isinstance(source, BaresipSource) and not source.connected:
                     self.core.tray.softphone_status(source.name, False, source.description)
         # Warm each account's connection pool so the first ring doesn't pay for DNS + TLS.
-        for connector in self.connectors.values():
-            self.core.tasks.spawn(connector.warm_up())
+        self.warm_ups = [self.core.tasks.spawn(connector.warm_up()) for connector in self.connectors.values()]
 
     async def _keep_retention(self) -> None:
         """[general] keep_days: older calls and notes are erased now and once a day."""

@@ -34,10 +34,14 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 class BoundedClient(httpx.AsyncClient):
     """An httpx client that also says how much of one answer may be read and how long one request
     may take from start to last byte (httpx's own timeouts are per phase: a server dripping a byte
-    a second never trips them)."""
+    a second never trips them). It sends through aiohttp (app.crm._shared.transport)."""
 
     def __init__(self, *, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
                  deadline_s: float = DEFAULT_DEADLINE_S, **kwargs: Any) -> None:
+        if "transport" not in kwargs:  # a test's MockTransport stays; everything else goes by aiohttp
+            from app.crm._shared.transport import AiohttpTransport
+
+            kwargs["transport"] = AiohttpTransport(kwargs.pop("limits", None))
         super().__init__(**kwargs)
         self.max_answer_bytes = max_answer_bytes
         self.deadline_s = deadline_s

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from app.config import settings as settings_mod
 from app.config.paths import Paths
+from app.crm._shared.answers import BoundedClient
 from app.crm.callbacks import LOGO, RETAILCRM_MAKE_CALL, RETAILCRM_USER_STATUS, url_for
 from app.crm.retailcrm import wire
 from app.crm.retailcrm.connector import RetailCrmConnector
@@ -36,7 +35,7 @@ def check_public_url(url: str) -> str:
 
 
 async def register_module(account: RetailCrmAccount, public_url: str, secrets: SecretStore) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+    async with BoundedClient(timeout=TIMEOUT_S) as client:
         connector = RetailCrmConnector(account, client, secrets)
         try:
             return await connector.register(

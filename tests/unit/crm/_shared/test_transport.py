@@ -1,0 +1,183 @@
+"""The transport under every CRM client (aiohttp under httpx's API): a server receives exactly what
+httpx built, connections are kept and given up as they should be, proxies come from the environment
+as httpx takes them, and each way a connection fails says whether anything may have been sent.
+The servers are real sockets on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from app.crm._shared.answers import BoundedClient
+from app.crm._shared.http import Http
+from app.errors import BadResponse, Unavailable
+
+Reply = Callable[[bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@dataclass
+class Seen:
+    requests: list[bytes] = field(default_factory=list)  # each request's head and body, as received
+    connections: int = 0
+
+
+def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
+    head = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", *headers]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+async def read_request(reader: asyncio.StreamReader) -> bytes:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    return head + await reader.readexactly(length)
+
+
+@asynccontextmanager
+async def server(reply: Reply) -> AsyncIterator[tuple[str, Seen]]:
+    """A server on loopback: `reply(request, reader, writer)` for each request it reads."""
+    seen = Seen()
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.connections += 1
+        try:
+            while True:
+                request = await read_request(reader)
+                seen.requests.append(request)
+                await reply(request, reader, writer)
+                if writer.is_closing():
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    listening = await asyncio.start_server(connection, "127.0.0.1", 0)
+    port = listening.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", seen
+    finally:
+        listening.close()
+
+
+def headers_of(request: bytes) -> list[tuple[str, str]]:
+    lines = request.split(b"\r\n\r\n")[0].decode().split("\r\n")[1:]
+    return [(name.strip().lower(), value.strip()) for name, value in (line.split(":", 1) for line in lines)]
+
+
+async def test_the_server_receives_the_request_httpx_built_and_cookies_once() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b"[]", "Content-Type: application/json", "Set-Cookie: session=abc; Path=/"))
+
+    async with server(reply) as (url, seen), BoundedClient() as client:
+        http = Http(client, service="CRM", base_url=url, headers={"X-API-KEY": "key"})
+        await http.send("POST", "/api/v5/customers?filter%5Bphone%5D=%2B61491570006&name=a%20b", json={"a": 1})
+        await http.send("GET", "/api/v5/next")
+
+    first, second = seen.requests
+    # The path and query byte for byte as httpx encoded them: CRMs match filter[...] literally.
+    assert first.startswith(b"POST /api/v5/customers?filter%5Bphone%5D=%2B61491570006&name=a%20b HTTP/1.1\r\n")
+    assert first.endswith(b'\r\n\r\n{"a":1}')
+    names = [name for name, _ in headers_of(first)]
+    for name in ("host", "accept", "accept-encoding", "user-agent", "content-type", "content-length", "x-api-key"):
+        assert names.count(name) == 1, (name, names)
+    assert dict(headers_of(first))["content-type"] == "application/json"
+    assert dict(headers_of(first))["user-agent"].startswith("python-httpx/")
+    assert [v for k, v in headers_of(second) if k == "cookie"] == ["session=abc"]
+    assert seen.connections == 1  # the second request went on the kept connection
+
+
+async def test_a_compressed_answer_is_read_as_json() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(gzip.compress(b'[{"ID": 7}]'), "Content-Type: application/json", "Content-Encoding: gzip"))
+
+    async with server(reply) as (url, _), BoundedClient() as client:
+        http = Http(client, service="CRM", base_url=url)
+        assert http.decode(await http.send("GET", "/x")) == [{"ID": 7}]
+
+
+async def test_an_answer_left_unread_gives_up_its_connection_and_the_next_request_works() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if request.startswith(b"GET /huge"):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for _ in range(64):
+                chunk = b"[" + b"0," * 4000 + b"0]"
+                writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                await writer.drain()
+            writer.write(b"0\r\n\r\n")
+        else:
+            writer.write(answer(b"[]", "Content-Type: application/json"))
+
+    async with server(reply) as (url, seen), BoundedClient(max_answer_bytes=16 * 1024) as client:
+        http = Http(client, service="CRM", base_url=url)
+        with pytest.raises(BadResponse, match="over 16 KB"):
+            await http.send("GET", "/huge")
+        assert http.decode(await http.send("GET", "/small")) == []
+    assert seen.connections == 2  # the half-read answer's connection was not reused
+
+
+async def hang_up(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.close()
+
+
+async def not_http(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+    await writer.drain()
+    writer.close()
+
+
+async def never_answer(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read()  # until the client gives up
+
+
+async def cut_short(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[1,2,")
+    await writer.drain()
+    writer.close()
+
+
+@pytest.mark.parametrize(("reply", "message"), [
+    (hang_up, "broke off; the request may still have gone through"),
+    (not_http, "broke off; the request may still have gone through"),
+    (cut_short, "broke off; the request may still have gone through"),
+    (never_answer, "took too long to answer; the request may still have gone through"),
+])
+async def test_a_failure_after_sending_says_the_request_may_have_gone_through(reply: Reply, message: str) -> None:
+    async with server(reply) as (url, seen), BoundedClient(timeout=httpx.Timeout(5, read=0.3)) as client:
+        http = Http(client, service="CRM", base_url=url)
+        with pytest.raises(Unavailable, match=message) as raised:
+            await http.send("POST", "/api/activities", json={"Note": "Called"})
+    assert raised.value.sent
+    assert len(seen.requests) == 1  # sent once: a write is never repeated by the transport
+
+
+async def test_a_refused_connection_says_nothing_was_sent() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    async with BoundedClient() as client:
+        http = Http(client, service="CRM", base_url=f"http://127.0.0.1:{port}")
+        with pytest.raises(Unavailable, match=r"Can't reach CRM \(127\.0\.0\.1:\d+\)") as raised:
+            await http.send("POST", "/api/activities", json={"Note": "Called"})
+    assert not raised.value.sent
+
+
+async def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b"[]", "Content-Type: application/json"))
+
+    async with server(reply) as (proxy_url, via_proxy), server(reply) as (direct_url, direct):
+        monkeypatch.setenv("HTTP_PROXY", proxy_url)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with BoundedClient() as client:
+            await Http(client, service="CRM", base_url="http://crm.example").send("GET", "/api/x?q=1")
+            await Http(client, service="CRM", base_url=direct_url).send("GET", "/api/y")
+    assert [r.split(b"\r\n")[0] for r in via_proxy.requests] == [b"GET http://crm.example/api/x?q=1 HTTP/1.1"]
+    assert [r.split(b"\r\n")[0] for r in direct.requests] == [b"GET /api/y HTTP/1.1"]
