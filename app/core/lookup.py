@@ -173,9 +173,10 @@ class LookupService:
         return jobs, error
 
 
-# Loop turns a request may take from `send` to the socket. On a kept-alive connection it is written in
-# the task's first step (app.crm._shared.transport); a token refresh or a new connection takes more, and
-# a few extra turns cost microseconds. Painting first would hold each request back by the paint's length.
+# Loop turns a request may take from `send` to the socket. On a kept-alive connection a GET is written
+# in the task's first step and a body one turn later (app.crm._shared.transport); a token refresh or a
+# new connection takes more, and spare turns cost microseconds. Painting first would hold each request
+# back by the paint's length.
 SEND_TURNS = 4
 
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import httpx
 import pytest
 
+from app.crm._shared.answers import BoundedClient
 from app.crm._shared.oauth_tokens import TokenSet
 from app.crm.recruitwizard.connector import RecruitWizardConnector
 from app.crm.recruitwizard.settings import RecruitWizardAccount
@@ -87,11 +88,11 @@ def rw_secrets() -> KeyringSecrets:
 
 @pytest.fixture
 async def http_clients() -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
-    """Make httpx clients that are closed after the test."""
+    """Make the app's HTTP clients (httpx's API, aiohttp underneath), closed after the test."""
     made: list[httpx.AsyncClient] = []
 
     def make(**kwargs: Any) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(**kwargs)
+        client = BoundedClient(**kwargs)
         made.append(client)
         return client
 

@@ -6,11 +6,14 @@ The servers are real sockets on loopback."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gzip
 import socket
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +21,7 @@ import pytest
 from app.crm._shared.answers import BoundedClient
 from app.crm._shared.http import Http
 from app.errors import BadResponse, Unavailable
+from tests.support import until
 
 Reply = Callable[[bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -26,6 +30,7 @@ Reply = Callable[[bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[
 class Seen:
     requests: list[bytes] = field(default_factory=list)  # each request's head and body, as received
     connections: int = 0
+    closed_by_client: int = 0  # connections the client closed between requests
 
 
 def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
@@ -54,7 +59,9 @@ async def server(reply: Reply) -> AsyncIterator[tuple[str, Seen]]:
                 await reply(request, reader, writer)
                 if writer.is_closing():
                     return
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except asyncio.IncompleteReadError:
+            seen.closed_by_client += 1
+        except ConnectionError:
             pass
         finally:
             writer.close()
@@ -78,12 +85,13 @@ async def test_the_server_receives_the_request_httpx_built_and_cookies_once() ->
 
     async with server(reply) as (url, seen), BoundedClient() as client:
         http = Http(client, service="CRM", base_url=url, headers={"X-API-KEY": "key"})
-        await http.send("POST", "/api/v5/customers?filter%5Bphone%5D=%2B61491570006&name=a%20b", json={"a": 1})
+        await http.send("POST", "/api/v5/%7Eshop/customers?filter%5Bphone%5D=%2B61491570006&name=a%20b",
+                        json={"a": 1})
         await http.send("GET", "/api/v5/next")
 
     first, second = seen.requests
     # The path and query byte for byte as httpx encoded them: CRMs match filter[...] literally.
-    assert first.startswith(b"POST /api/v5/customers?filter%5Bphone%5D=%2B61491570006&name=a%20b HTTP/1.1\r\n")
+    assert first.startswith(b"POST /api/v5/%7Eshop/customers?filter%5Bphone%5D=%2B61491570006&name=a%20b HTTP/1.1\r\n")
     assert first.endswith(b'\r\n\r\n{"a":1}')
     names = [name for name, _ in headers_of(first)]
     for name in ("host", "accept", "accept-encoding", "user-agent", "content-type", "content-length", "x-api-key"):
@@ -120,7 +128,8 @@ async def test_an_answer_left_unread_gives_up_its_connection_and_the_next_reques
         with pytest.raises(BadResponse, match="over 16 KB"):
             await http.send("GET", "/huge")
         assert http.decode(await http.send("GET", "/small")) == []
-    assert seen.connections == 2  # the half-read answer's connection was not reused
+    assert seen.connections == 2  # the half-read answer's connection was not reused…
+    assert seen.closed_by_client == 1  # …but closed, not left open
 
 
 async def hang_up(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -141,6 +150,17 @@ async def cut_short(request: bytes, reader: asyncio.StreamReader, writer: asynci
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[1,2,")
     await writer.drain()
     writer.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "POST"])
+async def test_a_request_whose_connection_broke_is_not_sent_again(method: str) -> None:
+    # Some GETs act (FixDigital's incomingCall, TrackerRMS's screen pop): one ring, one request.
+    async with server(hang_up) as (url, seen), BoundedClient() as client:
+        http = Http(client, service="CRM", base_url=url)
+        with pytest.raises(Unavailable, match="broke off; the request may still have gone through") as raised:
+            await http.send(method, "/webservice.php?operation=incomingCall")
+    assert raised.value.sent
+    assert len(seen.requests) == 1
 
 
 @pytest.mark.parametrize(("reply", "message"), [
@@ -181,3 +201,105 @@ async def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkey
             await Http(client, service="CRM", base_url=direct_url).send("GET", "/api/y")
     assert [r.split(b"\r\n")[0] for r in via_proxy.requests] == [b"GET http://crm.example/api/x?q=1 HTTP/1.1"]
     assert [r.split(b"\r\n")[0] for r in direct.requests] == [b"GET /api/y HTTP/1.1"]
+
+
+async def test_a_reason_phrase_beyond_ascii_does_not_lose_the_answer() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b'{"id": 1}', "Content-Type: application/json", status="200 ОК".encode().decode("latin-1")))
+
+    async with server(reply) as (url, _), BoundedClient() as client:
+        http = Http(client, service="CRM", base_url=url)
+        assert http.decode(await http.send("POST", "/api/activities", json={"Note": "Called"})) == {"id": 1}
+
+
+async def test_credentials_in_the_address_go_as_basic_auth_not_in_the_request_line() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b"[]", "Content-Type: application/json"))
+
+    async with server(reply) as (url, seen), BoundedClient() as client:
+        await Http(client, service="CRM", base_url=url.replace("http://", "http://user:secret@")).send("GET", "/x")
+    assert seen.requests[0].startswith(b"GET /x HTTP/1.1\r\n")
+    assert dict(headers_of(seen.requests[0]))["authorization"] == "Basic dXNlcjpzZWNyZXQ="
+
+
+async def test_a_body_without_a_type_is_sent_without_one() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b""))
+
+    async with server(reply) as (url, seen), BoundedClient() as client:
+        await client.post(f"{url}/upload", content=b"raw")
+    assert "content-type" not in dict(headers_of(seen.requests[0]))
+    assert seen.requests[0].endswith(b"\r\n\r\nraw")
+
+
+async def test_a_cookie_httpx_forgot_is_not_sent() -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b"", "Set-Cookie: session=abc; Path=/"))
+
+    async with server(reply) as (url, seen), BoundedClient() as client:
+        base = url.replace("127.0.0.1", "localhost")  # a name: cookie jars refuse cookies from an address
+        await client.get(f"{base}/sign-in")
+        client.cookies.clear()  # as signing out does
+        await client.get(f"{base}/next")
+    assert "cookie" not in dict(headers_of(seen.requests[1]))
+
+
+async def test_waiting_for_a_free_connection_too_long_says_nothing_was_sent() -> None:
+    async with server(never_answer) as (url, seen), BoundedClient(
+            timeout=httpx.Timeout(5, pool=0.3), limits=httpx.Limits(max_connections=1)) as client:
+        http = Http(client, service="CRM", base_url=url)
+        busy = asyncio.ensure_future(http.send("GET", "/slow"))
+        await until(lambda: len(seen.requests) == 1, what="the first request to hold the connection")
+        with pytest.raises(Unavailable, match=r"took too long to answer\.$") as raised:
+            await http.send("POST", "/api/activities", json={"Note": "Called"})
+        busy.cancel()
+    assert not raised.value.sent
+    assert len(seen.requests) == 1
+
+
+async def test_a_proxy_named_by_all_proxy_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def reply(request: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(b"[]", "Content-Type: application/json"))
+
+    async with server(reply) as (proxy_url, via_proxy):
+        for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("ALL_PROXY", proxy_url.replace("http://", "http://who:pw@"))
+        async with BoundedClient() as client:
+            await Http(client, service="CRM", base_url="http://crm.example").send("GET", "/api/x")
+    assert via_proxy.requests[0].startswith(b"GET http://crm.example/api/x HTTP/1.1\r\n")
+    assert dict(headers_of(via_proxy.requests[0]))["proxy-authorization"] == "Basic d2hvOnB3"
+
+
+async def test_a_certificate_nobody_vouches_for_is_named(tmp_path: Path) -> None:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*self_signed(tmp_path))
+    listening = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0, ssl=context)
+    port = listening.sockets[0].getsockname()[1]
+    try:
+        async with BoundedClient() as client:
+            http = Http(client, service="CRM", base_url=f"https://127.0.0.1:{port}")
+            trusted = r"Certificate problem with CRM .*isn't trusted \(self-signed"
+            with pytest.raises(Unavailable, match=trusted) as raised:
+                await http.send("GET", "/x")
+    finally:
+        listening.close()
+    assert not raised.value.sent
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    return folder / "cert.pem", folder / "key.pem"
