@@ -79,15 +79,8 @@ class CallBook:
         return list(self._sessions.values())
 
     def add(self, session: CallSession) -> None:
-        """A new call: what is known of the caller without asking any CRM is filled in at once (the
-        last call with them, where they are), so the ringing card's first paint shows it."""
+        """A new call (what else is known of the caller is added when it is first published)."""
         self._sessions[session.call_id] = session
-        session.place = caller_place(session.number, self._policy.default_region)
-        if session.e164 is not None:
-            try:
-                session.last_call = self._recall(session.e164, session.started_at)
-            except Exception as exc:  # an unreadable history must not stop the card
-                log.warning("Could not read the last call before call %s: %s", session.call_id, exc)
         ended = [s for s in self._sessions.values() if not s.open]
         for old in ended[: max(0, len(ended) - KEEP_ENDED)]:
             del self._sessions[old.call_id]
@@ -98,8 +91,22 @@ class CallBook:
 
     # -- showing and saving ---------------------------------------------------------------------------
 
+    def _describe(self, session: CallSession) -> None:
+        """What is known of the caller without asking any CRM: where they are, the last call with them
+        (a read of history). Filled in on the call's first publish, so the ringing card's first paint
+        shows it, and no sooner: the switchboard publishes once the CRMs' requests are out."""
+        session.described = True
+        session.place = caller_place(session.number, self._policy.default_region)
+        if session.e164 is not None:
+            try:
+                session.last_call = self._recall(session.e164, session.started_at)
+            except Exception as exc:  # an unreadable history must not stop the card
+                log.warning("Could not read the last call before call %s: %s", session.call_id, exc)
+
     def publish(self, session: CallSession) -> None:
         """Show the call's card as it is now, when cards pop at this point of a call."""
+        if not session.described:
+            self._describe(session)
         if self._paused or self._policy.pop_on == "never":
             return
         if self._policy.pop_on == "answer" and session.answered_at is None:

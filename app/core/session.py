@@ -58,6 +58,7 @@ class CallSession:
     draft: str = ""  # the note typed so far (on the card, or a form closed without saving)
     last_call: LastCall | None = None  # the previous call with this number, from history
     place: CallerPlace | None = None  # the caller's country and time zones, from the number
+    described: bool = False  # last_call and place filled in (core.calls, on the first publish)
 
     @classmethod
     def start(

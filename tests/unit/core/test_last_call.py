@@ -6,8 +6,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from app.core.history import last_call
-from app.core.models import Direction, EventType
+from app.core.models import Direction, EventType, Record
+from app.core.phone import CallerNumber
+from app.core.stores import CallRow
 from app.core.views import CallState, LastCall
 from tests.support import until
 from tests.unit.core.fakes import T0, MemoryHistory, build, event
@@ -79,4 +83,29 @@ async def test_the_ringing_cards_first_paint_shows_the_last_call_and_the_place()
     assert (first_paint.last_call.call_id, first_paint.last_call.duration_s, first_paint.last_call.note) == (
         "first", 240, "Sending Ethan's CV Friday")
     assert first_paint.place is not None and first_paint.place.country == ""  # an Australian caller, AU desk
+    await world.core.tasks.aclose()
+
+
+async def test_history_is_read_for_the_card_only_once_the_crm_has_been_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A ring's first loop turns carry the CRMs' requests; reading history before them delayed every answer.
+    world = build()
+    order: list[str] = []
+    recall, ask = world.history.last_call, world.crm.lookup
+
+    def last_call_read(e164: str, before: datetime) -> tuple[CallRow | None, int]:
+        order.append("history")
+        return recall(e164, before)
+
+    async def lookup(caller: CallerNumber) -> list[Record]:
+        order.append("crm")
+        return await ask(caller)
+
+    monkeypatch.setattr(world.history, "last_call", last_call_read)
+    monkeypatch.setattr(world.crm, "lookup", lookup)
+    world.core.switchboard.handle(event(EventType.RING, call_id="one"))
+    assert order == []  # handling the ring reads nothing
+    await until(lambda: any(v.call_id == "one" for v in world.listener.views))
+    assert order == ["crm", "history"]
+    first_paint = next(v for v in world.listener.views if v.call_id == "one")
+    assert first_paint.place is not None
     await world.core.tasks.aclose()
