@@ -181,11 +181,12 @@ class Switchboard:
                 after_requests_sent(self._book.publish, session)
             # CRMs that pop their own card or keep call history: queued after the paint, never awaited.
             self._notices.tell(session, event)
-        self._book.persist(session)
         if session.results:
-            # The tray's redraw (icon, missed count) waits until the requests are on the wire too.
+            # History's write and the tray's redraw (icon, missed count) wait for the requests too.
+            self._book.persist_soon(session)
             after_requests_sent(self._tray.refresh)
         else:
+            self._book.persist(session)
             self._tray.refresh()
         return session
 

@@ -61,12 +61,14 @@ async def test_missed_calls_wait_on_the_callback_list_until_returned(start: Star
 
     # Calling Priya back takes her off (answered or not: she was called back).
     rt.switchboard.handle(event(EventType.RING, PRIYA, Direction.OUTBOUND, call_id="back"))
+    assert await rt.core.book.stored("back") is None
     assert numbers(rt.controls.missed_calls()) == [(UNKNOWN, 1)]
 
     # A later call that is answered also settles it.
     await miss(rt, rec, SARAH, "m4")
     rt.switchboard.handle(event(EventType.RING, SARAH, call_id="s2"))
     rt.switchboard.handle(event(EventType.ANSWER, SARAH, call_id="s2"))
+    assert await rt.core.book.stored("s2") is None
     assert numbers(rt.controls.missed_calls()) == [(UNKNOWN, 1)]
 
 

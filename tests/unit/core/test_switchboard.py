@@ -58,7 +58,9 @@ async def test_with_auto_log_the_note_is_queued_at_hang_up_without_a_form() -> N
 async def test_a_repeated_ring_is_the_same_call() -> None:
     world = build()
     board = world.core.switchboard
-    assert board.handle(event(EventType.RING, call_id=None)) == board.handle(event(EventType.RING, call_id=None))
+    call_id = board.handle(event(EventType.RING, call_id=None))
+    assert call_id is not None and board.handle(event(EventType.RING, call_id=None)) == call_id
+    assert await world.core.book.stored(call_id) is None
     assert len(world.history.calls) == 1
 
 
@@ -132,3 +134,14 @@ async def test_it_says_while_a_calls_lookups_are_in_flight() -> None:
     held.set()
     await until(lambda: not board.lookups_in_flight, what="the lookup to finish")
     assert world.listener.latest("c1").complete
+
+
+async def test_a_ring_is_written_once_its_requests_are_out_and_stored_waits_for_that() -> None:
+    # A source that answers someone says "ok" only once the call is in history.
+    world = build()
+    call_id = world.core.switchboard.handle(event(EventType.RING))
+    assert call_id is not None
+    assert world.history.calls == {}  # the CRM's request goes first
+    assert await world.core.book.stored(call_id) is None
+    assert world.history.calls[call_id].state == "ringing"
+    assert world.crm.lookups == ["+61491570006"]
