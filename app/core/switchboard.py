@@ -167,6 +167,7 @@ class Switchboard:
         session.creatable = self._records.creatable()
         session.by_name = frozenset(a.id for a in self.lookup.accounts if a.connector.capabilities.resolve_ids)
         self._book.add(session)
+        asking = False  # requests going out now, with the card's first paint after them
         if not session.number.is_number:  # withheld, an extension: no CRM to ask
             self._book.publish(session)
         else:
@@ -179,14 +180,17 @@ class Switchboard:
                 # painted a few loop turns later, once they are on the wire (painting would delay every
                 # CRM's answer).
                 after_requests_sent(self._book.publish, session)
+                asking = True
             # CRMs that pop their own card or keep call history: queued after the paint, never awaited.
             self._notices.tell(session, event)
-        if session.results:
-            # History's write and the tray's redraw (icon, missed count) wait for the requests too.
-            self._book.persist_soon(session)
-            after_requests_sent(self._tray.refresh)
+        if asking:
+            self._book.persist_soon(session)  # history's write waits for the requests too
         else:
             self._book.persist(session)
+        if session.results:
+            # The tray's redraw (icon, missed count) waits until the requests are on the wire too.
+            after_requests_sent(self._tray.refresh)
+        else:
             self._tray.refresh()
         return session
 

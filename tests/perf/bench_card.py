@@ -9,7 +9,7 @@ beside its latency, completion beside 2 × the slowest, cold start and idle memo
 program's. `--quick` (5 calls, 2 starts of each program) runs in under a minute.
 
 "Painted" is the first Paint event the card receives after the state in question reached it
-(an application-wide event filter watches the cards), measured from the moment the call event was
+(an event filter on each card the shell pops), measured from the moment the call event was
 created. Every API request of an account carries its latency, so a contact with open jobs costs
 that account two round trips (lookup, then jobs): `complete` is compared with 2 × the slowest.
 Also measures cold start of a real `ringside` process to ready (tray shown and the `ringside event`

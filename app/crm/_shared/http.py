@@ -179,6 +179,9 @@ class Http:
                     "or try again shortly."
                 ) from None
             raise Unavailable(f"{self.service} ({self.host}) took too long to answer.") from None
+        except httpx.UnsupportedProtocol as exc:
+            # An address or a proxy (from the environment) of a kind Ringside cannot use: nothing was sent.
+            raise Unavailable(f"Can't reach {self.service} ({self.host}): {exc}") from None
         except httpx.TimeoutException as exc:
             # ReadTimeout / WriteTimeout: the request (or part of it) went out, the outcome is unknown.
             log.info("%s %s %s: %s", self.service, method, path, type(exc).__name__)

@@ -271,6 +271,18 @@ async def test_a_proxy_named_by_all_proxy_is_used(monkeypatch: pytest.MonkeyPatc
     assert dict(headers_of(via_proxy.requests[0]))["proxy-authorization"] == "Basic d2hvOnB3"
 
 
+async def test_a_proxy_of_a_kind_not_supported_is_named_and_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    async with BoundedClient() as client:
+        http = Http(client, service="CRM", base_url="http://crm.example")
+        with pytest.raises(Unavailable, match=r"Can't reach CRM \(crm\.example\): Proxies of the kind socks5:// "
+                                              r"are not supported") as raised:
+            await http.send("POST", "/api/activities", json={"Note": "Called"})
+    assert not raised.value.sent
+
+
 async def test_a_certificate_nobody_vouches_for_is_named(tmp_path: Path) -> None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*self_signed(tmp_path))
