@@ -4,7 +4,6 @@ kept only once the CRM accepted it, and every failure says in words what went wr
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -42,6 +41,7 @@ from tests.integration.conftest import (
     closed_port,
     store_tokens,
 )
+from tests.support import self_signed_certificate
 
 Clients = Callable[..., httpx.AsyncClient]
 
@@ -249,25 +249,8 @@ async def test_an_unreachable_host_is_an_error_saying_so(service: AccountService
 @pytest.fixture
 async def tls_server(tmp_path: Path) -> AsyncIterator[str]:
     """An HTTPS server with a self-signed certificate, as a misconfigured proxy or host would have."""
-    crypto = pytest.importorskip("cryptography")
-    del crypto
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                         serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption()))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    context.load_cert_chain(*self_signed_certificate(tmp_path))
     app = web.Application()
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()

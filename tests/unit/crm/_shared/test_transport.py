@@ -6,7 +6,6 @@ The servers are real sockets on loopback."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gzip
 import socket
 import ssl
@@ -21,7 +20,7 @@ import pytest
 from app.crm._shared.answers import BoundedClient
 from app.crm._shared.http import Http
 from app.errors import BadResponse, Unavailable
-from tests.support import until
+from tests.support import self_signed_certificate, until
 
 Reply = Callable[[bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -285,7 +284,7 @@ async def test_a_proxy_of_a_kind_not_supported_is_named_and_nothing_is_sent(monk
 
 async def test_a_certificate_nobody_vouches_for_is_named(tmp_path: Path) -> None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(*self_signed(tmp_path))
+    context.load_cert_chain(*self_signed_certificate(tmp_path))
     listening = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0, ssl=context)
     port = listening.sockets[0].getsockname()[1]
     try:
@@ -298,20 +297,3 @@ async def test_a_certificate_nobody_vouches_for_is_named(tmp_path: Path) -> None
         listening.close()
     assert not raised.value.sent
 
-
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
-    return folder / "cert.pem", folder / "key.pem"
