@@ -46,6 +46,7 @@ class CallBook:
         self._sessions: dict[str, CallSession] = {}
         self._unsaved: dict[str, str] = {}  # call id → why its latest state could not be committed
         self._writing: dict[str, Future[None]] = {}  # call id → its latest write, until it is settled
+        self._held: dict[str, Callable[[], None]] = {}  # call id → its first write, held by persist_soon
         self._paused = False
         self.paused_until = ""  # "until 14:45" when a timed pause will end (core.pause)
 
@@ -169,10 +170,19 @@ class CallBook:
         self._writing[session.call_id] = pending
 
         def now() -> None:
+            if self._held.pop(session.call_id, None) is None:
+                return  # queued already, by write_held
             self.persist(session)  # the write as the session is by then: a later event's state included
             pending.set_result(None)
 
+        self._held[session.call_id] = now
         after_requests_sent(now)
+
+    def write_held(self) -> None:
+        """Queue now the writes `persist_soon` is holding back: the app is stopping, and the loop may
+        not turn again before the database closes."""
+        for now in list(self._held.values()):
+            now()
 
     def _done(self, session: CallSession, writing: Future[None]) -> None:
         if self._writing.get(session.call_id) is writing:

@@ -284,6 +284,7 @@ class Runtime:
             await self._peer.stop()
         for client in self.clients.values():
             await client.aclose()
+        self.core.book.write_held()  # a ring of the last moment still reaches history
         self.db.close()
         self._restore_asyncgen_hooks()
 

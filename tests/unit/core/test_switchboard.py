@@ -145,3 +145,12 @@ async def test_a_ring_is_written_once_its_requests_are_out_and_stored_waits_for_
     assert await world.core.book.stored(call_id) is None
     assert world.history.calls[call_id].state == "ringing"
     assert world.crm.lookups == ["+61491570006"]
+
+
+async def test_a_ring_of_the_last_moment_is_written_when_the_app_stops_before_the_loop_turns() -> None:
+    world = build()
+    call_id = world.core.switchboard.handle(event(EventType.RING))
+    assert call_id is not None
+    world.core.book.write_held()  # what stopping does before the database closes
+    assert world.history.calls[call_id].state == "ringing"
+    assert await world.core.book.stored(call_id) is None
