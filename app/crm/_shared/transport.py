@@ -116,8 +116,9 @@ def _env_proxy(url: URL) -> tuple[URL | None, dict[str, str] | None]:
     if not named:
         return None, None
     proxy = URL(named if "://" in named else f"http://{named}")
-    if proxy.scheme not in ("http", "https"):
-        raise httpx.UnsupportedProtocol(f"Proxies of the kind {proxy.scheme}:// are not supported ({named}).")
+    if proxy.scheme not in ("http", "https"):  # named without its credentials: the message is shown and kept
+        raise httpx.UnsupportedProtocol(
+            f"Proxies of the kind {proxy.scheme}:// are not supported ({proxy.with_user(None)}).")
     if proxy.user is None:
         return proxy, None
     return proxy.with_user(None), {"Proxy-Authorization": aiohttp.encode_basic_auth(proxy.user, proxy.password or "")}

@@ -273,13 +273,14 @@ async def test_a_proxy_named_by_all_proxy_is_used(monkeypatch: pytest.MonkeyPatc
 async def test_a_proxy_of_a_kind_not_supported_is_named_and_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    monkeypatch.setenv("ALL_PROXY", "socks5://who:pw-secret@127.0.0.1:1080")
     async with BoundedClient() as client:
         http = Http(client, service="CRM", base_url="http://crm.example")
         with pytest.raises(Unavailable, match=r"Can't reach CRM \(crm\.example\): Proxies of the kind socks5:// "
                                               r"are not supported") as raised:
             await http.send("POST", "/api/activities", json={"Note": "Called"})
     assert not raised.value.sent
+    assert "pw-secret" not in str(raised.value) and "socks5://127.0.0.1:1080" in str(raised.value)
 
 
 async def test_a_certificate_nobody_vouches_for_is_named(tmp_path: Path) -> None:
