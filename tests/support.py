@@ -89,7 +89,7 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, *, settl
     # Let the accounts' warm-ups finish on the running loop: Qt events processed between tests would
     # otherwise step them with no loop running.
     run(loop, asyncio.gather(*runtime.warm_ups, return_exceptions=True))
-    shell.start()
+    start_shell(loop, shell)
     try:
         yield RunningApp(loop, runtime, shell)
     finally:
@@ -101,6 +101,16 @@ def running_app(qapp: object, settings: Settings, secrets: SecretStore, *, settl
         run(loop, teardown())
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def start_shell(loop: asyncio.AbstractEventLoop, shell: UiShell) -> None:
+    """`shell.start()` on the running loop, as the app starts it (it asks the core for the tray's count
+    of missed calls, read off the loop)."""
+
+    async def start() -> None:
+        shell.start()
+
+    run(loop, start())
 
 
 def free_redirect_uri() -> str:

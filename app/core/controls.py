@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -35,6 +36,8 @@ from app.core.tasks import Tasks
 from app.core.tray_state import TrayStatus
 from app.core.views import CallView, Controls, DraftView, MissedCall, PauseFor, SwitchboardListener
 from app.errors import RingsideError
+
+log = logging.getLogger(__name__)
 
 
 class AppControls:
@@ -75,6 +78,9 @@ class AppControls:
         self._demo_callers = list(demo_callers or [])
         self._now = now
         self._people = people
+        self._missed_shown: Callable[[int], object] = lambda count: None  # where the count of missed calls goes
+        self._counting_missed = False
+        self._count_missed_again = False
 
     # -- the call on the card --------------------------------------------------------------------
 
@@ -212,6 +218,27 @@ class AppControls:
 
     def missed_calls(self) -> list[MissedCall]:
         return self._history.missed()
+
+    def count_missed(self, then: Callable[[int], object]) -> None:
+        self._missed_shown = then
+        if self._counting_missed:  # counted again once this count is in, for what changed meanwhile
+            self._count_missed_again = True
+            return
+        self._counting_missed = True
+        self._tasks.spawn(self._count_missed())
+
+    async def _count_missed(self) -> None:
+        try:
+            again = True
+            while again:
+                self._count_missed_again = False
+                count = await self._history.count_missed()
+                self._missed_shown(count)
+                again = self._count_missed_again
+        except Exception as exc:  # an unreadable history: the badge keeps its last count
+            log.warning("Could not count the missed calls to return: %s", exc)
+        finally:
+            self._counting_missed = False
 
     def dismiss_missed(self, key: str) -> asyncio.Task[None]:
         return self._tasks.spawn(self._dismiss_missed(key))

@@ -77,6 +77,12 @@ class CallHistory:
             ))
         return out
 
+    async def count_missed(self, limit: int = 50) -> int:
+        """How many entries `missed` would list. Read where the store writes, after the writes queued
+        before it (the database's writer thread): the tray asks after every change, and its event loop
+        must not wait on the disk while those writes finish."""
+        return await written(self._store, _count_missed(limit))
+
     async def dismiss_missed(self, key: str) -> int:
         """Off the event loop where the store writes there; returns once committed."""
         return await written(self._store, _dismiss(key))
@@ -98,6 +104,10 @@ def last_call(store: HistoryStore, e164: str, before: datetime) -> LastCall | No
                     direction=Direction.OUTBOUND if row.direction == Direction.OUTBOUND.value else Direction.INBOUND,
                     state=state, duration_s=max(0, round(talked.total_seconds())) if talked else 0, note=note,
                     earlier=earlier)
+
+
+def _count_missed(limit: int) -> Callable[[HistoryStore], int]:
+    return lambda store: len(store.missed_callbacks(limit))
 
 
 def _dismiss(key: str) -> Callable[[CallbackStore], int]:

@@ -322,6 +322,11 @@ class Controls(Protocol):
         """The callback list: missed inbound calls not yet returned (by a call back or a later
         answered call) nor dismissed, one entry per number, newest first."""
 
+    def count_missed(self, then: Callable[[int], object]) -> None:
+        """How many entries `missed_calls` would list, handed to `then` once read (the tray's badge,
+        asked after every change). Returns at once: the read waits for the writes queued before it off
+        the event loop. Asked again while a count is being read, it is read once more after that one."""
+
     def dismiss_missed(self, key: str) -> object:
         """Take a number off the callback list (remembered across restarts)."""
 

@@ -8,7 +8,9 @@ and `salvaged` how many unsent notes were recovered from it (salvage.py). A writ
 committed raises NotStored. What the running app writes goes to the writer thread (writer.py), off
 the event loop and in the order queued: `save_call` for a call's row, `off_loop(write)` for the rest
 (notes and their delivery states, drafts, reminders, dismissed callbacks), each returning a Future
-that completes once the write is committed. Every read waits for the writes queued before it.
+that completes once the write is committed. Every read waits for the writes queued before it; the one
+read the app makes after every change (the tray's count of missed calls) is made on the writer thread
+too, queued behind them, so the event loop never waits on the disk for it.
 The tables and their versions are in schema.py; housekeeping (open calls of a killed run,
 retention, forgetting a person) in upkeep.py.
 """
@@ -53,7 +55,29 @@ def _dt(value: str | None) -> datetime | None:
 
 
 class CallbacksTable(Table):
-    """The callback list's own write: a number dismissed from it."""
+    """The callback list: read (on either connection), and a number dismissed from it."""
+
+    def missed_callbacks(self, limit: int = 50) -> list[MissedRow]:
+        """Numbers with missed inbound calls (of the last 30 days) that nobody has returned: no
+        later outbound call to the number, no later answered call with it, and not dismissed.
+        Newest first."""
+        since = _ts(datetime.now(UTC) - CALLBACK_WINDOW)
+        rows = self._conn.execute(
+            """SELECT m.* FROM calls m
+               WHERE m.state='missed' AND m.direction='inbound' AND m.callback_dismissed_at IS NULL
+                 AND m.started_at >= ?
+                 AND NOT EXISTS (
+                   SELECT 1 FROM calls c WHERE c.e164 = m.e164 AND c.started_at > m.started_at
+                     AND (c.direction='outbound' OR c.answered_at IS NOT NULL))
+               ORDER BY m.started_at DESC LIMIT ?""", (since, limit * 4)).fetchall()
+        grouped: dict[str, list[sqlite3.Row]] = {}
+        for row in rows:
+            grouped.setdefault(row["e164"] or row["number"], []).append(row)
+        return [
+            MissedRow(key=key, number=group[0]["number"], e164=group[0]["e164"], count=len(group),
+                      last=_call(group[0], []))
+            for key, group in list(grouped.items())[:limit]
+        ]
 
     def dismiss_callback(self, key: str) -> int:
         """Take a number's missed calls off the callback list (kept in history). Returns how many."""
@@ -256,27 +280,9 @@ class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
     # -- missed calls to return -------------------------------------------------------------
 
     def missed_callbacks(self, limit: int = 50) -> list[MissedRow]:
-        """Numbers with missed inbound calls (of the last 30 days) that nobody has returned: no
-        later outbound call to the number, no later answered call with it, and not dismissed.
-        Newest first."""
+        """Here, after the queued writes; the running app's tray counts them on the writer thread."""
         self._writer.settle()
-        since = _ts(datetime.now(UTC) - CALLBACK_WINDOW)
-        rows = self._conn.execute(
-            """SELECT m.* FROM calls m
-               WHERE m.state='missed' AND m.direction='inbound' AND m.callback_dismissed_at IS NULL
-                 AND m.started_at >= ?
-                 AND NOT EXISTS (
-                   SELECT 1 FROM calls c WHERE c.e164 = m.e164 AND c.started_at > m.started_at
-                     AND (c.direction='outbound' OR c.answered_at IS NOT NULL))
-               ORDER BY m.started_at DESC LIMIT ?""", (since, limit * 4)).fetchall()
-        grouped: dict[str, list[sqlite3.Row]] = {}
-        for row in rows:
-            grouped.setdefault(row["e164"] or row["number"], []).append(row)
-        return [
-            MissedRow(key=key, number=group[0]["number"], e164=group[0]["e164"], count=len(group),
-                      last=_call(group[0], []))
-            for key, group in list(grouped.items())[:limit]
-        ]
+        return super().missed_callbacks(limit)
 
     def dismiss_callback(self, key: str) -> int:
         """Here, on the calling thread (a command, a test), after the queued writes; the app uses `off_loop`."""

@@ -170,8 +170,8 @@ class UiShell(QObject):
         return card
 
     def _history_changed(self, *, missed: bool = True) -> None:
-        if missed:
-            self.tray.set_missed(len(self._controls.missed_calls()))
+        if missed:  # counted off the event loop; the badge changes when the count is in
+            self._controls.count_missed(self.tray.set_missed)
         if self._windows.history_window is not None:
             self._windows.history_window.schedule_refresh()
 

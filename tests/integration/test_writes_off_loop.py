@@ -2,6 +2,7 @@
 draft, a reminder, a dismissed callback and a lookup-cache entry are each written on the database's
 writer thread (asserted by the thread each write runs on, never by a timing). A note the database
 refuses is not shown as saved, keeps what was typed, says why, and saves once the disk takes it.
+The tray's count of missed calls, read after every change, is read there too, behind the writes.
 And the other way round: the app's cyclic garbage (widgets among it) is collected on the loop's thread,
 never in the writer thread."""
 
@@ -166,3 +167,30 @@ async def test_garbage_a_call_leaves_is_collected_on_the_loops_thread_while_the_
         await rt.stop()
     assert finalised_in == [threading.current_thread().name]
     assert gc.isenabled()  # the process's own again once the app stops
+
+
+async def test_the_trays_missed_call_count_is_read_behind_the_writes_never_waiting_on_the_loop(
+        runtime: tuple[Runtime, Recorder], monkeypatch: pytest.MonkeyPatch) -> None:
+    rt, rec = runtime
+    rt.switchboard.handle(event(EventType.RING, UNKNOWN, call_id="m1"))
+    await rec.view(lambda v: v.call_id == "m1" and v.complete)
+    rt.switchboard.handle(event(EventType.HANGUP, UNKNOWN, call_id="m1"))  # unanswered: one to call back
+    threads: list[str] = []
+    read = CallbacksTable.missed_callbacks
+
+    def spy(self: CallbacksTable, limit: int = 50) -> Any:
+        threads.append(threading.current_thread().name)
+        return read(self, limit)
+
+    monkeypatch.setattr(CallbacksTable, "missed_callbacks", spy)
+    disk = threading.Event()
+    slow = rt.db.writer.submit(lambda _conn: disk.wait(10))  # a write the disk is slow to take
+    counts: list[int] = []
+    rt.controls.count_missed(counts.append)  # the tray asks after a change …
+    await asyncio.sleep(0)  # (one turn of the loop: the count's read is queued, behind the slow write)
+    rt.controls.count_missed(counts.append)  # … and again after the next, while that read waits
+    rt.controls.count_missed(counts.append)  # (asks before the next read is queued are one read)
+    assert counts == [] and not slow.done()  # returned at once: the loop did not wait for the disk
+    disk.set()
+    await until(lambda: len(counts) == 2, what="both counts")
+    assert counts == [1, 1] and threads == ["ringside-db-writer"] * 2

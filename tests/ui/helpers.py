@@ -155,6 +155,9 @@ class FakeControls:
     def missed_calls(self) -> list[MissedCall]:
         return list(self.missed)
 
+    def count_missed(self, then: Callable[[int], object]) -> None:
+        then(len(self.missed))
+
     def dismiss_missed(self, key: str) -> None:
         self.calls.append(("dismiss_missed", key))
 

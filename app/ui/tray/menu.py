@@ -55,6 +55,7 @@ class TrayMenu(QMenu):
         shows "Starting…" and offers only Quit."""
         super().__init__(parent)
         self._late: Controls | None = controls
+        self.missed = 0  # missed calls to return, as the tray's badge counts them (History's entry says it)
         self.setObjectName("trayMenu")
         self.number_dialog: QInputDialog | None = None
 
@@ -188,7 +189,7 @@ class TrayMenu(QMenu):
 
     def _add_history_action(self) -> None:
         """Last in Recent calls: the history window, saying how many missed calls await a call back."""
-        missed = len(self._controls.missed_calls())
+        missed = self.missed
         self.recent_menu.addSeparator()
         history = self.recent_menu.addAction(
             f"History and missed calls ({missed} to call back)…" if missed else "History and missed calls…")

@@ -124,6 +124,7 @@ class TrayController(QObject):
 
     def set_missed(self, count: int) -> None:
         """Missed calls not yet returned: a count on the icon (and in the tooltip)."""
+        self.menu.missed = count
         if count != self.missed:
             self.missed = count
             self.set_state(self.state, self.detail)

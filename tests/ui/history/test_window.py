@@ -190,9 +190,10 @@ def test_the_tray_icon_itself_gets_the_badge(controls: FakeControls) -> None:
 
 
 def test_tray_recent_calls_opens_the_history_window(shell: tuple[UiShell, Bridge], controls: FakeControls) -> None:
-    ui, _ = shell
+    ui, bridge = shell
     controls.history = [ENDED]
     controls.missed = [MISSED_PRIYA]
+    bridge.tray_state_changed(TrayState.IDLE, "Ready")  # the badge's count, which the menu repeats
     ui.tray.menu.refresh_recent()
     (history,) = [a for a in ui.tray.menu.recent_menu.actions() if a.objectName() == "historyAction"]
     assert history.text() == "History and missed calls (1 to call back)…"

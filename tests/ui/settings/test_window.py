@@ -32,7 +32,7 @@ from app.ui.settings.account_editor import AccountEditor
 from app.ui.settings.window import SettingsWindow
 from app.ui.shell import UiShell
 from tests.conftest import RwEnv
-from tests.support import run, until
+from tests.support import run, start_shell, until
 
 TR_PASSWORD = next(u.password for u in default_users() if u.username == RECRUITER)
 
@@ -80,7 +80,7 @@ def app(qapp: QApplication, rw_env: RwEnv) -> Iterator[App]:
         backend = SettingsBackend(runtime.account_hooks())
         shell = UiShell(runtime.controls, bridge, use_tray=False, settled_close_ms=60_000, settings=backend)
         run(loop, runtime.start())
-        shell.start()
+        start_shell(loop, shell)
         app = App(loop, runtime, shell, tr_server.url, tr, backend)
         browser = httpx.AsyncClient(follow_redirects=True, timeout=5)  # the pretend browser
         runtime.open_url = lambda url: app.visits.append(loop.create_task(browser.get(url)))
