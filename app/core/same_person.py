@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.core.models import AccountResult, LookupStatus, Record
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
+@lru_cache(maxsize=1024)  # the card merges its people again on every update, with the same few names
 def normalised(text: str) -> str:
     """"  Daniel  O’Connor " → "daniel o'connor"; "Zoë" → "zoe"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))

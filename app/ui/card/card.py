@@ -250,8 +250,13 @@ class CallCard(QWidget):
             self.adjustSize()
 
     def heights(self) -> tuple[int, int]:
-        """(unfolded, folded) height: what the shell plans the stack with."""
-        return self._frame.sizeHint().height(), self.collapsed_bar.sizeHint().height()
+        """(unfolded, folded) height: what the shell plans the stack with. Unfolded, the frame's height at
+        its fixed width, as `adjustSize` makes it: its size hint measures wrapped lines at another width,
+        and planning with that resized the card after each update (and left it that much too tall)."""
+        layout, folded = self._frame_layout, self.collapsed_bar.sizeHint().height()
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(CARD_WIDTH), folded
+        return self._frame.sizeHint().height(), folded
 
     def focus_chain(self) -> list[QWidget]:
         """The card's keyboard stops in Tab order: each block's and section's picks and links, Answer,
