@@ -12,6 +12,8 @@ program's. `--quick` (5 calls, 2 starts of each program) runs in under a minute.
 (an event filter on each card the shell pops), measured from the moment the call event was
 created. Every API request of an account carries its latency, so a contact with open jobs costs
 that account two round trips (lookup, then jobs): `complete` is compared with 2 × the slowest.
+The same lookup from a bare aiohttp client, against the same emulators, shows how much of the time
+over an account's latency is the emulator's and the loopback's rather than the app's.
 Also measures cold start of a real `ringside` process to ready (tray shown and the `ringside event`
 door answering) and its idle memory, with one account configured and with none.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +39,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from app.config import paths
+from app.config.secret_names import TOKENS
 from app.config.settings import CacheSettings, GeneralSettings, Settings
 from app.core.models import CallEvent, EventType, LookupStatus
 from app.core.views import CallView
@@ -188,12 +192,36 @@ def _bench_card(app: QApplication, loop: qasync.QEventLoop, servers: list[subpro
         loop.run_until_complete(main())
 
     done = list(watch.calls.values())
-    return {
+    figures = {
         "ringing card shown": [t.ringing_ms for t in done if t.ringing_ms is not None],
         "first account shown (fast, 100 ms)": [t.shown_ms["fast"] for t in done],
         "slow account shown (400 ms)": [t.shown_ms["slow"] for t in done],
         "card complete (incl. jobs)": [t.complete_ms for t in done if t.complete_ms is not None],
     }
+    for account in accounts:
+        token = json.loads(secrets.get(account.id, TOKENS) or "{}").get("access_token", "")
+        figures[f"bare client, one lookup ({account.id})"] = asyncio.run(
+            bare_lookups(f"{account.api_url}/api/telephony/lookup/{CALLER.lstrip('+')}", token, calls))
+    return figures
+
+
+async def bare_lookups(url: str, token: str, calls: int) -> list[float]:
+    """The same lookup from a bare aiohttp client, one at a time, paced as the calls are: what any
+    client sees of the emulator's latency, loopback and answer (ms from sending to the body read)."""
+    import aiohttp
+
+    taken: list[float] = []
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        for i in range(calls + 1):  # the first opens the connection: not counted, as the app's warm-up
+            start = time.perf_counter_ns()
+            async with session.get(url) as answer:
+                answer.raise_for_status()
+                await answer.read()
+            if i:
+                taken.append((time.perf_counter_ns() - start) / 1e6)
+            await asyncio.sleep(BETWEEN_CALLS_S)
+    return taken
 
 
 def _ring(call_id: str, origin_ns: int) -> CallEvent:
@@ -214,6 +242,9 @@ def floors(bare: Starts) -> dict[str, tuple[Floor, str]]:
         "first account shown (fast, 100 ms)": (Floor(LATENCIES["fast"] * 1000, "its latency"), "≤ floor + 10 ms"),
         "slow account shown (400 ms)": (Floor(LATENCIES["slow"] * 1000, "its latency"), "≤ floor + 10 ms"),
         "card complete (incl. jobs)": (Floor(2 * slowest, "2 round trips of the slowest"), "≤ floor + 15 ms"),
+        # Not the app: how much of each "over floor" above the emulator and loopback take by themselves.
+        **{f"bare client, one lookup ({name})": (Floor(latency * 1000, "its latency"), "")
+           for name, latency in LATENCIES.items()},
     }
 
 
