@@ -2,7 +2,8 @@
 
 Rows hold the account's whole answer (records and open jobs) as JSON with the time it was stored;
 what counts as fresh is decided by `app.core.cache.LookupCache`. Given the database's writer
-(the running app), `off_loop` runs the cache's writes on its thread and reads wait for them.
+(the running app), `off_loop` runs the cache's writes on its thread; `count` waits for them, `get`
+(read at every ring) does not.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ class CacheStore:
         return run_now(self, write)
 
     def get(self, account_id: str, e164: str) -> tuple[str, str, float] | None:
-        """(status, result JSON, stored_at) or None."""
-        if self._writer is not None:
-            self._writer.settle()
+        """(status, result JSON, stored_at) or None: what is committed, without waiting for the writes
+        queued (a ring reads it before its first paint, and must not wait on the disk behind a purge
+        or a burst of writes; an answer still being written is, at worst, asked for again)."""
         row = self._conn.execute(
             "SELECT status, result, stored_at FROM lookup_cache WHERE account_id=? AND e164=?",
             (account_id, e164)).fetchone()

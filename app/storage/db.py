@@ -8,9 +8,10 @@ and `salvaged` how many unsent notes were recovered from it (salvage.py). A writ
 committed raises NotStored. What the running app writes goes to the writer thread (writer.py), off
 the event loop and in the order queued: `save_call` for a call's row, `off_loop(write)` for the rest
 (notes and their delivery states, drafts, reminders, dismissed callbacks), each returning a Future
-that completes once the write is committed. Every read waits for the writes queued before it; the one
-read the app makes after every change (the tray's count of missed calls) is made on the writer thread
-too, queued behind them, so the event loop never waits on the disk for it.
+that completes once the write is committed. Every read waits for the writes queued before it, except
+the ring's (`last_call`, and the lookup cache's `get`), which read what is committed: a ring never
+waits on the disk. The read the app makes after every change (the tray's count of missed calls) is
+made on the writer thread, queued behind the writes, so the event loop does not wait for it either.
 The tables and their versions are in schema.py; housekeeping (open calls of a killed run,
 retention, forgetting a person) in upkeep.py.
 """
@@ -266,8 +267,10 @@ class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
         return [_call(r, notes.get(r["call_id"], [])) for r in rows]
 
     def last_call(self, e164: str, before: datetime) -> tuple[CallRow | None, int]:
-        """Both reads walk the calls(e164, started_at) index: cheap enough for the ringing card."""
-        self._writer.settle()
+        """Both reads walk the calls(e164, started_at) index: cheap enough for the ringing card. What is
+        committed, without waiting for the writes queued: a ring reads it before its first paint and
+        must not wait on the disk (behind a purge, a burst of writes); a call still being written, a
+        few milliseconds old, is at worst shown as it was when last committed."""
         rows = self._conn.execute(
             "SELECT * FROM calls WHERE e164=? AND started_at<? ORDER BY started_at DESC LIMIT 1",
             (e164, _ts(before))).fetchall()

@@ -2,7 +2,8 @@
 draft, a reminder, a dismissed callback and a lookup-cache entry are each written on the database's
 writer thread (asserted by the thread each write runs on, never by a timing). A note the database
 refuses is not shown as saved, keeps what was typed, says why, and saves once the disk takes it.
-The tray's count of missed calls, read after every change, is read there too, behind the writes.
+The tray's count of missed calls, read after every change, is read there too, behind the writes; a
+ring reads what is committed (its last call, the cached answer) without waiting for them.
 And the other way round: the app's cyclic garbage (widgets among it) is collected on the loop's thread,
 never in the writer thread."""
 
@@ -194,3 +195,21 @@ async def test_the_trays_missed_call_count_is_read_behind_the_writes_never_waiti
     disk.set()
     await until(lambda: len(counts) == 2, what="both counts")
     assert counts == [1, 1] and threads == ["ringside-db-writer"] * 2
+
+
+async def test_a_ring_while_the_disk_is_busy_shows_its_card_last_call_and_cached_answer_without_waiting(
+        runtime: tuple[Runtime, Recorder]) -> None:
+    rt, rec = runtime
+    await ended(rt, rec, "before")  # history has a call with Priya, and the cache her answer
+    rt.db.writer.settle()
+    disk = threading.Event()
+    busy = rt.db.writer.submit(lambda _conn: disk.wait(10))  # a purge, a burst of writes: the disk is slow
+    try:
+        rt.switchboard.handle(event(EventType.RING, call_id="again"))
+        view = await rec.view(lambda v: v.call_id == "again")  # the ringing card, published …
+        assert not busy.done()  # … without waiting for the disk
+        assert view.last_call is not None and view.last_call.call_id == "before"
+        assert view.complete and view.chosen() and view.chosen()[0].name == "Priya Raman"  # from the cache
+    finally:
+        disk.set()
+    await until(lambda: rt.db.call("again") is not None, what="the ring written once the disk is free")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
 
 from app.core.cache import CachePolicy, LookupCache
 from app.core.models import AccountResult, LookupStatus, Record, RecordType
@@ -17,6 +20,61 @@ def found(count: int) -> AccountResult:
                     for n in range(count))
     return AccountResult(account_id="rw", account_label="Recruit Wizard", status=LookupStatus.FOUND,
                          records=records, complete=True)
+
+
+class QueuedCache(MemoryCache):
+    """A backend whose writes wait until `commit()`, as the database's wait for its writer thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queued: list[tuple[Callable[[QueuedCache], Any], Future[Any]]] = []
+
+    def off_loop(self, write: Callable[[QueuedCache], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.queued.append((write, future))
+        return future
+
+    def commit(self, *, fail: bool = False) -> None:
+        for write, future in self.queued:
+            if fail:
+                future.set_exception(RuntimeError("the disk is full"))
+            else:
+                future.set_result(write(self))
+        self.queued.clear()
+
+
+def names(cache: LookupCache) -> list[str]:
+    result = cache.get("rw", NUMBER)
+    return [r.name for r in result.records] if result is not None else []
+
+
+def test_what_was_put_or_removed_reads_back_at_once_before_the_writer_commits_it() -> None:
+    backend = QueuedCache()
+    cache = LookupCache(backend, clock=lambda: 1.0)
+    cache.put(NUMBER, found(1))
+    assert backend.entries == {} and names(cache) == ["Person 0"]  # a ring right after: no wait, no miss
+    backend.commit()
+    assert names(cache) == ["Person 0"]
+    cache.invalidate("rw", NUMBER)  # a record was created: the next ring asks the CRM
+    assert backend.entries and names(cache) == []
+    backend.commit()
+    assert backend.entries == {}
+    cache.put(NUMBER, found(2))
+    backend.commit()
+    cache.invalidate("rw")  # everything the account said
+    assert names(cache) == []
+    cache.put(NUMBER, found(3))  # answered again since: the newer answer holds
+    assert names(cache) == ["Person 0", "Person 1", "Person 2"]
+    backend.commit()
+    assert names(cache) == ["Person 0", "Person 1", "Person 2"]
+
+
+def test_a_write_the_disk_refused_no_longer_reads_back() -> None:
+    backend = QueuedCache()
+    cache = LookupCache(backend, clock=lambda: 1.0)
+    cache.put(NUMBER, found(1))
+    backend.commit(fail=True)
+    assert names(cache) == []  # as stored: nothing
 
 
 def test_an_answer_over_the_entry_limit_is_not_cached() -> None:
