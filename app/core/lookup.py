@@ -78,12 +78,15 @@ class LookupService:
             return []
         loop = asyncio.get_running_loop()
         tasks = []
+        waiting: set[str] = set()  # accounts whose records the card is still waiting for
         for account in self._searchable():
             cached = self.cache.get(account.id, e164) if self.cache is not None else None
             if cached is not None:
                 cached = cached.model_copy(update={"account_label": account.label})  # renamed since?
                 publish(cached)
-            tasks.append(loop.create_task(self._one(account, caller, e164, publish, cached)))
+            else:
+                waiting.add(account.id)
+            tasks.append(loop.create_task(self._one(account, caller, e164, publish, cached, waiting)))
         return tasks
 
     def _searchable(self) -> list[Account]:
@@ -95,9 +98,11 @@ class LookupService:
         await asyncio.gather(*self.start(caller, publish))
 
     async def _one(self, account: Account, caller: CallerNumber, e164: str, publish: Publish,
-                   cached: AccountResult | None = None) -> None:
+                   cached: AccountResult | None = None, waiting: set[str] | None = None) -> None:
         """Ask one account. With a cached answer already shown, publish only a changed answer (or the
-        cached one with the reason it could not be refreshed)."""
+        cached one with the reason it could not be refreshed). `waiting`: the accounts of this call
+        whose records are not in yet, this one among them until they are."""
+        waiting = set() if waiting is None else waiting
         if cached is not None:
             # The card is complete from the cache: the refresh's request (a millisecond of the loop's
             # time) waits until that card is on screen.
@@ -113,9 +118,11 @@ class LookupService:
             async with asyncio.timeout(account.timeout_s):
                 records = await account.connector.lookup(caller)
         except Exception as exc:  # every failure becomes this account's section, never a crash
+            waiting.discard(account.id)
             failed = _failed(account, exc, elapsed())
             publish(failed if cached is None else _stale(cached, failed))
             return
+        waiting.discard(account.id)
         # A card (and the cache) holds what a recruiter can read: the first few, and a count of the rest.
         more = max(0, len(records) - account.max_records)
         records = records[: account.max_records]
@@ -132,9 +139,7 @@ class LookupService:
             elapsed_ms=elapsed(),
         )
         if not result.complete:
-            # Send the jobs requests before painting the records: the paint then overlaps the round trip.
             loop = asyncio.get_running_loop()
-            fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
             jobs_in = False
             records_only = result
 
@@ -142,8 +147,18 @@ class LookupService:
                 if not jobs_in:  # the jobs came first: the records alone are no longer news
                     publish(records_only)
 
-            if cached is None:
-                after_requests_sent(records_first)
+            if cached is None and waiting:
+                # Other accounts are still to answer, and the card is complete only once they have: the
+                # records are painted first (the jobs requests are sent on the loop's next turns, after
+                # the paint's), as what the recruiter is waiting for right now.
+                records_first()
+                fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
+            else:
+                # The last answer: its jobs complete the card, so their requests go out before the
+                # records are painted, and the paint overlaps their round trip.
+                fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
+                if cached is None:
+                    after_requests_sent(records_first)
             jobs, error = await self._jobs(account, wants_jobs, fetches)
             jobs_in = True
             result = result.model_copy(update={"jobs": jobs, "error": error, "complete": True,

@@ -103,6 +103,41 @@ async def test_records_show_before_their_jobs_once_the_jobs_requests_are_out() -
     assert [r.complete for r in published] == [False, True] and published[1].jobs
 
 
+class Answering(Contacts):
+    """A contact found once `answer` is set; the open jobs asked for are written in `log`."""
+
+    def __init__(self, account_id: str, log: list[str], answer: asyncio.Event, jobs_go: asyncio.Event) -> None:
+        super().__init__(jobs_go)
+        self.account_id, self.log, self.answer = account_id, log, answer
+
+    async def lookup(self, caller: CallerNumber) -> list[Record]:
+        await self.answer.wait()
+        return [Record(account_id=self.account_id, type=RecordType.CONTACT, id="7", name="Priya Raman")]
+
+    async def open_jobs(self, record: Record) -> list[Job]:
+        self.log.append(f"{self.account_id}: jobs asked")
+        return await super().open_jobs(record)
+
+
+async def test_an_answer_before_others_is_shown_before_its_jobs_are_asked_the_last_after() -> None:
+    """The first answer is what the recruiter waits for: painted before its jobs requests. The last one's
+    jobs complete the card: asked first, the paint overlapping their round trip."""
+    log: list[str] = []
+    answers = {name: asyncio.Event() for name in ("fast", "slow")}
+    jobs = asyncio.Event()
+    service = LookupService([Account(Answering(name, log, answers[name], jobs)) for name in answers])
+    running = asyncio.get_running_loop().create_task(
+        service.run(NUMBER, lambda r: log.append(f"{r.account_id}: {'complete' if r.complete else 'records'}")))
+    for name in answers:
+        answers[name].set()
+        for _ in range(SEND_TURNS + 2):
+            await asyncio.sleep(0)
+    jobs.set()
+    await running
+    assert log[:4] == ["fast: records", "fast: jobs asked", "slow: jobs asked", "slow: records"]
+    assert sorted(log[4:]) == ["fast: complete", "slow: complete"]
+
+
 async def test_jobs_that_come_at_once_are_shown_with_their_records_only() -> None:
     published: list[AccountResult] = []
     await LookupService([Account(Contacts())]).run(NUMBER, published.append)
