@@ -79,7 +79,7 @@ class AppControls:
         self._now = now
         self._people = people
         self._missed_shown: Callable[[int], object] = lambda count: None  # where the count of missed calls goes
-        self._counting_missed = False
+        self._counting_missed: asyncio.Task[None] | None = None
         self._count_missed_again = False
 
     # -- the call on the card --------------------------------------------------------------------
@@ -221,24 +221,30 @@ class AppControls:
 
     def count_missed(self, then: Callable[[int], object]) -> None:
         self._missed_shown = then
-        if self._counting_missed:  # counted again once this count is in, for what changed meanwhile
+        if self._counting_missed is not None:  # counted again once this count is in, for what changed meanwhile
             self._count_missed_again = True
             return
-        self._counting_missed = True
-        self._tasks.spawn(self._count_missed())
+        task = self._counting_missed = self._tasks.spawn(self._count_missed())
+        task.add_done_callback(self._missed_counted)  # also when cancelled before its first step
+
+    def _missed_counted(self, task: asyncio.Task[None]) -> None:
+        if self._counting_missed is task:
+            self._counting_missed = None
 
     async def _count_missed(self) -> None:
         try:
             again = True
             while again:
                 self._count_missed_again = False
-                count = await self._history.count_missed()
+                try:
+                    count = await self._history.count_missed()
+                except Exception as exc:  # an unreadable history: the badge keeps its last count
+                    log.warning("Could not count the missed calls to return: %s", exc)
+                    return
                 self._missed_shown(count)
                 again = self._count_missed_again
-        except Exception as exc:  # an unreadable history: the badge keeps its last count
-            log.warning("Could not count the missed calls to return: %s", exc)
         finally:
-            self._counting_missed = False
+            self._counting_missed = None
 
     def dismiss_missed(self, key: str) -> asyncio.Task[None]:
         return self._tasks.spawn(self._dismiss_missed(key))

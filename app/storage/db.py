@@ -33,7 +33,7 @@ from app.storage.notes_db import NotesTable, note_dict
 from app.storage.reminders_db import RemindersTable
 from app.storage.salvage import salvage_pending_notes
 from app.storage.schema import has_search_index, open_database
-from app.storage.sqlite_file import DatabaseUnreadable, NotStored, Table, transaction
+from app.storage.sqlite_file import DatabaseUnreadable, NotStored, Table, in_wal, transaction
 from app.storage.upkeep import Forgotten, Purged, close_interrupted_calls, forget, purge_older_than
 from app.storage.writer import Writer
 
@@ -107,6 +107,7 @@ class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
         self.moved_aside: Path | None = opened.moved_aside
         self.salvaged = salvage_pending_notes(opened.moved_aside, self._conn) if opened.moved_aside else 0
         self._writer = Writer(path)  # its thread starts at the first call saved
+        self._wal = in_wal(self._conn)  # without it, the ring's reads wait for the writer after all
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -270,7 +271,10 @@ class Database(NotesTable, DraftsTable, RemindersTable, CallbacksTable):
         """Both reads walk the calls(e164, started_at) index: cheap enough for the ringing card. What is
         committed, without waiting for the writes queued: a ring reads it before its first paint and
         must not wait on the disk (behind a purge, a burst of writes); a call still being written, a
-        few milliseconds old, is at worst shown as it was when last committed."""
+        few milliseconds old, is at worst shown as it was when last committed. (Without WAL a read
+        would wait for a write in progress anyway, on SQLite's lock: then it waits for the queue.)"""
+        if not self._wal:
+            self._writer.settle()
         rows = self._conn.execute(
             "SELECT * FROM calls WHERE e164=? AND started_at<? ORDER BY started_at DESC LIMIT 1",
             (e164, _ts(before))).fetchall()

@@ -115,6 +115,13 @@ def open_connection(path: Path | str, *, recover: bool, prepare: Callable[[sqlit
         raise DatabaseUnreadable(f"The Ringside database {target} can't be created ({exc}).") from None
 
 
+def in_wal(conn: sqlite3.Connection) -> bool:
+    """Whether the file is in WAL mode, which some filesystems (network shares) refuse. Only then does a
+    read on one connection never wait for a write in progress on another."""
+    (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+    return str(mode).lower() == "wal"
+
+
 def still_damaged(path: Path) -> bool:
     """A second opinion before moving anything: a fresh read-only connection and quick_check."""
     try:

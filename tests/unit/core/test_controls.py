@@ -161,3 +161,16 @@ async def ended_call_paused(world: World) -> None:
     board.handle(event(EventType.RING))
     board.handle(event(EventType.ANSWER, seconds=1))
     board.handle(event(EventType.HANGUP, seconds=9))
+
+
+async def test_the_missed_call_count_still_follows_after_a_count_was_cancelled_before_it_ran(world: World) -> None:
+    controls = world.core.controls
+    counts: list[int] = []
+    controls.count_missed(counts.append)
+    await world.core.tasks.aclose()  # its task cancelled before it ran (the app stopping as the tray asked)
+    board = world.core.switchboard
+    board.handle(event(EventType.RING))
+    await until(lambda: world.listener.views and world.listener.latest("c1").complete)
+    board.handle(event(EventType.HANGUP, seconds=5))  # unanswered: one to call back
+    controls.count_missed(counts.append)  # asked again: counted, not taken for the cancelled one
+    await until(lambda: counts == [1], what="the count")
