@@ -147,18 +147,16 @@ class LookupService:
                 if not jobs_in:  # the jobs came first: the records alone are no longer news
                     publish(records_only)
 
-            if cached is None and waiting:
-                # Other accounts are still to answer, and the card is complete only once they have: the
-                # records are painted first (the jobs requests are sent on the loop's next turns, after
-                # the paint's), as what the recruiter is waiting for right now.
+            # While other accounts are still to answer (the card is complete only once they have), the
+            # records are painted first: their jobs requests go out on the loop's next turns, after the
+            # paint's. The last answer's jobs complete the card: their requests go out first, and the
+            # records' paint overlaps their round trip.
+            paint_first = cached is None and bool(waiting)
+            if paint_first:
                 records_first()
-                fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
-            else:
-                # The last answer: its jobs complete the card, so their requests go out before the
-                # records are painted, and the paint overlaps their round trip.
-                fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
-                if cached is None:
-                    after_requests_sent(records_first)
+            fetches = [loop.create_task(self._fetch_jobs(account, r)) for r in wants_jobs]
+            if cached is None and not paint_first:
+                after_requests_sent(records_first)
             jobs, error = await self._jobs(account, wants_jobs, fetches)
             jobs_in = True
             result = result.model_copy(update={"jobs": jobs, "error": error, "complete": True,

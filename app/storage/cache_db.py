@@ -28,7 +28,7 @@ class CacheStore:
         self._conn = conn
         self._writer = writer
         # Without WAL, a read waits on SQLite's lock for a write in progress: then it waits for the queue.
-        self._wait_for_writes = writer is not None and not in_wal(conn)
+        self._before_reading = writer.settle if writer is not None and not in_wal(conn) else None
 
     def off_loop(self, write: Callable[[CacheStore], T]) -> Future[T]:
         """Run `write` against the cache on the writer thread, in the order queued (without a writer:
@@ -41,8 +41,8 @@ class CacheStore:
         """(status, result JSON, stored_at) or None: what is committed, without waiting for the writes
         queued (a ring reads it before its first paint, and must not wait on the disk behind a purge
         or a burst of writes; an answer still being written is, at worst, asked for again)."""
-        if self._wait_for_writes and self._writer is not None:
-            self._writer.settle()
+        if self._before_reading is not None:
+            self._before_reading()
         row = self._conn.execute(
             "SELECT status, result, stored_at FROM lookup_cache WHERE account_id=? AND e164=?",
             (account_id, e164)).fetchone()
