@@ -224,6 +224,10 @@ class AppControls:
         if self._counting_missed is not None:  # counted again once this count is in, for what changed meanwhile
             self._count_missed_again = True
             return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # Qt turning events with the loop stopped (the app stopping): nothing to count on
+            return
         task = self._counting_missed = self._tasks.spawn(self._count_missed())
         task.add_done_callback(self._missed_counted)  # also when cancelled before its first step
 

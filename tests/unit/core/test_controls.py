@@ -174,3 +174,12 @@ async def test_the_missed_call_count_still_follows_after_a_count_was_cancelled_b
     board.handle(event(EventType.HANGUP, seconds=5))  # unanswered: one to call back
     controls.count_missed(counts.append)  # asked again: counted, not taken for the cancelled one
     await until(lambda: counts == [1], what="the count")
+
+
+def test_a_count_asked_with_the_loop_stopped_is_not_an_error() -> None:
+    """Qt can still turn events once the loop has stopped (the app stopping, or between UI tests); a tray
+    change then asks for the count with no loop to read it on."""
+    world = build()
+    counts: list[int] = []
+    world.core.controls.count_missed(counts.append)
+    assert counts == []
