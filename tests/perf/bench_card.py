@@ -15,7 +15,8 @@ that account two round trips (lookup, then jobs): `complete` is compared with 2 
 The same lookup from a bare aiohttp client, against the same emulators, shows how much of the time
 over an account's latency is the emulator's and the loopback's rather than the app's.
 Also measures cold start of a real `ringside` process to ready (tray shown and the `ringside event`
-door answering) and its idle memory, with one account configured and with none.
+door answering) and its idle memory, with one account configured and with none, each start right
+after one of the bare program's, and compares them with those bare starts.
 """
 
 from __future__ import annotations
@@ -57,11 +58,11 @@ from tests.perf.floor import (
     bare_starts,
     figure,
     machine_line,
+    paired_starts,
     pct,
     print_floor,
     print_start,
     quiet_qt,
-    ringside_starts,
 )
 from tests.support import caller, until
 
@@ -267,9 +268,9 @@ def main() -> None:
         floor, aim = aims[name]
         print(figure(name, values, floor, aim))
     if args.starts:
-        print_start(ringside_starts(args.starts), bare)
+        print_start(*paired_starts(args.starts))
         # The issue's idle-memory figure is for a Ringside with no accounts (no HTTP client loaded).
-        print_start(ringside_starts(args.starts, account=False), bare, "no accounts")
+        print_start(*paired_starts(args.starts, account=False), "no accounts")
 
 
 if __name__ == "__main__":

@@ -195,6 +195,25 @@ def ringside_starts(runs: int, *, account: bool = True) -> Starts:
     return out
 
 
+def paired_starts(runs: int, *, account: bool = True) -> tuple[Starts, Starts]:
+    """(Ringside's starts, the bare program's): `runs` of each, alternating bare then Ringside, so the two
+    programs start under the same conditions. Measured a minute apart, as they were, the bare program's
+    own p50 moved by 15 % between runs and took the ratio with it."""
+    ringside, bare = Starts(), Starts()
+    for _ in range(runs):
+        _add(bare, bare_starts(1))
+        _add(ringside, ringside_starts(1, account=account))
+    return ringside, bare
+
+
+def _add(into: Starts, more: Starts) -> None:
+    for name, value in vars(more).items():
+        if isinstance(value, list):
+            getattr(into, name).extend(value)
+        else:
+            setattr(into, name, value)
+
+
 def print_floor(bare: Starts) -> None:
     """The bare program's own figures: the floors every other figure is set beside."""
     print(f"Floor: bare PySide6 (a QApplication showing one QLabel), {len(bare.cold_ms)} cold starts this run:")
@@ -208,7 +227,10 @@ def print_floor(bare: Starts) -> None:
 
 
 def print_start(ringside: Starts, bare: Starts, what: str = "one account configured") -> None:
-    print(f"Ringside cold start over {len(ringside.cold_ms)} runs ({what}):")
+    """Ringside's start figures beside `bare`'s (from `paired_starts`: the starts alternating with these)."""
+    print(f"Ringside cold start over {len(ringside.cold_ms)} runs ({what}), each after one of the bare "
+          f"program's (its cold start p50 {num(pct(bare.cold_ms, 0.5))} ms, idle RSS p50 "
+          f"{num(pct(bare.rss_mb, 0.5))} MB in these):")
     print(figure("cold start to ready (tray + door)", ringside.cold_ms,
                  Floor(pct(bare.cold_ms, 0.5), "bare PySide6 cold start, p50"), "≤ 2 × floor"))
     print(figure("cold start to loaded (accounts, windows)", ringside.loaded_ms,
