@@ -14,9 +14,9 @@ FIGURES = {
     "bench_card": ["ringing card shown", "first account shown", "slow account shown", "card complete",
                    "cold start to ready (tray + door)", "cold start to loaded", "idle RSS"],
     "bench_history": ["`ringside history` (whole process)", "history window opened", "search by name",
-                      "search by number", "search by note text", "tray's missed-call count", "database", "cached: ringing card shown",
-                      "cached: card complete", "calls in history with the right final state",
-                      "10 ms timer gaps (max: longest stall)"],
+                      "search by number", "search by note text", "tray's missed-call count", "database",
+                      "cached: ringing card shown", "cached: card complete",
+                      "calls in history with the right final state", "10 ms timer gaps (max: longest stall)"],
     "bench_leak": ["one complete call", "resident memory growth after warm-up", "live widgets", "Qt objects",
                    "asyncio tasks"],
 }
